@@ -1,0 +1,59 @@
+// What a CLI command is, and the small helpers every command shares.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { Core } from '../core';
+import type { Progress } from '../jobs/progress';
+
+export interface CommandContext {
+  /** Opens the library in LIKENESS_HOME (or the default data directory) on first use. */
+  core(): Core;
+  out: (line: string) => void;
+  err: (line: string) => void;
+  /** Aborted on Ctrl-C: long commands stop cleanly and can be resumed. */
+  signal: AbortSignal;
+}
+
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  run(args: string[], ctx: CommandContext): Promise<number>;
+}
+
+export class UsageError extends Error {}
+
+export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, allowPositionals = true) {
+  try {
+    return parseArgs({ args, options, allowPositionals, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+export function formatDuration(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '--';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/** A one-line progress display on a terminal; plain lines every few seconds otherwise. */
+export function progressPrinter(label: string, write: (s: string) => void = (s) => process.stderr.write(s)) {
+  const tty = process.stderr.isTTY;
+  let lastPlain = 0;
+  return {
+    show(p: Progress): void {
+      const pct = p.total > 0 ? ((100 * p.done) / p.total).toFixed(1) : '0.0';
+      const rate = p.rate === null ? '--' : p.rate.toFixed(1);
+      const line = `${label}: ${p.done}/${p.total} (${pct}%)  ${rate}/s  ETA ${formatDuration(p.etaSeconds)}${p.message ? '  ' + p.message : ''}`;
+      if (tty) write(`\r\x1b[K${line}`);
+      else if (Date.now() - lastPlain > 5000 || p.done === p.total) {
+        lastPlain = Date.now();
+        write(line + '\n');
+      }
+    },
+    end(): void {
+      if (tty) write('\n');
+    },
+  };
+}

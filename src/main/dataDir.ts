@@ -1,0 +1,45 @@
+// Where Likeness keeps its own data. The desktop app and the CLI share it; LIKENESS_HOME
+// overrides it. Nothing is ever written anywhere else (in particular never beside the photos).
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+  if (env.LIKENESS_HOME) return resolve(env.LIKENESS_HOME);
+  const home = homedir();
+  if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'Likeness');
+  if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'Likeness');
+  return join(env.XDG_DATA_HOME ?? join(home, '.local', 'share'), 'likeness');
+}
+
+/** The layout inside the data directory. */
+export class DataDir {
+  readonly root: string;
+  constructor(root: string = defaultDataDir()) {
+    this.root = resolve(root);
+  }
+  get database(): string {
+    return join(this.root, 'library.sqlite');
+  }
+  get thumbnails(): string {
+    return join(this.root, 'thumbnails');
+  }
+  get models(): string {
+    return join(this.root, 'models');
+  }
+  get tmp(): string {
+    return join(this.root, 'tmp');
+  }
+  /** Thumbnails are spread over 256 sub-folders by the last byte of the photo id. */
+  thumbnailPath(photoId: number): string {
+    const shard = (photoId % 256).toString(16).padStart(2, '0');
+    return join(this.thumbnails, shard, `${photoId}.webp`);
+  }
+  modelDir(modelId: number): string {
+    return join(this.models, String(modelId));
+  }
+  ensure(): this {
+    for (const dir of [this.root, this.thumbnails, this.models, this.tmp]) mkdirSync(dir, { recursive: true });
+    return this;
+  }
+}

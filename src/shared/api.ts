@@ -1,0 +1,201 @@
+// The one API contract between the renderer (or any client) and the Likeness core.
+// Requests are validated with these schemas at every transport boundary (Electron IPC and
+// `likeness serve`); response and event types are plain TypeScript. The renderer imports only
+// this file, never anything from src/main.
+import { z } from 'zod';
+
+export const PhotoId = z.number().int().positive();
+export type PhotoId = z.infer<typeof PhotoId>;
+
+// ---------- data shapes returned by the core ----------
+
+export interface PhotoSummary {
+  id: PhotoId;
+  /** File name of the photo's first path (no directory): for alt text and captions. */
+  name: string;
+  folderId: number | null;
+  /** ISO 8601 date taken from EXIF, or null when the photo carries none. */
+  takenAt: string | null;
+  width: number;
+  height: number;
+}
+
+export interface PhotoDetail extends PhotoSummary {
+  /** Every path at which this content was found (the same file reached by two paths is one photo). */
+  paths: string[];
+  format: string;
+  bytes: number;
+  cameraMake: string | null;
+  cameraModel: string | null;
+  gps: { latitude: number; longitude: number } | null;
+  orientation: number;
+  addedAt: string;
+}
+
+export interface Folder {
+  id: number;
+  path: string;
+  status: 'online' | 'offline';
+  photoCount: number;
+  lastScanAt: string | null;
+}
+
+export interface FileProblem {
+  path: string;
+  reason: string;
+  at: string;
+}
+
+export interface ModelVersion {
+  id: number;
+  createdAt: string;
+  status: 'training' | 'ready' | 'active' | 'failed' | 'retired';
+  backend: string | null;
+  device: string | null;
+  inputSize: number;
+  embeddingDim: number;
+  photosSeen: number;
+  steps: number;
+  durationMs: number;
+  /** Why the version is not active, when a quality gate refused it. */
+  note: string | null;
+}
+
+export interface LossPoint {
+  step: number;
+  loss: number;
+  globalMi: number;
+  localMi: number;
+  prior: number;
+}
+
+export interface LibraryStatus {
+  dataDir: string;
+  photos: number;
+  folders: number;
+  problems: number;
+  embedded: number;
+  activeModel: ModelVersion | null;
+}
+
+export interface SimilarPhoto {
+  photo: PhotoSummary;
+  /** Cosine similarity in [-1, 1]; higher is more similar. */
+  score: number;
+}
+
+export interface Cluster {
+  id: number;
+  name: string | null;
+  size: number;
+  representatives: PhotoSummary[];
+}
+
+export interface DuplicateGroup {
+  id: number;
+  photos: PhotoSummary[];
+  /** The copy suggested to keep: largest resolution, then oldest. */
+  keeperId: PhotoId;
+}
+
+export type JobKind = 'scan' | 'train' | 'embed' | 'cluster' | 'duplicates';
+export type JobState = 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
+
+export interface Job {
+  id: number;
+  kind: JobKind;
+  state: JobState;
+  done: number;
+  total: number;
+  /** Items per second over the recent past, or null before there is a rate. */
+  rate: number | null;
+  etaSeconds: number | null;
+  message: string;
+  error: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+// ---------- requests ----------
+
+export const requestSchemas = {
+  status: z.object({}).strict(),
+  listPhotos: z
+    .object({
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(5000).default(200),
+      folderId: z.number().int().positive().optional(),
+      sort: z.enum(['taken', 'added', 'name']).default('taken'),
+      order: z.enum(['asc', 'desc']).default('desc'),
+    })
+    .strict(),
+  getPhoto: z.object({ id: PhotoId }).strict(),
+  findSimilar: z.object({ id: PhotoId, k: z.number().int().min(1).max(500).default(20) }).strict(),
+  listFolders: z.object({}).strict(),
+  addFolder: z.object({ path: z.string().min(1).max(4096) }).strict(),
+  removeFolder: z.object({ id: z.number().int().positive() }).strict(),
+  listProblems: z.object({ limit: z.number().int().min(1).max(10000).default(500) }).strict(),
+  listClusters: z.object({}).strict(),
+  clusterPhotos: z.object({ id: z.number().int().positive() }).strict(),
+  renameCluster: z.object({ id: z.number().int().positive(), name: z.string().max(200).nullable() }).strict(),
+  listDuplicates: z.object({}).strict(),
+  listJobs: z.object({}).strict(),
+  cancelJob: z.object({ id: z.number().int().positive() }).strict(),
+  pauseJob: z.object({ id: z.number().int().positive() }).strict(),
+  resumeJob: z.object({ id: z.number().int().positive() }).strict(),
+  train: z
+    .object({
+      minutes: z.number().positive().max(24 * 60).optional(),
+      epochs: z.number().positive().max(1000).optional(),
+      fromScratch: z.boolean().default(false),
+    })
+    .strict(),
+  listModels: z.object({}).strict(),
+  activateModel: z.object({ id: z.number().int().positive() }).strict(),
+  lossHistory: z.object({ modelId: z.number().int().positive() }).strict(),
+} as const;
+
+export type ApiMethod = keyof typeof requestSchemas;
+export type ApiRequest<M extends ApiMethod> = z.input<(typeof requestSchemas)[M]>;
+export type ParsedRequest<M extends ApiMethod> = z.output<(typeof requestSchemas)[M]>;
+
+export interface ApiResponses {
+  status: LibraryStatus;
+  listPhotos: { total: number; photos: PhotoSummary[] };
+  getPhoto: PhotoDetail;
+  findSimilar: SimilarPhoto[];
+  listFolders: Folder[];
+  addFolder: { folder: Folder; job: Job };
+  removeFolder: { removed: boolean };
+  listProblems: FileProblem[];
+  listClusters: Cluster[];
+  clusterPhotos: PhotoSummary[];
+  renameCluster: Cluster;
+  listDuplicates: DuplicateGroup[];
+  listJobs: Job[];
+  cancelJob: Job;
+  pauseJob: Job;
+  resumeJob: Job;
+  train: Job;
+  listModels: ModelVersion[];
+  activateModel: ModelVersion;
+  lossHistory: LossPoint[];
+}
+
+/** What every transport's client offers the renderer. */
+export type LikenessApi = {
+  [M in ApiMethod]: (request: ApiRequest<M>) => Promise<ApiResponses[M]>;
+};
+
+// ---------- events pushed from the core ----------
+
+export type ApiEvent =
+  | { type: 'job'; job: Job }
+  | { type: 'library-changed' }
+  | { type: 'loss'; modelId: number; point: LossPoint };
+
+/** Errors cross the boundary as this shape; `code` is stable, `message` is for people. */
+export interface ApiError {
+  code: 'invalid-request' | 'not-found' | 'unavailable' | 'internal';
+  message: string;
+}
