@@ -1,0 +1,6 @@
+// `likeness bench <what>` and `likeness eval <what>`: benchmarks print figures, evaluations print quality.
+// Each sub-command lives in its own file and is registered here.
+import type { Command } from './command';
+
+export const benchCommands: Command[] = [];
+export const evalCommands: Command[] = [];
