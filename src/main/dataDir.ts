@@ -30,10 +30,13 @@ export class DataDir {
   get tmp(): string {
     return join(this.root, 'tmp');
   }
-  /** Thumbnails are spread over 256 sub-folders by the last byte of the photo id. */
-  thumbnailPath(photoId: number): string {
-    const shard = (photoId % 256).toString(16).padStart(2, '0');
-    return join(this.thumbnails, shard, `${photoId}.webp`);
+  /**
+   * Thumbnails are named by content hash (so one can be written before its database row
+   * commits, and a crash leaves at worst an unused file), spread over 256 sub-folders.
+   */
+  thumbnailPath(contentHash: string): string {
+    if (!/^[0-9a-f]{64}$/.test(contentHash)) throw new Error('invalid content hash');
+    return join(this.thumbnails, contentHash.slice(0, 2), `${contentHash}.webp`);
   }
   modelDir(modelId: number): string {
     return join(this.models, String(modelId));

@@ -53,7 +53,8 @@ export const migrations: Migration[] = [
         bytes INTEGER NOT NULL,
         mtime_ms INTEGER NOT NULL,
         reason TEXT NOT NULL,
-        at TEXT NOT NULL
+        at TEXT NOT NULL,
+        decoder_version INTEGER NOT NULL  -- a newer decoder tries the file again
       );
       -- Square RGB model inputs (uint8, HWC), one per photo and input size.
       CREATE TABLE model_inputs (

@@ -1,0 +1,18 @@
+// `likeness errors`: the files that could not be read or decoded, and why.
+import { listProblems } from '../store/photos';
+import { parse, type Command } from './command';
+
+export const errorsCommand: Command = {
+  name: 'errors',
+  summary: 'list files that could not be read or decoded, with the reason',
+  usage: 'errors [--json] [--limit N]',
+  async run(args, ctx) {
+    const { values } = parse(args, { json: { type: 'boolean' }, limit: { type: 'string' } }, false);
+    const limit = values.limit === undefined ? 100000 : Number(values.limit);
+    const problems = listProblems(ctx.core().db, Number.isInteger(limit) && limit > 0 ? limit : 100000);
+    if (values.json) ctx.out(JSON.stringify(problems));
+    else if (problems.length === 0) ctx.out('no problems');
+    else for (const p of problems) ctx.out(`${p.path}: ${p.reason}`);
+    return 0;
+  },
+};

@@ -1,0 +1,95 @@
+// Decoding a photo once into a small upright "working image" (sRGB, 8-bit RGB) that every
+// rendition — thumbnail, model inputs, perceptual hash — is made from.
+import heicDecode from 'heic-decode';
+import sharp, { type Metadata } from 'sharp';
+import { isHevcHeif } from './formats';
+
+/** Raised whenever decoding learns to read more files, so files that failed before are tried again. */
+export const DECODER_VERSION = 1;
+/** Larger images than this are refused before decoding (decompression bombs). 268 MP is sharp's own default. */
+export const MAX_INPUT_PIXELS = 0x3fff * 0x3fff;
+/** The working image's long side: the thumbnail size, and ample for model inputs up to 256. */
+export const WORKING_SIZE = 256;
+
+export interface DecodedPhoto {
+  format: string;
+  /** Full-resolution dimensions as displayed (after orientation). */
+  width: number;
+  height: number;
+  /** Upright RGB pixels, long side at most WORKING_SIZE. */
+  working: { data: Buffer; width: number; height: number };
+}
+
+export class DecodeError extends Error {}
+
+function reason(error: unknown): string {
+  const text = (error as Error)?.message ?? String(error);
+  // libvips messages can be long and multi-line; the first line says what is wrong.
+  return text.split('\n')[0].replace(/^Input (buffer|file) /, '').trim() || 'unknown decoder error';
+}
+
+export async function decodePhoto(buffer: Buffer): Promise<DecodedPhoto> {
+  if (buffer.length === 0) throw new DecodeError('empty file (0 bytes)');
+  if (isHevcHeif(buffer.subarray(0, 64))) return decodeHevc(buffer);
+  let metadata: Metadata;
+  try {
+    metadata = await sharp(buffer, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
+  } catch (error) {
+    throw new DecodeError(`not a readable image: ${reason(error)}`);
+  }
+  if (metadata.format === 'heif' && metadata.compression === 'hevc') return decodeHevc(buffer);
+  const { width, height } = metadata.autoOrient ?? metadata;
+  if (!width || !height) throw new DecodeError('image has no dimensions');
+  if (width * height > MAX_INPUT_PIXELS) {
+    throw new DecodeError(`image is too large to decode safely (${width}×${height} pixels)`);
+  }
+  try {
+    // failOn 'truncated': a cut-off file is an error, not a photo with a grey bottom half.
+    const { data, info } = await sharp(buffer, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated', autoOrient: true })
+      .resize(WORKING_SIZE, WORKING_SIZE, { fit: 'inside', withoutEnlargement: true })
+      .flatten({ background: '#ffffff' })
+      .toColourspace('srgb')
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return { format: normaliseFormat(metadata), width, height, working: { data, width: info.width, height: info.height } };
+  } catch (error) {
+    throw new DecodeError(`cannot decode ${metadata.format ?? 'image'}: ${reason(error)}`);
+  }
+}
+
+function normaliseFormat(metadata: Metadata): string {
+  if (metadata.format === 'heif') return metadata.compression === 'av1' ? 'avif' : 'heif';
+  return metadata.format ?? 'unknown';
+}
+
+async function decodeHevc(buffer: Buffer): Promise<DecodedPhoto> {
+  let images: Awaited<ReturnType<typeof heicDecode.all>>;
+  try {
+    images = await heicDecode.all({ buffer });
+  } catch (error) {
+    throw new DecodeError(`cannot decode HEIC: ${reason(error)}`);
+  }
+  try {
+    const primary = images[0];
+    if (!primary) throw new DecodeError('HEIC file holds no image');
+    if (primary.width * primary.height > MAX_INPUT_PIXELS) {
+      throw new DecodeError(`image is too large to decode safely (${primary.width}×${primary.height} pixels)`);
+    }
+    // libheif applies the container's rotation and mirroring itself, so the pixels are upright.
+    const { width, height, data } = await primary.decode();
+    const raw = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    const working = await sharp(raw, { raw: { width, height, channels: 4 }, limitInputPixels: MAX_INPUT_PIXELS })
+      .resize(WORKING_SIZE, WORKING_SIZE, { fit: 'inside', withoutEnlargement: true })
+      .flatten({ background: '#ffffff' })
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return { format: 'heic', width, height, working: { data: working.data, width: working.info.width, height: working.info.height } };
+  } catch (error) {
+    if (error instanceof DecodeError) throw error;
+    throw new DecodeError(`cannot decode HEIC: ${reason(error)}`);
+  } finally {
+    images.dispose();
+  }
+}

@@ -1,0 +1,211 @@
+// Indexing: adding folders to the library and bringing the library in line with what is on disk.
+// Incremental: a path whose size and mtime are unchanged is not read again. Content identity:
+// a moved, renamed or copied photo keeps its id and everything computed for it.
+import { availableParallelism } from 'node:os';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve, sep } from 'node:path';
+import type { Core } from '../core';
+import { ProgressTracker, throwIfCancelled, type ProgressSink } from '../jobs/progress';
+import {
+  folderByPath,
+  folderRows,
+  insertFolder,
+  insertPhoto,
+  knownFiles,
+  knownProblems,
+  linkFile,
+  markFolderScanned,
+  photoIdByHash,
+  recordProblem,
+  removeMissing,
+  setFolderStatus,
+  type FileLocation,
+  type FolderRow,
+} from '../store/library';
+import { analysePhoto, readPhotoFile } from './ingest';
+import { describeFsError, walkPhotos, type FoundFile } from './walk';
+import { DECODER_VERSION, DecodeError } from './decode';
+import { modelInputSizes } from './inputSizes';
+
+export interface ScanSummary {
+  /** Photos new to the library. */
+  added: number;
+  /** Known paths whose content changed. */
+  updated: number;
+  /** New paths for content already in the library (moved, renamed or copied files). */
+  moved: number;
+  /** Photos that left the library because none of their paths exists any more. */
+  removed: number;
+  unchanged: number;
+  /** Files that could not be read or decoded (each recorded with its reason). */
+  failed: number;
+  /** Library folders that could not be reached (left as they were, marked offline). */
+  offline: string[];
+}
+
+export interface ScanOptions {
+  onProgress?: ProgressSink;
+  signal?: AbortSignal;
+  /** Photos decoded at once; defaults to twice the cores (sharp runs on libuv's thread pool). */
+  concurrency?: number;
+}
+
+export class FolderError extends Error {}
+
+/** Adds a folder to the library (without scanning it). A folder inside a library folder is already covered. */
+export async function addFolder(core: Core, path: string): Promise<FolderRow> {
+  const absolute = resolve(path);
+  let info;
+  try {
+    info = await stat(absolute);
+  } catch (error) {
+    throw new FolderError(`cannot add ${absolute}: ${describeFsError(error)}`);
+  }
+  if (!info.isDirectory()) throw new FolderError(`cannot add ${absolute}: not a folder`);
+  const existing = folderByPath(core.db, absolute);
+  if (existing) return existing;
+  const parent = folderRows(core.db).find((f) => absolute.startsWith(f.path.endsWith(sep) ? f.path : f.path + sep));
+  if (parent) return parent;
+  if (isInsideDataDir(core, absolute)) throw new FolderError(`cannot add ${absolute}: it is inside Likeness's own data folder`);
+  return insertFolder(core.db, absolute, sep);
+}
+
+function isInsideDataDir(core: Core, path: string): boolean {
+  const root = core.dataDir.root;
+  return path === root || path.startsWith(root + sep) || root.startsWith(path.endsWith(sep) ? path : path + sep);
+}
+
+/** Adds the given folders (if new) and scans them; with no folders, re-scans every library folder. */
+export async function indexFolders(core: Core, paths: string[], options: ScanOptions = {}): Promise<ScanSummary> {
+  const folders = paths.length > 0 ? await Promise.all(paths.map((p) => addFolder(core, p))) : folderRows(core.db);
+  const unique = [...new Map(folders.map((f) => [f.id, f])).values()];
+  return scanFolders(core, unique, options);
+}
+
+interface FolderWork {
+  folder: FolderRow;
+  found: FoundFile[];
+  known: ReturnType<typeof knownFiles>;
+  problems: ReturnType<typeof knownProblems>;
+}
+
+export async function scanFolders(core: Core, folders: FolderRow[], options: ScanOptions = {}): Promise<ScanSummary> {
+  const summary: ScanSummary = { added: 0, updated: 0, moved: 0, removed: 0, unchanged: 0, failed: 0, offline: [] };
+  const { signal } = options;
+  const progress = new ProgressTracker(options.onProgress ?? (() => {}), 0);
+  progress.update(0, 'looking for photos', true);
+
+  const work: FolderWork[] = [];
+  for (const folder of folders) {
+    throwIfCancelled(signal);
+    if (!(await isReachable(folder.path))) {
+      // An unplugged drive or unmounted share: keep its photos, say it is offline.
+      setFolderStatus(core.db, folder.id, 'offline');
+      summary.offline.push(folder.path);
+      continue;
+    }
+    const walked = await walkPhotos(folder.path, signal);
+    throwIfCancelled(signal);
+    work.push({ folder, found: walked.files, known: knownFiles(core.db, folder.id), problems: knownProblems(core.db, folder.id, DECODER_VERSION) });
+  }
+  progress.total = work.reduce((n, w) => n + w.found.length, 0);
+
+  const inputSizes = modelInputSizes(core.db);
+  const concurrency = options.concurrency ?? Math.max(2, availableParallelism() * 2);
+  let done = 0;
+  for (const { folder, found, known, problems } of work) {
+    const queue = found.filter((file) => {
+      const k = known.get(file.path);
+      const p = problems.get(file.path);
+      if (k && k.bytes === file.bytes && k.mtimeMs === file.mtimeMs) {
+        summary.unchanged++;
+      } else if (p && p.bytes === file.bytes && p.mtimeMs === file.mtimeMs) {
+        summary.failed++; // still the same broken file: its recorded reason stands
+      } else {
+        return true;
+      }
+      done++;
+      return false;
+    });
+    progress.update(done);
+    let next = 0;
+    const worker = async () => {
+      while (next < queue.length && !signal?.aborted) {
+        const file = queue[next++];
+        const outcome = await ingestOne(core, folder, file, known.get(file.path)?.photoId, inputSizes);
+        summary[outcome]++;
+        progress.update(++done);
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    throwIfCancelled(signal);
+  }
+
+  // Removal waits until every folder is scanned, so a photo moved from one library folder to
+  // another is found at its new path before its old one is forgotten: it keeps its id.
+  // Only a complete walk of a reachable folder may remove anything.
+  for (const { folder, found, known, problems } of work) {
+    const seen = new Set(found.map((f) => f.path));
+    const goneFiles = [...known].filter(([path]) => !seen.has(path)).map(([, k]) => k.id);
+    const goneProblems = [...problems.keys()].filter((path) => !seen.has(path));
+    const removedHashes = removeMissing(core.db, goneFiles, goneProblems);
+    summary.removed += removedHashes.length;
+    await Promise.all(removedHashes.map((hash) => rm(core.dataDir.thumbnailPath(hash), { force: true })));
+    markFolderScanned(core.db, folder.id);
+  }
+  progress.update(done, 'done', true);
+  return summary;
+}
+
+async function isReachable(path: string): Promise<boolean> {
+  try {
+    if (!(await stat(path)).isDirectory()) return false;
+    // An unmounted mount point is an empty folder: treat it as offline rather than as "everything deleted".
+    return (await readdir(path)).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+type Outcome = 'added' | 'updated' | 'moved' | 'unchanged' | 'failed';
+
+async function ingestOne(
+  core: Core,
+  folder: FolderRow,
+  file: FoundFile,
+  previousPhotoId: number | undefined,
+  inputSizes: readonly number[],
+): Promise<Outcome> {
+  let location: FileLocation = { path: file.path, folderId: folder.id, bytes: file.bytes, mtimeMs: file.mtimeMs };
+  try {
+    const read = await readPhotoFile(file.path);
+    location = { ...location, bytes: read.bytes, mtimeMs: read.mtimeMs };
+    const existing = photoIdByHash(core.db, read.contentHash);
+    if (existing !== undefined) {
+      linkFile(core.db, existing, location);
+      if (previousPhotoId === undefined) return 'moved';
+      return previousPhotoId === existing ? 'unchanged' : 'updated';
+    }
+    const analysed = await analysePhoto(read, inputSizes);
+    // The thumbnail is named by content, written atomically, before the row that refers to it commits.
+    const thumbPath = core.dataDir.thumbnailPath(read.contentHash);
+    await mkdir(dirname(thumbPath), { recursive: true });
+    const tmp = `${thumbPath}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    await writeFile(tmp, analysed.thumbnail);
+    await rename(tmp, thumbPath);
+    try {
+      insertPhoto(core.db, analysed.photo, location);
+    } catch (error) {
+      // The same content reached through another path at the same moment: one photo, two paths.
+      const raced = photoIdByHash(core.db, read.contentHash);
+      if (raced === undefined) throw error;
+      linkFile(core.db, raced, location);
+      return previousPhotoId === undefined ? 'moved' : 'updated';
+    }
+    return previousPhotoId === undefined ? 'added' : 'updated';
+  } catch (error) {
+    const reason = error instanceof DecodeError ? error.message : describeFsError(error);
+    recordProblem(core.db, location, reason, DECODER_VERSION);
+    return 'failed';
+  }
+}

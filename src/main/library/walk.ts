@@ -1,0 +1,73 @@
+// Finding the photo files under a folder: recursive, following symbolic links to folders once
+// (a link loop is visited only once), skipping hidden folders and unreadable corners.
+import { opendir, realpath, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { looksLikePhoto } from './formats';
+
+export interface FoundFile {
+  path: string;
+  bytes: number;
+  mtimeMs: number;
+}
+
+export interface WalkResult {
+  files: FoundFile[];
+  /** Folders or entries that could not be read, with the reason (shown, never fatal). */
+  unreadable: { path: string; reason: string }[];
+}
+
+export async function walkPhotos(root: string, signal?: AbortSignal): Promise<WalkResult> {
+  const files: FoundFile[] = [];
+  const unreadable: WalkResult['unreadable'] = [];
+  const visited = new Set<string>();
+  const pending = [root];
+  while (pending.length > 0) {
+    if (signal?.aborted) break;
+    const dir = pending.pop()!;
+    try {
+      const real = await realpath(dir);
+      if (visited.has(real)) continue;
+      visited.add(real);
+      const handle = await opendir(dir);
+      for await (const entry of handle) {
+        if (entry.name.startsWith('.')) continue; // .git, .thumbnails, .DS_Store, ._resource forks
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) {
+          pending.push(path);
+        } else if (entry.isFile() || entry.isSymbolicLink()) {
+          if (!entry.isSymbolicLink() && !looksLikePhoto(entry.name)) continue;
+          try {
+            const info = await stat(path);
+            if (info.isDirectory()) pending.push(path);
+            else if (info.isFile() && looksLikePhoto(entry.name)) files.push({ path, bytes: info.size, mtimeMs: Math.trunc(info.mtimeMs) });
+          } catch (error) {
+            unreadable.push({ path, reason: describeFsError(error) });
+          }
+        }
+      }
+    } catch (error) {
+      unreadable.push({ path: dir, reason: describeFsError(error) });
+    }
+  }
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files, unreadable };
+}
+
+export function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'file or folder no longer exists';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ELOOP':
+      return 'symbolic link loop';
+    case 'EISDIR':
+      return 'is a folder';
+    case 'EIO':
+      return 'input/output error (disk or network problem)';
+    default:
+      return (error as Error)?.message ?? String(error);
+  }
+}

@@ -1,0 +1,137 @@
+// SQL for reading the library: photos, folders, problems and counts, shaped as the API contract.
+import { basename } from 'node:path';
+import type { FileProblem, Folder, ParsedRequest, PhotoDetail, PhotoSummary } from '../../shared/api';
+import type { Db } from './db';
+
+interface SummaryRow {
+  id: number;
+  path: string;
+  folder_id: number | null;
+  taken_at: string | null;
+  width: number;
+  height: number;
+}
+
+// The first path of a photo (lowest file id) names it and places it in a folder.
+const SUMMARY_COLUMNS = `p.id, f.path, f.folder_id, p.taken_at, p.width, p.height`;
+const FIRST_FILE_JOIN = `JOIN files f ON f.id = (SELECT min(id) FROM files WHERE photo_id = p.id)`;
+
+function toSummary(row: SummaryRow): PhotoSummary {
+  return {
+    id: row.id,
+    name: basename(row.path),
+    folderId: row.folder_id,
+    takenAt: row.taken_at,
+    width: row.width,
+    height: row.height,
+  };
+}
+
+const ORDER_BY = {
+  // Photos without a date sort after dated ones, then by when they were added.
+  taken: (dir: string) => `p.taken_at IS NULL, p.taken_at ${dir}, p.id ${dir}`,
+  added: (dir: string) => `p.id ${dir}`,
+  name: (dir: string) => `f.path ${dir}, p.id ${dir}`,
+};
+
+export function listPhotos(db: Db, request: ParsedRequest<'listPhotos'>): { total: number; photos: PhotoSummary[] } {
+  const dir = request.order === 'asc' ? 'ASC' : 'DESC';
+  const where = request.folderId === undefined ? '' : 'WHERE f.folder_id = @folderId';
+  const params = { folderId: request.folderId, limit: request.limit, offset: request.offset };
+  const total = (
+    request.folderId === undefined
+      ? db.prepare('SELECT count(*) AS n FROM photos').get()
+      : db.prepare('SELECT count(DISTINCT photo_id) AS n FROM files WHERE folder_id = ?').get(request.folderId)
+  ) as { n: number };
+  const rows = db
+    .prepare(
+      `SELECT ${SUMMARY_COLUMNS} FROM photos p ${FIRST_FILE_JOIN} ${where}
+       ORDER BY ${ORDER_BY[request.sort](dir)} LIMIT @limit OFFSET @offset`,
+    )
+    .all(request.folderId === undefined ? { limit: params.limit, offset: params.offset } : params) as SummaryRow[];
+  return { total: total.n, photos: rows.map(toSummary) };
+}
+
+/** Summaries for the given ids, in the same order; ids not in the library are left out. */
+export function photoSummaries(db: Db, ids: readonly number[]): PhotoSummary[] {
+  if (ids.length === 0) return [];
+  const byId = new Map<number, PhotoSummary>();
+  const statement = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM photos p ${FIRST_FILE_JOIN} WHERE p.id = ?`);
+  for (const id of new Set(ids)) {
+    const row = statement.get(id) as SummaryRow | undefined;
+    if (row) byId.set(id, toSummary(row));
+  }
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+export function getPhoto(db: Db, id: number): PhotoDetail | null {
+  const row = db.prepare(`SELECT ${SUMMARY_COLUMNS}, p.* FROM photos p ${FIRST_FILE_JOIN} WHERE p.id = ?`).get(id) as
+    | (SummaryRow & Record<string, unknown>)
+    | undefined;
+  if (!row) return null;
+  return {
+    ...toSummary(row),
+    paths: photoPaths(db, id),
+    format: row.format as string,
+    bytes: row.bytes as number,
+    cameraMake: row.camera_make as string | null,
+    cameraModel: row.camera_model as string | null,
+    gps: row.gps_lat === null ? null : { latitude: row.gps_lat as number, longitude: row.gps_lon as number },
+    orientation: row.orientation as number,
+    addedAt: row.added_at as string,
+  };
+}
+
+export function photoPaths(db: Db, id: number): string[] {
+  return (db.prepare('SELECT path FROM files WHERE photo_id = ? ORDER BY id').all(id) as { path: string }[]).map((r) => r.path);
+}
+
+export function photoIdByPath(db: Db, path: string): number | undefined {
+  const row = db.prepare('SELECT photo_id AS id FROM files WHERE path = ?').get(path) as { id: number } | undefined;
+  return row?.id;
+}
+
+export function contentHashOf(db: Db, id: number): string | undefined {
+  const row = db.prepare('SELECT content_hash AS hash FROM photos WHERE id = ?').get(id) as { hash: string } | undefined;
+  return row?.hash;
+}
+
+/** Perceptual hashes of every photo (8 bytes each), for near-duplicate search. */
+export function differenceHashes(db: Db): { photoIds: number[]; hashes: Buffer[] } {
+  const rows = db.prepare('SELECT id, dhash FROM photos WHERE dhash IS NOT NULL ORDER BY id').all() as { id: number; dhash: Buffer }[];
+  return { photoIds: rows.map((r) => r.id), hashes: rows.map((r) => r.dhash) };
+}
+
+export function listFolders(db: Db): Folder[] {
+  const rows = db
+    .prepare(
+      `SELECT d.id, d.path, d.status, d.last_scan_at,
+         (SELECT count(DISTINCT photo_id) FROM files WHERE folder_id = d.id) AS photo_count
+       FROM folders d ORDER BY d.path`,
+    )
+    .all() as { id: number; path: string; status: 'online' | 'offline'; last_scan_at: string | null; photo_count: number }[];
+  return rows.map((r) => ({ id: r.id, path: r.path, status: r.status, photoCount: r.photo_count, lastScanAt: r.last_scan_at }));
+}
+
+export function listProblems(db: Db, limit: number): FileProblem[] {
+  return db.prepare('SELECT path, reason, at FROM file_problems ORDER BY at DESC, path LIMIT ?').all(limit) as FileProblem[];
+}
+
+export interface LibraryCounts {
+  photos: number;
+  files: number;
+  folders: number;
+  offlineFolders: number;
+  problems: number;
+}
+
+export function libraryCounts(db: Db): LibraryCounts {
+  const one = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+  return {
+    photos: one('SELECT count(*) AS n FROM photos'),
+    files: one('SELECT count(*) AS n FROM files'),
+    folders: one('SELECT count(*) AS n FROM folders'),
+    offlineFolders: one("SELECT count(*) AS n FROM folders WHERE status = 'offline'"),
+    problems: one('SELECT count(*) AS n FROM file_problems'),
+  };
+}
