@@ -110,4 +110,74 @@ export const migrations: Migration[] = [
       CREATE INDEX embeddings_photo ON embeddings (photo_id);
     `,
   },
+  {
+    version: 3,
+    description: 'search: clusters per model version with user names, near-duplicate groups, change counters',
+    sql: `
+      -- One clustering per run; clusters belong to the model whose embeddings made them.
+      CREATE TABLE clusterings (
+        id INTEGER PRIMARY KEY,
+        model_id INTEGER NOT NULL REFERENCES model_versions (id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        generation INTEGER NOT NULL,  -- change counter of the embeddings it was computed from
+        params TEXT NOT NULL,         -- JSON: algorithm and its parameters
+        photo_count INTEGER NOT NULL,
+        unclustered INTEGER NOT NULL
+      );
+      CREATE INDEX clusterings_model ON clusterings (model_id);
+      CREATE TABLE clusters (
+        id INTEGER PRIMARY KEY,
+        clustering_id INTEGER NOT NULL REFERENCES clusterings (id) ON DELETE CASCADE,
+        name TEXT,                    -- given by the user; carried to the matching cluster when recomputed
+        position INTEGER NOT NULL,    -- display order: largest first
+        representatives TEXT NOT NULL -- JSON photo ids, closest to the centre first
+      );
+      CREATE INDEX clusters_clustering ON clusters (clustering_id);
+      CREATE TABLE cluster_members (
+        cluster_id INTEGER NOT NULL REFERENCES clusters (id) ON DELETE CASCADE,
+        photo_id INTEGER NOT NULL REFERENCES photos (id) ON DELETE CASCADE,
+        similarity REAL NOT NULL,     -- cosine to the cluster centre
+        PRIMARY KEY (cluster_id, photo_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX cluster_members_photo ON cluster_members (photo_id);
+      -- Near-duplicate groups, valid for the library state named by fingerprint.
+      CREATE TABLE duplicate_groups (
+        id INTEGER PRIMARY KEY,
+        fingerprint TEXT NOT NULL,
+        keeper_id INTEGER NOT NULL REFERENCES photos (id) ON DELETE CASCADE
+      );
+      CREATE TABLE duplicate_members (
+        group_id INTEGER NOT NULL REFERENCES duplicate_groups (id) ON DELETE CASCADE,
+        photo_id INTEGER NOT NULL REFERENCES photos (id) ON DELETE CASCADE,
+        PRIMARY KEY (group_id, photo_id)
+      ) WITHOUT ROWID;
+      -- Counters bumped by triggers whenever photos or a model's embeddings change, so search can
+      -- tell in one lookup whether its in-memory index, clusters or duplicate groups are stale.
+      CREATE TABLE change_counters (
+        name TEXT PRIMARY KEY,        -- 'photos' or 'embeddings:<model id>'
+        generation INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TRIGGER photos_insert_counted AFTER INSERT ON photos BEGIN
+        INSERT INTO change_counters VALUES ('photos', 1) ON CONFLICT (name) DO UPDATE SET generation = generation + 1;
+      END;
+      CREATE TRIGGER photos_delete_counted AFTER DELETE ON photos BEGIN
+        INSERT INTO change_counters VALUES ('photos', 1) ON CONFLICT (name) DO UPDATE SET generation = generation + 1;
+      END;
+      CREATE TRIGGER photos_update_counted AFTER UPDATE OF dhash, width, height, taken_at ON photos BEGIN
+        INSERT INTO change_counters VALUES ('photos', 1) ON CONFLICT (name) DO UPDATE SET generation = generation + 1;
+      END;
+      CREATE TRIGGER embeddings_insert_counted AFTER INSERT ON embeddings BEGIN
+        INSERT INTO change_counters VALUES ('embeddings:' || NEW.model_id, 1)
+          ON CONFLICT (name) DO UPDATE SET generation = generation + 1;
+      END;
+      CREATE TRIGGER embeddings_delete_counted AFTER DELETE ON embeddings BEGIN
+        INSERT INTO change_counters VALUES ('embeddings:' || OLD.model_id, 1)
+          ON CONFLICT (name) DO UPDATE SET generation = generation + 1;
+      END;
+      CREATE TRIGGER embeddings_update_counted AFTER UPDATE ON embeddings BEGIN
+        INSERT INTO change_counters VALUES ('embeddings:' || NEW.model_id, 1)
+          ON CONFLICT (name) DO UPDATE SET generation = generation + 1;
+      END;
+    `,
+  },
 ];
