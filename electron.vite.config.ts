@@ -1,0 +1,37 @@
+// `npm run build` / `npm start`: the Electron main process (src/main/app), the sandboxed preload
+// script and the Svelte renderer, all into out/.
+import { defineConfig } from 'electron-vite';
+import { fileURLToPath } from 'node:url';
+import { rendererConfig } from './renderer.vite.config';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: here('./out/main'),
+      // better-sqlite3, sharp, tfjs… stay in node_modules (native code, and large).
+      externalizeDeps: true,
+      rollupOptions: { input: { index: here('./src/main/app/main.ts') } },
+    },
+  },
+  preload: {
+    build: {
+      outDir: here('./out/preload'),
+      // A sandboxed preload cannot load modules: one self-contained CommonJS file.
+      externalizeDeps: false,
+      isolatedEntries: true,
+      rollupOptions: {
+        input: { index: here('./src/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    ...rendererConfig,
+    build: {
+      ...rendererConfig.build,
+      rollupOptions: { input: { index: here('./src/renderer/index.html') } },
+    },
+  },
+});

@@ -1,0 +1,177 @@
+// The service behind src/shared/api.ts: each method takes an already-validated request and calls
+// the core modules (library, store, model, search). Long work goes through the JobRunner so that
+// exactly one heavy job runs at a time and every client sees its progress as 'job' events.
+import type { ApiMethod, ApiResponses, Job, ParsedRequest } from '../../shared/api';
+import type { Core } from '../core';
+import { JobNotFoundError, JobRunner } from '../jobs/runner';
+import { addFolder, FolderError, indexFolders } from '../library/scan';
+import { getPhoto, libraryCounts, listFolders, listPhotos, listProblems, photoSummaries } from '../store/photos';
+import { notFound, ServiceError } from './errors';
+import { EventHub } from './events';
+
+export type ServiceHandlers = {
+  [M in ApiMethod]: (request: ParsedRequest<M>) => Promise<ApiResponses[M]>;
+};
+
+/** How often a running scan tells clients that the library grew, so the grid fills in as it goes. */
+const LIBRARY_CHANGED_INTERVAL_MS = 1500;
+
+export class LikenessService implements ServiceHandlers {
+  readonly events = new EventHub();
+
+  constructor(
+    readonly core: Core,
+    readonly jobs: JobRunner = new JobRunner(),
+  ) {
+    jobs.onChange((job) => this.events.publish({ type: 'job', job }));
+  }
+
+  async status(): Promise<ApiResponses['status']> {
+    const counts = libraryCounts(this.core.db);
+    return {
+      dataDir: this.core.dataDir.root,
+      photos: counts.photos,
+      folders: counts.folders,
+      problems: counts.problems,
+      embedded: 0,
+      activeModel: null,
+    };
+  }
+
+  async listPhotos(request: ParsedRequest<'listPhotos'>): Promise<ApiResponses['listPhotos']> {
+    return listPhotos(this.core.db, request);
+  }
+
+  async getPhoto({ id }: ParsedRequest<'getPhoto'>): Promise<ApiResponses['getPhoto']> {
+    return getPhoto(this.core.db, id) ?? throwNotFound(`photo ${id}`);
+  }
+
+  async findSimilar({ id, k }: ParsedRequest<'findSimilar'>): Promise<ApiResponses['findSimilar']> {
+    if (!getPhoto(this.core.db, id)) throw notFound(`photo ${id}`);
+    void k;
+    throw new ServiceError('unavailable', 'Find similar is not wired to the search module yet.');
+  }
+
+  async listFolders(): Promise<ApiResponses['listFolders']> {
+    return listFolders(this.core.db);
+  }
+
+  async addFolder({ path }: ParsedRequest<'addFolder'>): Promise<ApiResponses['addFolder']> {
+    let added;
+    try {
+      added = await addFolder(this.core, path);
+    } catch (error) {
+      // Not a folder, unreadable, inside our data directory…: the user's mistake, said plainly.
+      if (error instanceof FolderError) throw new ServiceError('invalid-request', error.message);
+      throw error;
+    }
+    const folder = listFolders(this.core.db).find((f) => f.id === added.id);
+    if (!folder) throw notFound(`folder ${added.id}`);
+    const job = this.scan([folder.path]);
+    return { folder, job };
+  }
+
+  async removeFolder(_request: ParsedRequest<'removeFolder'>): Promise<ApiResponses['removeFolder']> {
+    throw new ServiceError('unavailable', 'Removing folders is not available yet.');
+  }
+
+  async listProblems({ limit }: ParsedRequest<'listProblems'>): Promise<ApiResponses['listProblems']> {
+    return listProblems(this.core.db, limit);
+  }
+
+  async listClusters(): Promise<ApiResponses['listClusters']> {
+    throw new ServiceError('unavailable', 'Clusters are not wired to the search module yet.');
+  }
+
+  async clusterPhotos({ id }: ParsedRequest<'clusterPhotos'>): Promise<ApiResponses['clusterPhotos']> {
+    void id;
+    void photoSummaries;
+    throw new ServiceError('unavailable', 'Clusters are not wired to the search module yet.');
+  }
+
+  async renameCluster({ id, name }: ParsedRequest<'renameCluster'>): Promise<ApiResponses['renameCluster']> {
+    void id;
+    void name;
+    throw new ServiceError('unavailable', 'Clusters are not wired to the search module yet.');
+  }
+
+  async listDuplicates(): Promise<ApiResponses['listDuplicates']> {
+    throw new ServiceError('unavailable', 'Duplicates are not wired to the search module yet.');
+  }
+
+  async listJobs(): Promise<ApiResponses['listJobs']> {
+    return this.jobs.list();
+  }
+
+  async cancelJob({ id }: ParsedRequest<'cancelJob'>): Promise<Job> {
+    return this.onJob(id, () => this.jobs.cancel(id));
+  }
+
+  async pauseJob({ id }: ParsedRequest<'pauseJob'>): Promise<Job> {
+    return this.onJob(id, () => this.jobs.pause(id));
+  }
+
+  async resumeJob({ id }: ParsedRequest<'resumeJob'>): Promise<Job> {
+    return this.onJob(id, () => this.jobs.resume(id));
+  }
+
+  async train(request: ParsedRequest<'train'>): Promise<Job> {
+    void request;
+    throw new ServiceError('unavailable', 'Training is not wired to the model module yet.');
+  }
+
+  async listModels(): Promise<ApiResponses['listModels']> {
+    return [];
+  }
+
+  async activateModel({ id }: ParsedRequest<'activateModel'>): Promise<ApiResponses['activateModel']> {
+    throw notFound(`model ${id}`);
+  }
+
+  async lossHistory({ modelId }: ParsedRequest<'lossHistory'>): Promise<ApiResponses['lossHistory']> {
+    void modelId;
+    return [];
+  }
+
+  /** Queues a scan of these folders; when it ends, new photos are embedded with the active model. */
+  scan(paths: string[]): Job {
+    return this.jobs.enqueue('scan', `Indexing ${paths.length === 1 ? paths[0] : `${paths.length} folders`}`, async ({ onProgress, signal }) => {
+      let lastNotice = Date.now();
+      const result = await indexFolders(this.core, paths, {
+        signal,
+        onProgress: (p) => {
+          onProgress(p);
+          if (Date.now() - lastNotice > LIBRARY_CHANGED_INTERVAL_MS) {
+            lastNotice = Date.now();
+            this.events.publish({ type: 'library-changed' });
+          }
+        },
+      });
+      this.events.publish({ type: 'library-changed' });
+      
+      return summarise(result);
+    });
+  }
+
+  private onJob(id: number, action: () => Job): Job {
+    try {
+      return action();
+    } catch (error) {
+      if (error instanceof JobNotFoundError) throw notFound(`job ${id}`);
+      throw error;
+    }
+  }
+}
+
+function throwNotFound(what: string): never {
+  throw notFound(what);
+}
+
+function summarise(result: unknown): string {
+  if (result && typeof result === 'object') {
+    const r = result as Record<string, unknown>;
+    const parts = ['added', 'unchanged', 'problems'].filter((k) => typeof r[k] === 'number').map((k) => `${r[k]} ${k}`);
+    if (parts.length) return `Indexing finished: ${parts.join(', ')}`;
+  }
+  return 'Indexing finished';
+}

@@ -1,0 +1,42 @@
+// `likeness serve`: the desktop UI in a browser, over a local HTTP + WebSocket server.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { startServer } from '../api/http';
+import { LikenessService } from '../api/service';
+import { parse, UsageError, type Command } from './command';
+
+/** Where `npm run build:renderer` (or `npm run build`) puts the UI. */
+export const defaultRendererDir = fileURLToPath(new URL('../../../out/renderer', import.meta.url));
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'open the Likeness UI in a browser: a local HTTP server (127.0.0.1 unless --host)',
+  usage: 'serve [--port P] [--host H]',
+  async run(args, ctx) {
+    const { values } = parse(args, { port: { type: 'string' }, host: { type: 'string' } }, false);
+    const port = values.port === undefined ? 0 : Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, not ${values.port}`);
+    const host = values.host ?? '127.0.0.1';
+    const rendererDir = process.env.LIKENESS_RENDERER_DIR ?? defaultRendererDir;
+    if (!existsSync(`${rendererDir}/index.html`)) {
+      ctx.err(`The UI is not built (no ${rendererDir}/index.html): run \`npm run build:renderer\`. The API is served anyway.`);
+    }
+    if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
+      ctx.err(`Listening on ${host}: anyone who can reach this machine and has the token can see your photos.`);
+    }
+    const core = ctx.core();
+    const service = new LikenessService(core);
+    const server = await startServer({ service, core, host, port, rendererDir });
+    ctx.out(`Likeness is serving ${core.dataDir.root}`);
+    ctx.out(`Open ${server.loginUrl}`);
+    ctx.out('Press Ctrl-C to stop.');
+    await new Promise<void>((resolve) => {
+      if (ctx.signal.aborted) return resolve();
+      ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    service.jobs.cancelAll();
+    await service.jobs.idle();
+    await server.close();
+    return 0;
+  },
+};

@@ -1,0 +1,239 @@
+// The in-process job queue: heavy work (scan, train, embed, …) runs one job at a time, in the order
+// it was asked for. Each job reports done/total/rate/ETA through a ProgressTracker and is cancelled
+// through its AbortController. Pausing stops a running job at its next progress check and puts it
+// back in the queue as 'paused'; resuming re-queues it. That is cheap and honest because every long
+// operation in the core resumes where it stopped (scan skips unchanged files, embedding skips done
+// photos, training continues from its checkpoint).
+// Jobs live in a JobStore; the in-memory one below is enough until jobs are persisted in SQLite.
+import type { Job, JobKind } from '../../shared/api';
+import { CancelledError, ProgressTracker, type ProgressSink } from './progress';
+
+export interface JobContext {
+  onProgress: ProgressSink;
+  signal: AbortSignal;
+}
+
+export type JobWork = (ctx: JobContext) => Promise<string | void>;
+
+/** Where job records are kept. */
+export interface JobStore {
+  nextId(): number;
+  save(job: Job): void;
+  get(id: number): Job | undefined;
+  /** Newest first. */
+  list(): Job[];
+}
+
+export class MemoryJobStore implements JobStore {
+  private readonly jobs = new Map<number, Job>();
+  private lastId = 0;
+  constructor(private readonly keepFinished = 50) {}
+  nextId(): number {
+    return ++this.lastId;
+  }
+  save(job: Job): void {
+    this.jobs.set(job.id, { ...job });
+    this.prune();
+  }
+  get(id: number): Job | undefined {
+    const job = this.jobs.get(id);
+    return job && { ...job };
+  }
+  list(): Job[] {
+    return [...this.jobs.values()].sort((a, b) => b.id - a.id).map((j) => ({ ...j }));
+  }
+  private prune(): void {
+    const finished = [...this.jobs.values()].filter((j) => isFinished(j.state)).sort((a, b) => a.id - b.id);
+    for (const job of finished.slice(0, Math.max(0, finished.length - this.keepFinished))) this.jobs.delete(job.id);
+  }
+}
+
+export function isFinished(state: Job['state']): boolean {
+  return state === 'done' || state === 'failed' || state === 'cancelled';
+}
+
+class PauseRequest extends Error {}
+
+interface Entry {
+  work: JobWork;
+  controller: AbortController | null;
+  stopAs: 'cancelled' | 'paused' | null;
+}
+
+export class JobRunner {
+  private readonly entries = new Map<number, Entry>();
+  private readonly queue: number[] = [];
+  private running: number | null = null;
+  private readonly listeners = new Set<(job: Job) => void>();
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(readonly store: JobStore = new MemoryJobStore()) {}
+
+  /** Called with a copy of the job whenever its state or progress changes. */
+  onChange(listener: (job: Job) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  enqueue(kind: JobKind, message: string, work: JobWork): Job {
+    const job: Job = {
+      id: this.store.nextId(),
+      kind,
+      state: 'queued',
+      done: 0,
+      total: 0,
+      rate: null,
+      etaSeconds: null,
+      message,
+      error: null,
+      startedAt: null,
+      finishedAt: null,
+    };
+    this.entries.set(job.id, { work, controller: null, stopAs: null });
+    this.queue.push(job.id);
+    this.update(job);
+    queueMicrotask(() => this.pump());
+    return { ...job };
+  }
+
+  list(): Job[] {
+    return this.store.list();
+  }
+
+  get(id: number): Job | undefined {
+    return this.store.get(id);
+  }
+
+  /** The job running now, if any. */
+  current(): Job | undefined {
+    return this.running === null ? undefined : this.store.get(this.running);
+  }
+
+  /** An unfinished job of this kind (queued, running or paused), so callers can avoid duplicates. */
+  pending(kind: JobKind): Job | undefined {
+    return this.store.list().find((j) => j.kind === kind && !isFinished(j.state));
+  }
+
+  cancel(id: number): Job {
+    const job = this.require(id);
+    if (isFinished(job.state)) return job;
+    const entry = this.entries.get(id);
+    if (job.state === 'running' && entry?.controller) {
+      entry.stopAs = 'cancelled';
+      entry.controller.abort(new CancelledError());
+      return job; // becomes 'cancelled' when the work notices
+    }
+    this.removeFromQueue(id);
+    this.entries.delete(id);
+    return this.update({ ...job, state: 'cancelled', finishedAt: new Date().toISOString(), rate: null, etaSeconds: null });
+  }
+
+  pause(id: number): Job {
+    const job = this.require(id);
+    if (job.state === 'queued') {
+      this.removeFromQueue(id);
+      return this.update({ ...job, state: 'paused' });
+    }
+    const entry = this.entries.get(id);
+    if (job.state === 'running' && entry?.controller) {
+      entry.stopAs = 'paused';
+      entry.controller.abort(new PauseRequest('paused'));
+    }
+    return job;
+  }
+
+  resume(id: number): Job {
+    const job = this.require(id);
+    if (job.state !== 'paused') return job;
+    this.queue.push(id);
+    const queued = this.update({ ...job, state: 'queued', rate: null, etaSeconds: null });
+    queueMicrotask(() => this.pump());
+    return queued;
+  }
+
+  /** Resolves when nothing is running or queued (tests, shutdown). */
+  idle(): Promise<void> {
+    if (this.running === null && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Cancels everything (application quit). */
+  cancelAll(): void {
+    for (const job of this.store.list()) if (!isFinished(job.state)) this.cancel(job.id);
+  }
+
+  private require(id: number): Job {
+    const job = this.store.get(id);
+    if (!job) throw new JobNotFoundError(id);
+    return job;
+  }
+
+  private removeFromQueue(id: number): void {
+    const at = this.queue.indexOf(id);
+    if (at >= 0) this.queue.splice(at, 1);
+  }
+
+  private update(job: Job): Job {
+    this.store.save(job);
+    for (const listener of this.listeners) listener({ ...job });
+    return { ...job };
+  }
+
+  private pump(): void {
+    if (this.running !== null) return;
+    const id = this.queue.shift();
+    if (id === undefined) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
+      return;
+    }
+    void this.run(id);
+  }
+
+  private async run(id: number): Promise<void> {
+    const entry = this.entries.get(id);
+    const initial = this.store.get(id);
+    if (!entry || !initial) return this.pump();
+    this.running = id;
+    entry.controller = new AbortController();
+    entry.stopAs = null;
+    let job = this.update({ ...initial, state: 'running', startedAt: initial.startedAt ?? new Date().toISOString(), error: null });
+    const onProgress: ProgressSink = (p) => {
+      job = this.update({ ...job, done: p.done, total: p.total, rate: p.rate, etaSeconds: p.etaSeconds, message: p.message || job.message });
+    };
+    try {
+      const summary = await entry.work({ onProgress, signal: entry.controller.signal });
+      if (entry.stopAs) throw new CancelledError();
+      job = this.update({ ...job, state: 'done', rate: null, etaSeconds: null, message: summary || job.message, finishedAt: new Date().toISOString() });
+      this.entries.delete(id);
+    } catch (error) {
+      const stoppedOnRequest = entry.stopAs !== null && (entry.controller.signal.aborted || error instanceof CancelledError);
+      if (stoppedOnRequest && entry.stopAs === 'paused') {
+        job = this.update({ ...job, state: 'paused', rate: null, etaSeconds: null });
+      } else if (stoppedOnRequest || error instanceof CancelledError) {
+        job = this.update({ ...job, state: 'cancelled', rate: null, etaSeconds: null, finishedAt: new Date().toISOString() });
+        this.entries.delete(id);
+      } else {
+        const message = error instanceof Error ? error.message : String(error);
+        job = this.update({ ...job, state: 'failed', error: message, rate: null, etaSeconds: null, finishedAt: new Date().toISOString() });
+        this.entries.delete(id);
+      }
+    } finally {
+      entry.controller = null;
+      this.running = null;
+      this.pump();
+    }
+  }
+}
+
+export class JobNotFoundError extends Error {
+  constructor(readonly id: number) {
+    super(`no job ${id}`);
+  }
+}
+
+/** A ProgressTracker feeding a job, for work that counts its own items. */
+export function trackerFor(ctx: JobContext, total: number): ProgressTracker {
+  return new ProgressTracker(ctx.onProgress, total);
+}

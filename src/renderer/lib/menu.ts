@@ -1,0 +1,4 @@
+export interface MenuItem {
+  label: string;
+  action: () => void;
+}
