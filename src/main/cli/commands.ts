@@ -4,6 +4,7 @@ import { errorsCommand } from './errors';
 import { foldersCommand } from './folders';
 import { commandGroup } from './group';
 import { indexCommand } from './index-folders';
+import { serveCommand } from './serve';
 import { statusCommand } from './status';
 import { benchCommands, evalCommands } from './subcommands';
 
@@ -12,6 +13,7 @@ export const commands: Command[] = [
   statusCommand,
   errorsCommand,
   foldersCommand,
+  serveCommand,
   commandGroup('bench', 'benchmarks that print speed and memory figures', () => benchCommands),
   commandGroup('eval', 'quality evaluations on a folder of data', () => evalCommands),
 ];
