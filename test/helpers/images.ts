@@ -1,6 +1,6 @@
 // Test fixtures: photo-like images generated with sharp. Each seed gives a distinct picture
 // (smooth colour blobs plus an off-centre bar, so orientation mistakes are visible).
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -49,7 +49,7 @@ export function pictureRgb(seed: number, width: number, height: number): Buffer 
   return data;
 }
 
-export function picture(seed: number, width = 320, height = 240): sharp.Sharp {
+export function picture(seed: number, width = 320, height = 240): Sharp {
   return sharp(pictureRgb(seed, width, height), { raw: { width, height, channels: 3 } });
 }
 
@@ -68,7 +68,7 @@ export async function writePicture(path: string, seed: number, format: Format = 
 export async function writeOriented(path: string, seed: number, orientation: number, width = 320, height = 240): Promise<string> {
   mkdirSync(dirname(path), { recursive: true });
   // sharp applies flip/flop before rotate, which is exactly the order needed here.
-  const stored: Record<number, (s: sharp.Sharp) => sharp.Sharp> = {
+  const stored: Record<number, (s: Sharp) => Sharp> = {
     1: (s) => s,
     2: (s) => s.flop(),
     3: (s) => s.rotate(180),

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { defaultDataDir } from '../../src/main/dataDir';
 import { decodePhoto } from '../../src/main/library/decode';
 import { exifDateToIso } from '../../src/main/library/exif';
@@ -43,7 +43,7 @@ test('photo file names are recognised case-insensitively; resource forks are not
 });
 
 test('the difference hash survives resizing, recompression and brightness, and tells pictures apart', async () => {
-  const hashOf = async (image: sharp.Sharp) => {
+  const hashOf = async (image: Sharp) => {
     const decoded = await decodePhoto(await image.jpeg({ quality: 90 }).toBuffer());
     return differenceHash(decoded.working);
   };

@@ -1,6 +1,6 @@
 // Reading one photo file: its bytes once, its content hash, and (for content new to the
 // library) everything derived from its pixels. Never writes anywhere near the photo.
-import { createHash } from 'node:crypto';
+import { webcrypto } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { decodePhoto } from './decode';
 import { readExif } from './exif';
@@ -23,15 +23,16 @@ export async function readPhotoFile(path: string): Promise<ReadFile> {
     const buffer = await readFile(path);
     const after = await stat(path);
     if (before.size === after.size && before.mtimeMs === after.mtimeMs && buffer.length === after.size) {
-      return { buffer, bytes: after.size, mtimeMs: Math.trunc(after.mtimeMs), contentHash: sha256(buffer) };
+      return { buffer, bytes: after.size, mtimeMs: Math.trunc(after.mtimeMs), contentHash: await sha256(buffer) };
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new UnstableFileError('the file kept changing while it was being read');
 }
 
-export function sha256(buffer: Uint8Array): string {
-  return createHash('sha256').update(buffer).digest('hex');
+/** SHA-256 in hex, computed off the main thread (WebCrypto runs on libuv's pool), so decoding never waits on it. */
+export async function sha256(buffer: Uint8Array): Promise<string> {
+  return Buffer.from(await webcrypto.subtle.digest('SHA-256', buffer)).toString('hex');
 }
 
 export interface Analysed {
@@ -42,13 +43,9 @@ export interface Analysed {
 /** Decodes once and derives the thumbnail, the model inputs of each size, the hash and EXIF facts. */
 export async function analysePhoto(file: ReadFile, inputSizes: readonly number[]): Promise<Analysed> {
   const [decoded, exif] = await Promise.all([decodePhoto(file.buffer), readExif(file.buffer)]);
-  const [thumb, dhash, ...inputs] = await Promise.all([
-    thumbnail(decoded.working),
-    differenceHash(decoded.working),
-    ...inputSizes.map((size) => modelInput(decoded.working, size)),
-  ]);
+  const [thumb, ...inputs] = await Promise.all([thumbnail(decoded.working), ...inputSizes.map((size) => modelInput(decoded.working, size))]);
   return {
-    thumbnail: thumb as Buffer,
+    thumbnail: thumb,
     photo: {
       contentHash: file.contentHash,
       bytes: file.bytes,
@@ -61,8 +58,8 @@ export async function analysePhoto(file: ReadFile, inputSizes: readonly number[]
       cameraModel: exif.cameraModel,
       latitude: exif.latitude,
       longitude: exif.longitude,
-      dhash: dhash as Buffer,
-      modelInputs: inputSizes.map((size, i) => ({ size, rgb: inputs[i] as Uint8Array })),
+      dhash: differenceHash(decoded.working),
+      modelInputs: inputSizes.map((size, i) => ({ size, rgb: inputs[i] })),
     },
   };
 }
