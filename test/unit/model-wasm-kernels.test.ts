@@ -94,3 +94,24 @@ test('wasm custom kernels leak no tensors and no backend memory', async () => {
   x.dispose();
   f.dispose();
 });
+
+test("the encoder's 2×2 max pooling equals tf.maxPool and has the cpu backend's gradient on wasm", async () => {
+  const { maxPool2 } = await import('../../src/main/model/encoder');
+  for (const shape of [[1, 4, 4, 4], [2, 8, 6, 3], [1, 5, 3, 2]] as [number, number, number, number][]) {
+    const xs = seeded(shape.reduce((a, b) => a * b), 17);
+    const run = (backend: 'cpu' | 'wasm', pool: (x: tf.Tensor4D) => tf.Tensor4D) =>
+      onBackend(backend, () =>
+        tf.tidy(() => {
+          const x = tf.tensor4d(xs, shape);
+          const y = pool(x);
+          const weights = tf.sin(tf.range(0, y.size).mul(0.37)).reshape(y.shape);
+          const g = tf.grad((x: tf.Tensor) => pool(x as tf.Tensor4D).mul(weights).sum())(x);
+          return [y.dataSync().slice(), g.dataSync().slice()] as Float32Array[];
+        }),
+      );
+    const [cpuY, cpuG] = await run('cpu', (x) => tf.maxPool(x, 2, 2, 'same'));
+    const [wasmY, wasmG] = await run('wasm', maxPool2);
+    assert.deepEqual(Array.from(wasmY), Array.from(cpuY));
+    assert.ok(maxRelError(wasmG, cpuG) < 1e-6, `${shape}: ${maxRelError(wasmG, cpuG)}`);
+  }
+});

@@ -1,0 +1,123 @@
+// The model's settings: architecture (from the input size), loss weights, estimator and views.
+// Stored as JSON in model_versions.config so a saved version can always be rebuilt.
+
+export type Estimator = 'js' | 'nce';
+/**
+ * How the global term scores (x, z):
+ * - 'zz': the reference Keras code — T1 is an MLP on [z, z] against [z, z_shuffled].
+ * - 'concat': T1 is an MLP on [flatten C(x), z] (the article's T(x, z)).
+ * - 'dot': a separable critic, cos(φ(flatten C(x)), ψ(z)) / τ, which allows InfoNCE over the batch.
+ */
+export type GlobalCritic = 'zz' | 'concat' | 'dot';
+/** Local term: 'concat' = 1×1 convolutions over [C_ij, z]; 'dot' = cos(φ(C_ij), ψ(z)) / τ. */
+export type LocalCritic = 'concat' | 'dot';
+
+export interface ModelConfig {
+  inputSize: number;
+  /** Filters of each conv block (conv3×3 + BN + LeakyReLU + maxpool 2); the map size follows from the input. */
+  blockFilters: number[];
+  /** Filters of the conv layers after the local map, before global max pooling. */
+  headFilters: number[];
+  zDim: number;
+  alpha: number;
+  beta: number;
+  gamma: number;
+  estimator: Estimator;
+  globalCritic: GlobalCritic;
+  localCritic: LocalCritic;
+  /** Hidden width of the discriminators, and the width of the dot-critic embeddings. */
+  criticDim: number;
+  /** Temperature of the dot critics. */
+  temperature: number;
+  /** 1: one image, shuffled negatives (reference). 2: two augmented views, positives across views. */
+  views: 1 | 2;
+  /** Random crop/flip/jitter on training inputs (always on with two views). */
+  augment: boolean;
+  learningRate: number;
+  batchSize: number;
+}
+
+export type PresetName = 'reference' | 'fast' | 'tiny';
+
+/** Number of maxpool-2 blocks that take an input of this size to a local map of about 4×4. */
+export function blockCount(inputSize: number): number {
+  return Math.max(1, Math.round(Math.log2(inputSize / 4)));
+}
+
+export function mapSize(config: Pick<ModelConfig, 'inputSize' | 'blockFilters'>): number {
+  let s = config.inputSize;
+  for (let i = 0; i < config.blockFilters.length; i++) s = Math.ceil(s / 2);
+  return s;
+}
+
+/** Filters per block: the widest last block is 4×width, each earlier block half the next (min 8). */
+export function filtersFor(inputSize: number, width: number): number[] {
+  const n = blockCount(inputSize);
+  return Array.from({ length: n }, (_, i) => Math.max(8, Math.round((width * 4) / 2 ** (n - 1 - i))));
+}
+
+export function presetConfig(preset: PresetName, inputSize?: number): ModelConfig {
+  if (preset === 'reference') {
+    // The article's settings: 64/128/256 blocks at 32×32, 2 more conv 256, z 256, (z, z) global, JS.
+    const size = inputSize ?? 64;
+    return {
+      inputSize: size,
+      blockFilters: filtersFor(size, 64),
+      headFilters: [256, 256],
+      zDim: 256,
+      alpha: 0.5,
+      beta: 1.5,
+      gamma: 0.01,
+      estimator: 'js',
+      globalCritic: 'zz',
+      localCritic: 'concat',
+      criticDim: 256,
+      temperature: 1,
+      views: 1,
+      augment: false,
+      learningRate: 1e-3,
+      batchSize: 64,
+    };
+  }
+  if (preset === 'tiny') {
+    // For tests: a few thousand parameters.
+    const size = inputSize ?? 16;
+    return {
+      ...presetConfig('fast', size),
+      blockFilters: filtersFor(size, 4),
+      headFilters: [16],
+      zDim: 8,
+      criticDim: 8,
+      batchSize: 8,
+    };
+  }
+  // 'fast': the measured default — a lean encoder, two augmented views, separable critics, InfoNCE.
+  const size = inputSize ?? 64;
+  return {
+    inputSize: size,
+    blockFilters: filtersFor(size, 32),
+    headFilters: [128],
+    zDim: 128,
+    alpha: 1,
+    beta: 1,
+    gamma: 0.001,
+    estimator: 'nce',
+    globalCritic: 'dot',
+    localCritic: 'dot',
+    criticDim: 128,
+    temperature: 0.2,
+    views: 2,
+    augment: true,
+    learningRate: 1e-3,
+    batchSize: 64,
+  };
+}
+
+export function validateConfig(c: ModelConfig): void {
+  if (!Number.isInteger(c.inputSize) || c.inputSize < 8 || c.inputSize > 512) throw new Error(`input size ${c.inputSize} must be an integer in 8..512`);
+  if (c.estimator === 'nce' && (c.globalCritic !== 'dot' && c.alpha > 0)) throw new Error("the NCE estimator needs the 'dot' global critic");
+  if (c.estimator === 'nce' && (c.localCritic !== 'dot' && c.beta > 0)) throw new Error("the NCE estimator needs the 'dot' local critic");
+  if (c.alpha < 0 || c.beta < 0 || c.gamma < 0) throw new Error('loss weights must be ≥ 0');
+  if (c.alpha === 0 && c.beta === 0) throw new Error('at least one of alpha (global) and beta (local) must be > 0');
+  if (c.batchSize < 2) throw new Error('batch size must be ≥ 2 (negatives come from the batch)');
+}

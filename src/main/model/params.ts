@@ -1,0 +1,221 @@
+// The model's parameters as named tensors, created from the config with a seeded initialisation
+// (so every data-parallel worker starts identical), and saved as raw little-endian float32 with a
+// JSON manifest: loading gives back exactly the same bits.
+import * as tf from '@tensorflow/tfjs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { mapSize, type ModelConfig } from './config';
+import { Rng } from './rng';
+
+type Init = 'he' | 'glorot' | 'zeros' | 'ones' | 'small';
+
+export interface ParamSpec {
+  name: string;
+  shape: number[];
+  init: Init;
+  /** false for batch-norm statistics, which are measured, not learned. */
+  trainable: boolean;
+}
+
+function size(shape: number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+function dense(specs: ParamSpec[], name: string, inDim: number, outDim: number, init: Init = 'he'): void {
+  specs.push({ name: `${name}/w`, shape: [inDim, outDim], init, trainable: true });
+  specs.push({ name: `${name}/b`, shape: [outDim], init: 'zeros', trainable: true });
+}
+
+function convBn(specs: ParamSpec[], name: string, inC: number, outC: number): void {
+  specs.push({ name: `${name}/w`, shape: [3, 3, inC, outC], init: 'he', trainable: true });
+  specs.push({ name: `${name}/gamma`, shape: [outC], init: 'ones', trainable: true });
+  specs.push({ name: `${name}/beta`, shape: [outC], init: 'zeros', trainable: true });
+  specs.push({ name: `${name}/mean`, shape: [outC], init: 'zeros', trainable: false });
+  specs.push({ name: `${name}/var`, shape: [outC], init: 'ones', trainable: false });
+}
+
+export function localChannels(config: ModelConfig): number {
+  return config.blockFilters[config.blockFilters.length - 1];
+}
+
+export function paramSpecs(config: ModelConfig): ParamSpec[] {
+  const specs: ParamSpec[] = [];
+  let c = 3;
+  config.blockFilters.forEach((f, i) => {
+    convBn(specs, `enc/block${i}`, c, f);
+    c = f;
+  });
+  config.headFilters.forEach((f, i) => {
+    convBn(specs, `enc/head${i}`, c, f);
+    c = f;
+  });
+  dense(specs, 'enc/mu', c, config.zDim, 'glorot');
+  dense(specs, 'enc/logvar', c, config.zDim, 'small');
+  const m = mapSize(config);
+  const lc = localChannels(config);
+  const flat = m * m * lc;
+  const h = config.criticDim;
+  const z = config.zDim;
+  if (config.alpha > 0) {
+    if (config.globalCritic === 'dot') {
+      dense(specs, 'global/phi1', flat, h);
+      dense(specs, 'global/phi2', h, h, 'glorot');
+      dense(specs, 'global/psi1', z, h);
+      dense(specs, 'global/psi2', h, h, 'glorot');
+    } else {
+      dense(specs, 'global/t1', (config.globalCritic === 'zz' ? z : flat) + z, h);
+      dense(specs, 'global/t2', h, h);
+      dense(specs, 'global/t3', h, 1, 'glorot');
+    }
+  }
+  if (config.beta > 0) {
+    if (config.localCritic === 'dot') {
+      dense(specs, 'local/phi1', lc, h);
+      dense(specs, 'local/phi2', h, h, 'glorot');
+      dense(specs, 'local/psi1', z, h);
+      dense(specs, 'local/psi2', h, h, 'glorot');
+    } else {
+      dense(specs, 'local/t1', lc + z, h);
+      dense(specs, 'local/t2', h, h);
+      dense(specs, 'local/t3', h, 1, 'glorot');
+    }
+  }
+  return specs;
+}
+
+function initValues(spec: ParamSpec, rng: Rng): Float32Array {
+  const n = size(spec.shape);
+  const out = new Float32Array(n);
+  if (spec.init === 'ones') return out.fill(1);
+  if (spec.init === 'zeros') return out;
+  const fanIn = spec.shape.length === 4 ? spec.shape[0] * spec.shape[1] * spec.shape[2] : spec.shape[0];
+  const fanOut = spec.shape.length === 4 ? spec.shape[0] * spec.shape[1] * spec.shape[3] : spec.shape[spec.shape.length - 1];
+  const std =
+    spec.init === 'he' ? Math.sqrt(2 / fanIn) : spec.init === 'glorot' ? Math.sqrt(2 / (fanIn + fanOut)) : 0.01 * Math.sqrt(1 / fanIn);
+  for (let i = 0; i < n; i++) out[i] = rng.normal() * std;
+  return out;
+}
+
+export interface WeightsManifest {
+  format: 'likeness-weights-1';
+  config: ModelConfig;
+  tensors: { name: string; shape: number[]; offset: number }[];
+  byteLength: number;
+}
+
+/** The parameters of one model instance, as tf variables, plus a flat view of the trainable ones. */
+export class Params {
+  readonly specs: ParamSpec[];
+  readonly vars = new Map<string, tf.Variable>();
+  readonly trainable: ParamSpec[];
+  readonly trainableCount: number;
+
+  private constructor(readonly config: ModelConfig, values: Map<string, Float32Array>) {
+    this.specs = paramSpecs(config);
+    this.trainable = this.specs.filter((s) => s.trainable);
+    this.trainableCount = this.trainable.reduce((a, s) => a + size(s.shape), 0);
+    for (const spec of this.specs) {
+      const v = values.get(spec.name);
+      if (!v || v.length !== size(spec.shape)) throw new Error(`weights: ${spec.name} missing or of the wrong size`);
+      this.vars.set(spec.name, tf.variable(tf.tensor(v, spec.shape, 'float32'), spec.trainable));
+    }
+  }
+
+  static init(config: ModelConfig, seed: number): Params {
+    const rng = new Rng(seed);
+    return new Params(config, new Map(paramSpecs(config).map((s) => [s.name, initValues(s, rng)])));
+  }
+
+  static fromValues(config: ModelConfig, values: Map<string, Float32Array>): Params {
+    return new Params(config, values);
+  }
+
+  get(name: string): tf.Variable {
+    const v = this.vars.get(name);
+    if (!v) throw new Error(`no parameter ${name}`);
+    return v;
+  }
+
+  has(name: string): boolean {
+    return this.vars.has(name);
+  }
+
+  trainableVariables(): tf.Variable[] {
+    return this.trainable.map((s) => this.get(s.name));
+  }
+
+  /** Trainable parameters concatenated in spec order. */
+  readTrainable(out = new Float32Array(this.trainableCount)): Float32Array {
+    let o = 0;
+    for (const s of this.trainable) {
+      const d = this.get(s.name).dataSync() as Float32Array;
+      out.set(d, o);
+      o += d.length;
+    }
+    return out;
+  }
+
+  writeTrainable(flat: Float32Array): void {
+    let o = 0;
+    for (const s of this.trainable) {
+      const n = size(s.shape);
+      const t = tf.tensor(flat.subarray(o, o + n), s.shape, 'float32');
+      this.get(s.name).assign(t);
+      t.dispose();
+      o += n;
+    }
+  }
+
+  setValue(name: string, values: Float32Array): void {
+    const spec = this.specs.find((s) => s.name === name);
+    if (!spec) throw new Error(`no parameter ${name}`);
+    const t = tf.tensor(values, spec.shape, 'float32');
+    this.get(name).assign(t);
+    t.dispose();
+  }
+
+  values(): Map<string, Float32Array> {
+    return new Map(this.specs.map((s) => [s.name, (this.get(s.name).dataSync() as Float32Array).slice()]));
+  }
+
+  dispose(): void {
+    for (const v of this.vars.values()) v.dispose();
+    this.vars.clear();
+  }
+}
+
+/** Writes manifest.json + weights.bin into dir (atomically: a half-written checkpoint is never read). */
+export function saveWeights(dir: string, config: ModelConfig, values: Map<string, Float32Array>, specs = paramSpecs(config)): void {
+  mkdirSync(dir, { recursive: true });
+  let offset = 0;
+  const tensors = specs.map((s) => {
+    const entry = { name: s.name, shape: s.shape, offset };
+    offset += size(s.shape) * 4;
+    return entry;
+  });
+  const buf = Buffer.alloc(offset);
+  for (const t of tensors) {
+    const v = values.get(t.name)!;
+    for (let i = 0; i < v.length; i++) buf.writeFloatLE(v[i], t.offset + 4 * i);
+  }
+  const manifest: WeightsManifest = { format: 'likeness-weights-1', config, tensors, byteLength: offset };
+  writeFileSync(join(dir, 'weights.bin.tmp'), buf);
+  writeFileSync(join(dir, 'manifest.json.tmp'), JSON.stringify(manifest, null, 1));
+  renameSync(join(dir, 'weights.bin.tmp'), join(dir, 'weights.bin'));
+  renameSync(join(dir, 'manifest.json.tmp'), join(dir, 'manifest.json'));
+}
+
+export function loadWeights(dir: string): { config: ModelConfig; values: Map<string, Float32Array> } {
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as WeightsManifest;
+  if (manifest.format !== 'likeness-weights-1') throw new Error(`${dir}: unknown weights format ${manifest.format}`);
+  const buf = readFileSync(join(dir, 'weights.bin'));
+  if (buf.length !== manifest.byteLength) throw new Error(`${dir}: weights.bin is ${buf.length} bytes, expected ${manifest.byteLength}`);
+  const values = new Map<string, Float32Array>();
+  for (const t of manifest.tensors) {
+    const n = size(t.shape);
+    const v = new Float32Array(n);
+    for (let i = 0; i < n; i++) v[i] = buf.readFloatLE(t.offset + 4 * i);
+    values.set(t.name, v);
+  }
+  return { config: manifest.config, values };
+}

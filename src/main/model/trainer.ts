@@ -1,0 +1,130 @@
+// One training step on one thread: forward + backward on a batch, gradients out as one flat
+// Float32Array (so data-parallel workers can average them), and an Adam update in plain JS on flat
+// arrays (so every worker that applies the same averaged gradient ends with bit-identical weights,
+// and the optimiser state is trivially checkpointed).
+import * as tf from '@tensorflow/tfjs';
+import type { ModelConfig } from './config';
+import { encode, type BnStats } from './encoder';
+import { dimLoss } from './loss';
+import { Params } from './params';
+import { derangement, type Rng } from './rng';
+
+export interface StepLosses {
+  loss: number;
+  globalMi: number;
+  localMi: number;
+  prior: number;
+}
+
+export interface HostBatch {
+  /** [B, S, S, 3] floats in [-1, 1]. */
+  x1: Float32Array;
+  x2?: Float32Array;
+  size: number;
+  count: number;
+}
+
+/** Forward and backward on one batch; writes the gradient into `gradOut` (trainable spec order). */
+export function computeGradients(params: Params, batch: HostBatch, rng: Rng, gradOut: Float32Array): StepLosses {
+  const c = params.config;
+  const b = batch.count;
+  const views = c.views === 2 && batch.x2 ? 2 : 1;
+  const eps = new Float32Array(b * views * c.zDim);
+  for (let i = 0; i < eps.length; i++) eps[i] = rng.normal();
+  const perm = derangement(b, rng);
+  const vars = params.trainableVariables();
+  const kept: tf.Tensor[] = [];
+  const losses = tf.tidy(() => {
+    const x1 = tf.tensor4d(batch.x1, [b, batch.size, batch.size, 3]);
+    const x2 = views === 2 ? tf.tensor4d(batch.x2!, [b, batch.size, batch.size, 3]) : undefined;
+    const epsT = tf.tensor2d(eps, [b * views, c.zDim]);
+    const { value, grads } = tf.variableGrads(() => {
+      const t = dimLoss(params, c, { x1, x2, eps: epsT, perm });
+      kept.push(tf.keep(t.global), tf.keep(t.local), tf.keep(t.prior));
+      return t.total;
+    }, vars);
+    let o = 0;
+    for (const v of vars) {
+      const g = grads[v.name];
+      const d = g ? (g.dataSync() as Float32Array) : new Float32Array(v.size);
+      gradOut.set(d, o);
+      o += v.size;
+    }
+    return { loss: value.dataSync()[0] };
+  });
+  const [g, l, p] = kept.map((t) => t.dataSync()[0]);
+  tf.dispose(kept);
+  return { loss: losses.loss, globalMi: g, localMi: l, prior: p };
+}
+
+export interface AdamState {
+  step: number;
+  m: Float32Array;
+  v: Float32Array;
+}
+
+export function newAdamState(n: number): AdamState {
+  return { step: 0, m: new Float32Array(n), v: new Float32Array(n) };
+}
+
+/** In-place Adam (β1 0.9, β2 0.999, ε 1e-7 as in Keras) on flat weights. */
+export function adamUpdate(weights: Float32Array, grad: Float32Array, state: AdamState, lr: number): void {
+  const b1 = 0.9;
+  const b2 = 0.999;
+  state.step += 1;
+  const c1 = 1 - b1 ** state.step;
+  const c2 = 1 - b2 ** state.step;
+  const stepSize = (lr * Math.sqrt(c2)) / c1;
+  const { m, v } = state;
+  for (let i = 0; i < weights.length; i++) {
+    const g = grad[i];
+    const mi = (m[i] = b1 * m[i] + (1 - b1) * g);
+    const vi = (v[i] = b2 * v[i] + (1 - b2) * g * g);
+    weights[i] -= (stepSize * mi) / (Math.sqrt(vi) + 1e-7);
+  }
+}
+
+/**
+ * Replace the batch-norm statistics by their average over training-mode passes on un-augmented
+ * inputs (what embedding will see), so inference matches training without running averages.
+ */
+export function recalibrateBatchNorm(params: Params, batches: Iterable<{ x: Float32Array; count: number; size: number }>): number {
+  const sums = new Map<string, { mean: Float64Array; sq: Float64Array }>();
+  let n = 0;
+  for (const batch of batches) {
+    const stats: BnStats = new Map();
+    tf.tidy(() => {
+      encode(params, tf.tensor4d(batch.x, [batch.count, batch.size, batch.size, 3]), true, stats);
+    });
+    for (const [name, s] of stats) {
+      const mean = s.mean.dataSync();
+      const variance = s.variance.dataSync();
+      let acc = sums.get(name);
+      if (!acc) sums.set(name, (acc = { mean: new Float64Array(mean.length), sq: new Float64Array(mean.length) }));
+      for (let i = 0; i < mean.length; i++) {
+        acc.mean[i] += mean[i];
+        // E[y²] per batch, so the pooled variance includes the spread of batch means.
+        acc.sq[i] += variance[i] + mean[i] * mean[i];
+      }
+      tf.dispose([s.mean, s.variance]);
+    }
+    n += 1;
+  }
+  if (n === 0) return 0;
+  for (const [name, acc] of sums) {
+    const mean = new Float32Array(acc.mean.length);
+    const variance = new Float32Array(acc.mean.length);
+    for (let i = 0; i < mean.length; i++) {
+      mean[i] = acc.mean[i] / n;
+      variance[i] = Math.max(0, acc.sq[i] / n - mean[i] * mean[i]);
+    }
+    params.setValue(`${name}/mean`, mean);
+    params.setValue(`${name}/var`, variance);
+  }
+  return n;
+}
+
+export function describeConfig(c: ModelConfig, params?: Params): string {
+  const count = params ? `, ${(params.trainableCount / 1e6).toFixed(2)} M params` : '';
+  return `${c.inputSize}×${c.inputSize}, blocks ${c.blockFilters.join('/')}, head ${c.headFilters.join('/')}, z ${c.zDim}, ${c.views} view(s), global ${c.globalCritic}, local ${c.localCritic}, ${c.estimator.toUpperCase()}, α ${c.alpha} β ${c.beta} γ ${c.gamma}${count}`;
+}
