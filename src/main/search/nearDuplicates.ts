@@ -4,9 +4,14 @@
 //   z_e = (cosine of embeddings − mean) / sd           over random pairs
 //   z_h = (mean − Hamming distance of dHashes) / sd    over random pairs
 // Evidence for a pair is their sum divided by √(signals) — a z-score again if the signals were
-// independent Gaussians. A pair is a duplicate when its evidence exceeds z*, the normal quantile
-// at which fewer than one of the library's N(N−1)/2 unrelated pairs would be expected to pass
-// (a Bonferroni bound): 4.8 for 1,000 photos, 6.2 for 100,000. Groups are connected components.
+// independent Gaussians. A pair is a duplicate when
+//   - its evidence exceeds z*, the normal quantile at which the library's N(N−1)/2 unrelated pairs
+//     would be expected to give fewer than 0.01 false duplicates in all (a Bonferroni bound: 5.5 for
+//     1,000 photos, 7.0 for 100,000), and
+//   - no signal speaks against it: each is on its own at least significant at the one-sided 5 %
+//     level (z ≥ 1.645), so a similar scene with a different layout (embedding only) or two flat
+//     images with colliding hashes (hash only) are not called duplicates.
+// Groups are the connected components of duplicate pairs.
 import { hammingDistance } from '../library/renditions';
 import { neighbourGraph, seededRandom } from './graph';
 import type { EmbeddingIndex } from './knn';
@@ -47,10 +52,15 @@ export function normalQuantile(p: number): number {
   return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
 }
 
-/** z* such that N(N−1)/2 unrelated pairs are expected to give fewer than one false duplicate. */
+/** Expected false duplicates among all unrelated pairs of the library. */
+export const EXPECTED_FALSE_PAIRS = 0.01;
+/** Each signal on its own must be at least this significant (one-sided 5 %). */
+export const MIN_SIGNAL_Z = 1.645;
+
+/** z* such that N(N−1)/2 unrelated pairs are expected to give fewer than EXPECTED_FALSE_PAIRS false duplicates. */
 export function duplicateThreshold(photoCount: number): number {
   const pairs = Math.max(1, (photoCount * (photoCount - 1)) / 2);
-  return -normalQuantile(1 / (pairs + 1));
+  return -normalQuantile(EXPECTED_FALSE_PAIRS / pairs);
 }
 
 function meanSd(values: number[]): SignalStats | null {
@@ -93,27 +103,33 @@ function embeddingCosine(index: EmbeddingIndex | null, a: number, b: number): nu
   return dot;
 }
 
-/** Combined evidence that two photos are the same shot (see the module comment); null with no signal. */
-export function pairEvidence(
+/** Each signal's z-score for a pair (null where a photo lacks that signal). */
+export function pairSignals(
   signals: DuplicateSignals,
   stats: { embedding: SignalStats | null; hash: SignalStats | null },
   a: number,
   b: number,
-): number | null {
-  let sum = 0;
-  let count = 0;
+): { embedding: number | null; hash: number | null } {
   const e = stats.embedding ? embeddingCosine(signals.index, a, b) : null;
-  if (e !== null && stats.embedding) {
-    sum += (e - stats.embedding.mean) / stats.embedding.sd;
-    count++;
-  }
   const ha = signals.hashes.get(a);
   const hb = signals.hashes.get(b);
-  if (ha && hb && stats.hash) {
-    sum += (stats.hash.mean - hammingDistance(ha, hb)) / stats.hash.sd;
-    count++;
-  }
-  return count === 0 ? null : sum / Math.sqrt(count);
+  return {
+    embedding: e !== null && stats.embedding ? (e - stats.embedding.mean) / stats.embedding.sd : null,
+    hash: ha && hb && stats.hash ? (stats.hash.mean - hammingDistance(ha, hb)) / stats.hash.sd : null,
+  };
+}
+
+/** Combined evidence that two photos are the same shot (see the module comment); null with no signal. */
+export function combineEvidence(z: { embedding: number | null; hash: number | null }): number | null {
+  const present = [z.embedding, z.hash].filter((v): v is number => v !== null);
+  return present.length === 0 ? null : present.reduce((s, v) => s + v, 0) / Math.sqrt(present.length);
+}
+
+/** The duplicate rule of the module comment. */
+export function isDuplicatePair(z: { embedding: number | null; hash: number | null }, threshold: number): boolean {
+  const evidence = combineEvidence(z);
+  if (evidence === null || evidence < threshold) return false;
+  return [z.embedding, z.hash].every((v) => v === null || v >= MIN_SIGNAL_Z);
 }
 
 /**
@@ -172,8 +188,7 @@ export function findDuplicateGroups(
   };
   for (const key of pairs) {
     const [a, b] = key.split(',').map(Number) as [number, number];
-    const evidence = pairEvidence(signals, stats, a, b);
-    if (evidence === null || evidence < threshold) continue;
+    if (!isDuplicatePair(pairSignals(signals, stats, a, b), threshold)) continue;
     const ra = find(a);
     const rb = find(b);
     if (ra !== rb) parent.set(Math.max(ra, rb), Math.min(ra, rb));
