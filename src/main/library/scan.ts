@@ -85,6 +85,10 @@ export async function indexFolders(core: Core, paths: string[], options: ScanOpt
 interface FolderWork {
   folder: FolderRow;
   found: FoundFile[];
+  /** Sub-folders that could not be read this time: what is known under them is kept. */
+  unreadableDirs: string[];
+  /** Files found by the walk that were gone by the time they were read. */
+  vanished: Set<string>;
   known: ReturnType<typeof knownFiles>;
   problems: ReturnType<typeof knownProblems>;
 }
@@ -106,14 +110,24 @@ export async function scanFolders(core: Core, folders: FolderRow[], options: Sca
     }
     const walked = await walkPhotos(folder.path, signal);
     throwIfCancelled(signal);
-    work.push({ folder, found: walked.files, known: knownFiles(core.db, folder.id), problems: knownProblems(core.db, folder.id, DECODER_VERSION) });
+    for (const entry of walked.unreadable) {
+      recordProblem(core.db, { path: entry.path, folderId: folder.id, bytes: 0, mtimeMs: 0 }, `could not be read: ${entry.reason}`, DECODER_VERSION);
+    }
+    work.push({
+      folder,
+      found: walked.files,
+      unreadableDirs: walked.unreadable.map((u) => u.path),
+      vanished: new Set(),
+      known: knownFiles(core.db, folder.id),
+      problems: knownProblems(core.db, folder.id, DECODER_VERSION),
+    });
   }
   progress.total = work.reduce((n, w) => n + w.found.length, 0);
 
   const inputSizes = modelInputSizes(core.db);
   const concurrency = options.concurrency ?? Math.max(2, availableParallelism() * 2);
   let done = 0;
-  for (const { folder, found, known, problems } of work) {
+  for (const { folder, found, known, problems, vanished } of work) {
     const queue = found.filter((file) => {
       const k = known.get(file.path);
       const p = problems.get(file.path);
@@ -133,7 +147,8 @@ export async function scanFolders(core: Core, folders: FolderRow[], options: Sca
       while (next < queue.length && !signal?.aborted) {
         const file = queue[next++];
         const outcome = await ingestOne(core, folder, file, known.get(file.path)?.photoId, inputSizes);
-        summary[outcome]++;
+        if (outcome === 'vanished') vanished.add(file.path);
+        else summary[outcome]++;
         progress.update(++done);
       }
     };
@@ -144,10 +159,18 @@ export async function scanFolders(core: Core, folders: FolderRow[], options: Sca
   // Removal waits until every folder is scanned, so a photo moved from one library folder to
   // another is found at its new path before its old one is forgotten: it keeps its id.
   // Only a complete walk of a reachable folder may remove anything.
-  for (const { folder, found, known, problems } of work) {
-    const seen = new Set(found.map((f) => f.path));
-    const goneFiles = [...known].filter(([path]) => !seen.has(path)).map(([, k]) => k.id);
-    const goneProblems = [...problems.keys()].filter((path) => !seen.has(path));
+  for (const { folder, found, known, problems, vanished, unreadableDirs } of work) {
+    if (!(await isReachable(folder.path))) {
+      // The drive went away during the scan: what looked deleted is only out of reach.
+      setFolderStatus(core.db, folder.id, 'offline');
+      summary.offline.push(folder.path);
+      continue;
+    }
+    const seen = new Set(found.map((f) => f.path).filter((path) => !vanished.has(path)));
+    for (const dir of unreadableDirs) seen.add(dir);
+    const underUnreadable = (path: string) => unreadableDirs.some((dir) => path.startsWith(dir + sep));
+    const goneFiles = [...known].filter(([path]) => !seen.has(path) && !underUnreadable(path)).map(([, k]) => k.id);
+    const goneProblems = [...problems.keys()].filter((path) => !seen.has(path) && !underUnreadable(path));
     const removedHashes = removeMissing(core.db, goneFiles, goneProblems);
     summary.removed += removedHashes.length;
     await Promise.all(removedHashes.map((hash) => rm(core.dataDir.thumbnailPath(hash), { force: true })));
@@ -167,7 +190,7 @@ async function isReachable(path: string): Promise<boolean> {
   }
 }
 
-type Outcome = 'added' | 'updated' | 'moved' | 'unchanged' | 'failed';
+type Outcome = 'added' | 'updated' | 'moved' | 'unchanged' | 'failed' | 'vanished';
 
 async function ingestOne(
   core: Core,
@@ -204,6 +227,7 @@ async function ingestOne(
     }
     return previousPhotoId === undefined ? 'added' : 'updated';
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'vanished';
     const reason = error instanceof DecodeError ? error.message : describeFsError(error);
     recordProblem(core.db, location, reason, DECODER_VERSION);
     return 'failed';

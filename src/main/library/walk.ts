@@ -41,7 +41,8 @@ export async function walkPhotos(root: string, signal?: AbortSignal): Promise<Wa
             if (info.isDirectory()) pending.push(path);
             else if (info.isFile() && looksLikePhoto(entry.name)) files.push({ path, bytes: info.size, mtimeMs: Math.trunc(info.mtimeMs) });
           } catch (error) {
-            unreadable.push({ path, reason: describeFsError(error) });
+            const dangling = entry.isSymbolicLink() && (error as NodeJS.ErrnoException).code === 'ENOENT';
+            unreadable.push({ path, reason: dangling ? 'symbolic link to nothing' : describeFsError(error) });
           }
         }
       }

@@ -1,0 +1,129 @@
+// Hostile and odd files: each must end as a correct photo or a per-file problem with a reason —
+// never a crash, a hang, or a half-written row.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import sharp from 'sharp';
+import { closeCore, openCore, type Core } from '../../src/main/core';
+import { indexFolders } from '../../src/main/library/scan';
+import { thumbnailFile } from '../../src/main/library/thumbnails';
+import { readModelInputs } from '../../src/main/store/modelInputs';
+import { getPhoto, listPhotos, listProblems, photoIdByPath } from '../../src/main/store/photos';
+import { picture, tempDir, writePicture } from '../helpers/images';
+
+const tmp = tempDir('hostile');
+after(() => tmp.cleanup());
+
+/** Every photo row is whole: a path, a model input, a thumbnail; no path is both a photo and a problem. */
+function assertConsistent(core: Core): void {
+  assert.equal((core.db.pragma('integrity_check', { simple: true }) as string), 'ok');
+  const { photos } = listPhotos(core.db, { offset: 0, limit: 5000, sort: 'added', order: 'asc' });
+  const inputs = readModelInputs(core.db, 64, photos.map((p) => p.id));
+  for (const p of photos) {
+    assert.ok(getPhoto(core.db, p.id)!.paths.length > 0, `photo ${p.id} has a path`);
+    assert.equal(inputs.get(p.id)?.length, 64 * 64 * 3, `photo ${p.id} has a model input`);
+    assert.ok(existsSync(thumbnailFile(core, p.id)!), `photo ${p.id} has a thumbnail`);
+  }
+  for (const problem of listProblems(core.db, 5000)) assert.equal(photoIdByPath(core.db, problem.path), undefined);
+}
+
+test('a corpus of odd files gives photos or reasons, and a consistent library', async () => {
+  const root = join(tmp.path, 'hostile');
+  mkdirSync(root, { recursive: true });
+  const good = readFileSync(await writePicture(join(tmp.path, 'good.jpg'), 1, 'jpeg', 640, 480));
+  const goodPng = await picture(2, 200, 150).png().toBuffer();
+  const expectPhoto: string[] = [];
+  const expectProblem: string[] = [];
+  const add = (name: string, data: Buffer | string, outcome: 'photo' | 'problem') => {
+    const path = join(root, name);
+    mkdirSync(join(path, '..'), { recursive: true });
+    writeFileSync(path, data);
+    (outcome === 'photo' ? expectPhoto : expectProblem).push(path);
+  };
+
+  add('zero.jpg', Buffer.alloc(0), 'problem');
+  add('text.jpg', 'this is not a JPEG, it is a text file', 'problem');
+  add('truncated.jpg', good.subarray(0, good.length >> 1), 'problem');
+  add('truncated.png', goodPng.subarray(0, goodPng.length >> 1), 'problem');
+  add('header-only.jpg', good.subarray(0, 700), 'problem');
+  const bomb = Buffer.from(await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } }).png().toBuffer());
+  bomb.writeUInt32BE(50000, 16);
+  bomb.writeUInt32BE(50000, 20);
+  add('bomb.png', bomb, 'problem');
+  add('random-bytes.webp', Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7919) & 255)), 'problem');
+
+  const red = await sharp({ create: { width: 60, height: 40, channels: 3, background: '#d00' } }).png().toBuffer();
+  const blue = await sharp({ create: { width: 60, height: 40, channels: 3, background: '#00d' } }).png().toBuffer();
+  add('animated.gif', await sharp([red, blue], { join: { animated: true } }).gif().toBuffer(), 'photo');
+  add('cmyk.jpg', await picture(3).toColourspace('cmyk').jpeg().toBuffer(), 'photo');
+  add('sixteen-bit.png', await picture(4).toColourspace('rgb16').png().toBuffer(), 'photo');
+  add('grey.png', await picture(5).greyscale().png().toBuffer(), 'photo');
+  add('alpha.png', await picture(6).ensureAlpha(0.5).png().toBuffer(), 'photo');
+  add('tiny.png', await sharp({ create: { width: 1, height: 1, channels: 3, background: '#123456' } }).png().toBuffer(), 'photo');
+  add('panorama.jpg', await picture(7, 4000, 50).jpeg().toBuffer(), 'photo');
+  add('absurd-exif.jpg', await sharp(good).withExif({ IFD0: { Make: 'x'.repeat(5000), DateTime: '0000:00:00 00:00:00' } }).toBuffer(), 'photo');
+  add('name with spaces, ünïcödé and 🐱.jpg', await picture(8).jpeg().toBuffer(), 'photo');
+  add('new\nline.jpg', await picture(9).jpeg().toBuffer(), 'photo');
+  add(`${'deep/'.repeat(60)}bottom.jpg`, await picture(10).jpeg().toBuffer(), 'photo');
+  add('UPPER.JPEG', await picture(11).jpeg().toBuffer(), 'photo');
+
+  // A folder that links back to its parent, a link to itself, and a link to nowhere.
+  symlinkSync(root, join(root, 'loop'));
+  symlinkSync(join(root, 'self.jpg'), join(root, 'self.jpg'));
+  symlinkSync(join(root, 'missing.jpg'), join(root, 'dangling.jpg'));
+  expectProblem.push(join(root, 'self.jpg'), join(root, 'dangling.jpg'));
+
+  const core = openCore(join(tmp.path, 'data'));
+  try {
+    const summary = await indexFolders(core, [root]);
+    assert.equal(summary.added, expectPhoto.length, JSON.stringify(summary));
+    for (const path of expectPhoto) assert.notEqual(photoIdByPath(core.db, path), undefined, `${path} is a photo`);
+    const problems = new Map(listProblems(core.db, 1000).map((p) => [p.path, p.reason]));
+    for (const path of expectProblem) assert.ok(problems.get(path), `${path} is a problem with a reason`);
+    assert.match(problems.get(join(root, 'bomb.png'))!, /too large|pixel/i);
+    assert.match(problems.get(join(root, 'dangling.jpg'))!, /link to nothing/);
+    assert.match(problems.get(join(root, 'self.jpg'))!, /loop/);
+    assertConsistent(core);
+
+    const grey = readModelInputs(core.db, 64, [photoIdByPath(core.db, join(root, 'grey.png'))!]).values().next().value!;
+    for (let i = 0; i < grey.length; i += 3) assert.ok(grey[i] === grey[i + 1] && grey[i + 1] === grey[i + 2], 'grey stays grey');
+    const gif = getPhoto(core.db, photoIdByPath(core.db, join(root, 'animated.gif'))!)!;
+    assert.deepEqual([gif.width, gif.height], [60, 40], 'an animated GIF is its first frame');
+
+    // Scanning again changes nothing and stays consistent.
+    const again = await indexFolders(core, []);
+    assert.equal(again.added + again.updated + again.removed, 0);
+    assertConsistent(core);
+  } finally {
+    closeCore(core);
+  }
+});
+
+test('a folder that vanishes during a scan is marked offline and loses nothing', async () => {
+  const folder = join(tmp.path, 'vanishing');
+  for (let i = 0; i < 12; i++) await writePicture(join(folder, `p${i}.jpg`), 100 + i);
+  const core = openCore(join(tmp.path, 'data-vanish'));
+  try {
+    const first = await indexFolders(core, [folder]);
+    assert.equal(first.added, 12);
+    for (let i = 12; i < 24; i++) await writePicture(join(folder, `p${i}.jpg`), 100 + i);
+    let pulled = false;
+    const summary = await indexFolders(core, [], {
+      concurrency: 1,
+      onProgress: (p) => {
+        if (!pulled && p.done >= 14) {
+          pulled = true;
+          rmSync(folder, { recursive: true, force: true });
+        }
+      },
+    });
+    assert.ok(pulled);
+    assert.deepEqual(summary.offline, [folder]);
+    assert.equal(summary.removed, 0);
+    assert.ok(listPhotos(core.db, { offset: 0, limit: 100, sort: 'added', order: 'asc' }).total >= 12);
+    assertConsistent(core);
+  } finally {
+    closeCore(core);
+  }
+});
