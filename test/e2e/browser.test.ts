@@ -1,0 +1,190 @@
+// The UI end to end in Debian Chromium against the real `likeness serve`, on a data directory built
+// from generated photos: first run, indexing progress, the grid, keyboard navigation and the viewer,
+// the photo menu and "Similar photos", clusters, duplicates, training, problems, dark mode.
+// Screenshots of each screen go to test-results/e2e/.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { tempDir } from '../helpers/images';
+import { ensureRendererBuilt, launchChromium, screenshot, startServe, type ServeProcess } from './harness';
+import { writeFixtureLibrary, type FixtureLibrary } from './library-fixture';
+
+const tmp = tempDir('e2e-browser');
+let serve: ServeProcess;
+let browser: Browser;
+let page: Page;
+let library: FixtureLibrary;
+const problems: string[] = [];
+
+before(async () => {
+  ensureRendererBuilt();
+  library = await writeFixtureLibrary(join(tmp.path, 'photos'));
+  serve = await startServe(join(tmp.path, 'home'));
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    // CSP violations and script errors are bugs; failed image loads of absent thumbnails are not.
+    if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) problems.push(`console: ${message.text()}`);
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await serve?.stop();
+  tmp.cleanup();
+});
+
+const tiles = () => page.locator('[role="grid"] [data-photo-id]');
+const statusBar = () => page.getByRole('status', { name: 'Status' });
+
+test('first run: choose a folder, see indexing progress, then the grid', async () => {
+  await page.goto(serve.url);
+  assert.equal(new URL(page.url()).search, '', 'the token leaves the address bar');
+  await page.getByRole('heading', { name: 'Welcome to Likeness' }).waitFor();
+  await page.screenshot({ path: screenshot('01-first-run') });
+
+  // Record every state of the status bar while indexing runs, however briefly each lasts.
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { statusSeen: string[] }).statusSeen = seen;
+    const bar = document.querySelector('[role="status"]')!;
+    new MutationObserver(() => seen.push(bar.textContent ?? '')).observe(bar, { subtree: true, childList: true, characterData: true });
+  });
+  await page.getByLabel('Folder with your photos').fill(library.dir);
+  await page.getByRole('button', { name: 'Add folder' }).click();
+  await statusBar().getByText('Indexing').first().waitFor();
+  await page.screenshot({ path: screenshot('02-indexing') });
+
+  await page.waitForFunction((n) => document.querySelectorAll('[role="grid"] [data-photo-id]').length === n, library.photoCount, { timeout: 120_000 });
+  await statusBar().getByText('Idle').waitFor({ timeout: 120_000 });
+  const seen = await page.evaluate(() => (window as unknown as { statusSeen: string[] }).statusSeen);
+  assert.ok(seen.some((s) => /Indexing/.test(s) && /\d+ \/ \d+/.test(s)), `progress with counts was shown while indexing: ${seen.slice(0, 5).join(' | ')}`);
+
+  const names = await tiles().locator('img').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).alt));
+  const expected = [...library.scenes.flat(), ...library.singletons].sort();
+  assert.deepEqual([...names].sort(), expected);
+  // Thumbnails really load (by id, through the server).
+  await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('[role="grid"] img')].slice(0, 10).every((i) => i.complete && i.naturalWidth > 0));
+  await page.screenshot({ path: screenshot('03-library') });
+  // The broken file is reported, not hidden.
+  await page.getByRole('button', { name: /1 file could not be read/ }).waitFor();
+});
+
+test('keyboard: arrows move, Enter opens the viewer, Escape closes it', async () => {
+  const first = tiles().first();
+  await first.click();
+  const focusedIndex = () => page.evaluate(() => Number((document.activeElement as HTMLElement | null)?.dataset.index ?? -1));
+  assert.equal(await focusedIndex(), 0);
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await focusedIndex(), 1);
+  const columns = Number(await page.getByRole('grid').getAttribute('aria-colcount'));
+  assert.ok(columns > 1);
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await focusedIndex(), 1 + columns);
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await focusedIndex(), columns);
+  const name = await page.evaluate(() => document.activeElement?.querySelector('img')?.alt);
+
+  await page.keyboard.press('Enter');
+  const viewer = page.getByRole('dialog');
+  await viewer.waitFor();
+  assert.equal(await viewer.getAttribute('aria-label'), name);
+  await page.waitForFunction(() => {
+    const img = document.querySelector<HTMLImageElement>('[role="dialog"] img');
+    return !!img && img.complete && img.naturalWidth >= 480;
+  });
+  await page.screenshot({ path: screenshot('04-viewer') });
+  await page.keyboard.press('ArrowRight');
+  assert.notEqual(await viewer.getAttribute('aria-label'), name);
+  await page.keyboard.press('Escape');
+  await viewer.waitFor({ state: 'detached' });
+  assert.equal(await focusedIndex(), columns + 1, 'focus returns to the photo last viewed');
+});
+
+test('the context-menu key opens the photo menu; Escape closes it', async () => {
+  await page.keyboard.press('ContextMenu');
+  const menu = page.getByRole('menu');
+  await menu.waitFor();
+  assert.ok(await menu.getByRole('menuitem', { name: 'Find similar' }).isVisible());
+  // Open and Show in folder exist only in the desktop app.
+  assert.equal(await menu.getByRole('menuitem', { name: 'Show in folder' }).count(), 0);
+  await page.keyboard.press('Escape');
+  await menu.waitFor({ state: 'detached' });
+});
+
+test('right-click → Find similar shows the "Similar photos" panel', async () => {
+  const scene = library.scenes[2];
+  const tile = page.locator('[role="grid"] [data-photo-id]', { has: page.locator(`img[alt="${scene[0]}"]`) });
+  await tile.click({ button: 'right' });
+  const menu = page.getByRole('menu');
+  await menu.waitFor();
+  await page.screenshot({ path: screenshot('05-context-menu') });
+  await menu.getByRole('menuitem', { name: 'Find similar' }).click();
+  const panel = page.getByRole('complementary', { name: 'Similar photos' });
+  await panel.waitFor();
+  await panel.locator('li[data-photo-id], [role="alert"]').first().waitFor();
+  await page.screenshot({ path: screenshot('06-similar') });
+  const results = panel.locator('li[data-photo-id]');
+  if ((await results.count()) === 0) {
+    // No model yet: the panel says so plainly instead of showing nothing.
+    assert.match(await panel.getByRole('alert').innerText(), /model|train|not/i);
+    return;
+  }
+  const found = await results.locator('img').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).alt));
+  const scores = (await results.evaluateAll((lis) => lis.map((li) => Number((li as HTMLElement).dataset.score))));
+  assert.deepEqual([...scores].sort((a, b) => b - a), scores, 'best first');
+  assert.deepEqual(new Set(found.slice(0, scene.length - 1)), new Set(scene.slice(1)), `near-duplicates first: ${found.join(', ')}`);
+  // Clicking a result makes it the query.
+  await results.first().getByRole('button').click();
+  await panel.getByText(`Like ${found[0]}`).waitFor();
+});
+
+test('clusters, duplicates, training and problems screens', async () => {
+  const nav = page.getByRole('navigation', { name: 'Screens' });
+  await nav.getByRole('button', { name: 'Clusters' }).click();
+  const clusters = page.getByRole('region', { name: 'Clusters' });
+  await clusters.locator('.card, p').first().waitFor();
+  await page.screenshot({ path: screenshot('07-clusters') });
+  if ((await clusters.locator('.card').count()) > 0) {
+    const card = clusters.locator('.card').first();
+    const size = Number((await card.locator('.size').innerText()).split(' ')[0]);
+    await card.getByRole('textbox').fill('Holiday');
+    await card.getByRole('textbox').press('Enter');
+    await card.getByRole('button', { name: /Open/ }).click();
+    await page.getByRole('heading', { name: 'Holiday' }).waitFor();
+    assert.equal(await tiles().count(), size);
+    await page.screenshot({ path: screenshot('08-cluster-open') });
+    await page.getByRole('button', { name: '← Back' }).click();
+  }
+
+  await nav.getByRole('button', { name: 'Duplicates' }).click();
+  const duplicates = page.getByRole('region', { name: 'Duplicates' });
+  await duplicates.locator('li, p').first().waitFor();
+  await page.screenshot({ path: screenshot('09-duplicates') });
+
+  await nav.getByRole('button', { name: 'Training' }).click();
+  await page.getByRole('region', { name: 'Training' }).getByRole('heading', { name: 'Model history' }).waitFor();
+  await page.screenshot({ path: screenshot('10-training') });
+
+  await nav.getByRole('button', { name: /Problems/ }).click();
+  const row = page.getByRole('row', { name: new RegExp(library.broken) });
+  await row.waitFor();
+  await page.screenshot({ path: screenshot('11-problems') });
+});
+
+test('dark mode follows the OS preference', async () => {
+  await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Library' }).click();
+  const light = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const dark = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.notEqual(light, dark);
+  await tiles().first().waitFor();
+  await page.screenshot({ path: screenshot('12-library-dark') });
+  await page.emulateMedia({ colorScheme: 'light' });
+});
+
+test('no CSP violations or script errors on any screen', () => {
+  assert.deepEqual(problems, []);
+});

@@ -1,0 +1,94 @@
+// Shared by the e2e tests: build the renderer when its sources are newer than the build, start the
+// real `likeness serve` CLI on a data directory, and launch Debian's Chromium through playwright-core.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+export const resultsDir = join(repoRoot, 'test-results', 'e2e');
+export const chromiumPath = '/usr/bin/chromium';
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const stat = statSync(path);
+    newest = Math.max(newest, stat.isDirectory() ? newestMtime(path) : stat.mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds out/renderer with Vite unless it is newer than every renderer and contract source. */
+export function ensureRendererBuilt(): string {
+  const out = join(repoRoot, 'out', 'renderer');
+  const index = join(out, 'index.html');
+  const sources = Math.max(
+    newestMtime(join(repoRoot, 'src', 'renderer')),
+    newestMtime(join(repoRoot, 'src', 'shared')),
+    statSync(join(repoRoot, 'renderer.vite.config.ts')).mtimeMs,
+  );
+  if (!existsSync(index) || statSync(index).mtimeMs < sources) {
+    const vite = join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js');
+    const result = spawnSync(process.execPath, [vite, 'build', '-c', 'renderer.vite.config.ts', '--logLevel', 'warn'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
+    if (result.status !== 0) throw new Error(`renderer build failed:\n${result.stdout}\n${result.stderr}`);
+  }
+  return out;
+}
+
+export interface ServeProcess {
+  url: string;
+  origin: string;
+  child: ChildProcess;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+/** Runs `likeness serve` (the real CLI) on LIKENESS_HOME=home and waits for the URL it prints. */
+export async function startServe(home: string, extraEnv: Record<string, string> = {}): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'likeness.mjs'), 'serve', '--port', '0'], {
+    cwd: repoRoot,
+    env: { ...process.env, LIKENESS_HOME: home, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (c) => (output += c));
+  child.stderr!.on('data', (c) => (output += c));
+  const url = await new Promise<string>((resolve, reject) => {
+    const check = () => {
+      const match = /Open (http:\/\/\S+)/.exec(output);
+      if (match) resolve(match[1]);
+    };
+    child.stdout!.on('data', check);
+    child.on('exit', (code) => reject(new Error(`likeness serve exited with ${code}:\n${output}`)));
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    url,
+    origin: new URL(url).origin,
+    child,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGINT');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+export function launchChromium(): Promise<Browser> {
+  mkdirSync(resultsDir, { recursive: true });
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+export const screenshot = (name: string) => join(resultsDir, `${name}.png`);
