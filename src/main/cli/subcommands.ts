@@ -1,7 +1,8 @@
 // `likeness bench <what>` and `likeness eval <what>`: benchmarks print figures, evaluations print quality.
 // Each sub-command lives in its own file and is registered here.
 import { benchIngest } from './bench-ingest';
+import { benchSearchCommand } from './bench-search';
 import type { Command } from './command';
 
-export const benchCommands: Command[] = [benchIngest];
+export const benchCommands: Command[] = [benchIngest, benchSearchCommand];
 export const evalCommands: Command[] = [];
