@@ -33,22 +33,32 @@ function convBnAct(p: Params, name: string, x: tf.Tensor4D, training: boolean, s
   return tf.leakyRelu(normed, 0.2);
 }
 
-/**
- * 2×2 max pooling, stride 2 ('same' padding), as reshapes and max reductions: tfjs-wasm 4.22's
- * MaxPoolGrad kernel drops some gradients (e.g. shape [1, 4, 4, 4]; see
- * test/unit/model-wasm-kernels.test.ts), while max's gradient is made of kernels that are right.
- */
-export function maxPool2(x: tf.Tensor4D): tf.Tensor4D {
-  let [b, h, w, c] = x.shape;
-  if (h % 2 || w % 2) {
-    x = tf.pad(x, [[0, 0], [0, h % 2], [0, w % 2], [0, 0]], -3e38);
-    h += h % 2;
-    w += w % 2;
-  }
-  const rows = tf.max(tf.reshape(x, [b * (h / 2), 2, w * c]), 1);
-  const cols = tf.max(tf.reshape(rows, [b * (h / 2) * (w / 2), 2, c]), 1);
-  return tf.reshape(cols, [b, h / 2, w / 2, c]);
+/** Nearest-neighbour 2× upsampling [B, h, w, C] → [B, 2h, 2w, C] (output (i, j) ← input (⌊i/2⌋, ⌊j/2⌋)). */
+function upsample2(t: tf.Tensor4D): tf.Tensor4D {
+  return tf.image.resizeNearestNeighbor(t, [2 * t.shape[1], 2 * t.shape[2]]);
 }
+
+/**
+ * 2×2 max pooling, stride 2 ('same' padding), with its own gradient: tfjs-wasm 4.22's MaxPoolGrad
+ * kernel drops some gradients (e.g. at shape [1, 4, 4, 4]; see test/unit/model-wasm-kernels.test.ts).
+ * The gradient goes to the input(s) equal to the window's maximum.
+ */
+export const maxPool2 = tf.customGrad((input: tf.Tensor, save: tf.GradSaveFunc) => {
+  let x = input as tf.Tensor4D;
+  const [, h, w] = x.shape;
+  if (h % 2 || w % 2) x = tf.pad(x, [[0, 0], [0, h % 2], [0, w % 2], [0, 0]], -3e38);
+  const y = tf.maxPool(x, 2, 2, 'valid');
+  save([x, y]);
+  return {
+    value: y,
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [xs, ys] = saved as tf.Tensor4D[];
+      const mask = tf.cast(tf.equal(xs, upsample2(ys)), 'float32');
+      const dx = tf.mul(mask, upsample2(dy as tf.Tensor4D)) as tf.Tensor4D;
+      return dx.shape[1] === h && dx.shape[2] === w ? dx : tf.slice(dx, [0, 0, 0, 0], [-1, h, w, -1]);
+    },
+  };
+}) as (x: tf.Tensor4D) => tf.Tensor4D;
 
 /** x: [B, S, S, 3] scaled to [-1, 1]. */
 export function encode(p: Params, x: tf.Tensor4D, training: boolean, stats?: BnStats): Encoded {
