@@ -180,7 +180,7 @@ export async function scanFolders(core: Core, folders: FolderRow[], options: Sca
   return summary;
 }
 
-async function isReachable(path: string): Promise<boolean> {
+export async function isReachable(path: string): Promise<boolean> {
   try {
     if (!(await stat(path)).isDirectory()) return false;
     // An unmounted mount point is an empty folder: treat it as offline rather than as "everything deleted".
@@ -190,9 +190,9 @@ async function isReachable(path: string): Promise<boolean> {
   }
 }
 
-type Outcome = 'added' | 'updated' | 'moved' | 'unchanged' | 'failed' | 'vanished';
+export type Outcome = 'added' | 'updated' | 'moved' | 'unchanged' | 'failed' | 'vanished';
 
-async function ingestOne(
+export async function ingestOne(
   core: Core,
   folder: FolderRow,
   file: FoundFile,

@@ -201,3 +201,24 @@ export function activeModelInputSize(db: Db): number | undefined {
     | undefined;
   return row?.size;
 }
+
+/** The library file rows at these paths, or anywhere under these folders. */
+export function filesAtOrUnder(db: Db, paths: readonly string[], separator: string): KnownFile[] {
+  const exact = db.prepare('SELECT id, photo_id AS photoId, bytes, mtime_ms AS mtimeMs FROM files WHERE path = ?');
+  const under = db.prepare(
+    'SELECT id, photo_id AS photoId, bytes, mtime_ms AS mtimeMs FROM files WHERE substr(path, 1, length(?)) = ?',
+  );
+  const rows = new Map<number, KnownFile>();
+  for (const path of paths) {
+    for (const row of [exact.get(path), ...under.all(path + separator, path + separator)] as (KnownFile | undefined)[]) {
+      if (row) rows.set(row.id, row);
+    }
+  }
+  return [...rows.values()];
+}
+
+export function knownFile(db: Db, path: string): KnownFile | undefined {
+  return db.prepare('SELECT id, photo_id AS photoId, bytes, mtime_ms AS mtimeMs FROM files WHERE path = ?').get(path) as
+    | KnownFile
+    | undefined;
+}

@@ -1,0 +1,113 @@
+// Watching the library folders while the app runs: changes are gathered for a moment (a camera
+// import writes hundreds of files at once), then synced in one batch. Watch failures (for example
+// the OS limit on watched folders) are reported, and the caller falls back to periodic re-scans.
+import { watch, type FSWatcher } from 'chokidar';
+import { basename } from 'node:path';
+import type { Core } from '../core';
+import { looksLikePhoto } from '../library/formats';
+import type { ScanSummary } from '../library/scan';
+import { syncPaths } from '../library/sync';
+import { folderRows } from '../store/library';
+
+/** A file must stop changing for this long before it is read (copies from a card or a phone). */
+const AWAIT_WRITE_MS = 700;
+
+export interface WatcherOptions {
+  /** Quiet time after the last change before a batch is synced. */
+  settleMs?: number;
+  /**
+   * How long a deletion waits before it is applied. A move shows up as a deletion at once and as an
+   * addition only once the file is stable, so deletions wait for the addition that may follow:
+   * then the photo keeps its id.
+   */
+  removalGraceMs?: number;
+  /** Called after each synced batch (new photos can then be embedded). */
+  onSynced?: (summary: ScanSummary) => void;
+  onError?: (error: Error) => void;
+  /** Poll instead of using OS notifications (network shares that do not deliver events). */
+  usePolling?: boolean;
+}
+
+export class LibraryWatcher {
+  private watcher: FSWatcher | null = null;
+  private pending = new Set<string>();
+  private removals = new Map<string, number>();
+  private timer: NodeJS.Timeout | null = null;
+  private syncing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly core: Core,
+    private readonly options: WatcherOptions = {},
+  ) {}
+
+  /** Starts (or restarts) watching every library folder. Resolves once the watches are in place. */
+  async start(): Promise<void> {
+    await this.stop();
+    const folders = folderRows(this.core.db).map((f) => f.path);
+    if (folders.length === 0) return;
+    const watcher = watch(folders, {
+      ignoreInitial: true,
+      usePolling: this.options.usePolling ?? false,
+      // Wait until a file stops growing (copies from a card), so it is read once, whole.
+      awaitWriteFinish: { stabilityThreshold: AWAIT_WRITE_MS, pollInterval: 100 },
+      ignored: (path, stats) => basename(path).startsWith('.') || (stats?.isFile() === true && !looksLikePhoto(basename(path))),
+    });
+    this.watcher = watcher;
+    const changed = (path: string | Error) => typeof path === 'string' && this.queue(path, false);
+    const removed = (path: string | Error) => typeof path === 'string' && this.queue(path, true);
+    watcher.on('add', changed).on('change', changed).on('unlink', removed).on('unlinkDir', removed);
+    watcher.on('error', (error) => this.options.onError?.(error as Error));
+    await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.watcher?.close();
+    this.watcher = null;
+    await this.syncing;
+  }
+
+  /** Resolves when every change seen so far has been synced. */
+  async idle(): Promise<void> {
+    while (this.timer || this.pending.size > 0 || this.removals.size > 0) await new Promise((r) => setTimeout(r, 50));
+    await this.syncing;
+  }
+
+  private queue(path: string, removal: boolean): void {
+    if (removal) this.removals.set(path, Date.now());
+    else {
+      this.pending.add(path);
+      this.removals.delete(path);
+    }
+    this.schedule(this.options.settleMs ?? 500);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.flush(), delayMs);
+  }
+
+  private flush(): void {
+    this.timer = null;
+    const grace = this.options.removalGraceMs ?? AWAIT_WRITE_MS + 1500;
+    const now = Date.now();
+    const due = [...this.removals].filter(([, at]) => now - at >= grace).map(([path]) => path);
+    for (const path of due) this.removals.delete(path);
+    const batch = [...this.pending, ...due];
+    this.pending.clear();
+    if (this.removals.size > 0) {
+      const oldest = Math.min(...this.removals.values());
+      this.schedule(Math.max(50, oldest + grace - now));
+    }
+    if (batch.length === 0) return;
+    this.syncing = this.syncing.then(async () => {
+      try {
+        const summary = await syncPaths(this.core, batch);
+        this.options.onSynced?.(summary);
+      } catch (error) {
+        this.options.onError?.(error as Error);
+      }
+    });
+  }
+}
