@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EXACT_GRAPH_LIMIT, neighbourGraph, seededRandom } from '../../src/main/search/graph';
-import { EmbeddingIndex, normaliseRows } from '../../src/main/search/knn';
+import { EmbeddingIndex, normaliseRows, QUANTISED_FROM } from '../../src/main/search/knn';
 import { SimdMatrix } from '../../src/main/search/simd';
 import { syntheticBlobs } from '../../src/main/search/synthetic';
 import { TopK } from '../../src/main/search/topk';
@@ -78,6 +78,22 @@ test('exact kNN equals a brute-force reference on random vectors (and excludes t
       assert.deepEqual(got.map((g) => g.row), bruteForce(vectors, dim, vectors.subarray(row * dim, (row + 1) * dim), 10, row).map((w) => w.row));
     }
   }
+});
+
+test('large libraries (int8 first pass + float32 rescoring) still return exactly the brute-force top k', () => {
+  const dim = 64;
+  const n = QUANTISED_FROM + 500;
+  // Clustered data has many near-ties among the top k, where quantisation errors would show.
+  const { vectors } = syntheticBlobs(n, dim, 30, 0.8, 100, 9);
+  const index = new EmbeddingIndex(Array.from({ length: n }, (_, i) => i + 1), vectors, dim);
+  for (let q = 0; q < 15; q++) {
+    const row = (q * 7919) % n;
+    const got = index.searchPhoto(row + 1, 20);
+    assert.ok(index.lastRescored >= 20, 'the first pass was used');
+    assert.deepEqual(got.map((g) => g.row), bruteForce(vectors, dim, vectors.subarray(row * dim, (row + 1) * dim), 20, row).map((w) => w.row));
+  }
+  const outside = randomUnitVectors(1, dim, 5);
+  assert.deepEqual(index.search(outside, 10).map((g) => g.row), bruteForce(vectors, dim, outside, 10).map((w) => w.row));
 });
 
 test('k larger than the library returns everything else', () => {
