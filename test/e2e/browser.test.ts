@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { tempDir } from '../helpers/images';
 import { ensureRendererBuilt, launchChromium, screenshot, startServe, type ServeProcess } from './harness';
 import { writeFixtureLibrary, type FixtureLibrary } from './library-fixture';
@@ -37,6 +37,7 @@ after(async () => {
 });
 
 const tiles = () => page.locator('[role="grid"] [data-photo-id]');
+const altsOf = (images: Locator) => images.evaluateAll((imgs) => imgs.map((img) => img.getAttribute('alt') ?? ''));
 const statusBar = () => page.getByRole('status', { name: 'Status' });
 
 test('first run: choose a folder, see indexing progress, then the grid', async () => {
@@ -46,27 +47,26 @@ test('first run: choose a folder, see indexing progress, then the grid', async (
   await page.screenshot({ path: screenshot('01-first-run') });
 
   // Record every state of the status bar while indexing runs, however briefly each lasts.
-  await page.evaluate(() => {
-    const seen: string[] = [];
-    (window as unknown as { statusSeen: string[] }).statusSeen = seen;
-    const bar = document.querySelector('[role="status"]')!;
-    new MutationObserver(() => seen.push(bar.textContent ?? '')).observe(bar, { subtree: true, childList: true, characterData: true });
-  });
+  await page.evaluate(`(() => {
+    const seen = (window.statusSeen = []);
+    const bar = document.querySelector('[role="status"]');
+    new MutationObserver(() => seen.push(bar.textContent)).observe(bar, { subtree: true, childList: true, characterData: true });
+  })()`);
   await page.getByLabel('Folder with your photos').fill(library.dir);
   await page.getByRole('button', { name: 'Add folder' }).click();
   await statusBar().getByText('Indexing').first().waitFor();
   await page.screenshot({ path: screenshot('02-indexing') });
 
-  await page.waitForFunction((n) => document.querySelectorAll('[role="grid"] [data-photo-id]').length === n, library.photoCount, { timeout: 120_000 });
+  await page.waitForFunction(`document.querySelectorAll('[role="grid"] [data-photo-id]').length === ${library.photoCount}`, null, { timeout: 120_000 });
   await statusBar().getByText('Idle').waitFor({ timeout: 120_000 });
-  const seen = await page.evaluate(() => (window as unknown as { statusSeen: string[] }).statusSeen);
+  const seen = (await page.evaluate('window.statusSeen')) as string[];
   assert.ok(seen.some((s) => /Indexing/.test(s) && /\d+ \/ \d+/.test(s)), `progress with counts was shown while indexing: ${seen.slice(0, 5).join(' | ')}`);
 
-  const names = await tiles().locator('img').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).alt));
+  const names = await altsOf(tiles().locator('img'));
   const expected = [...library.scenes.flat(), ...library.singletons].sort();
   assert.deepEqual([...names].sort(), expected);
   // Thumbnails really load (by id, through the server).
-  await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('[role="grid"] img')].slice(0, 10).every((i) => i.complete && i.naturalWidth > 0));
+  await page.waitForFunction(`[...document.querySelectorAll('[role="grid"] img')].slice(0, 10).every((i) => i.complete && i.naturalWidth > 0)`);
   await page.screenshot({ path: screenshot('03-library') });
   // The broken file is reported, not hidden.
   await page.getByRole('button', { name: /1 file could not be read/ }).waitFor();
@@ -75,7 +75,7 @@ test('first run: choose a folder, see indexing progress, then the grid', async (
 test('keyboard: arrows move, Enter opens the viewer, Escape closes it', async () => {
   const first = tiles().first();
   await first.click();
-  const focusedIndex = () => page.evaluate(() => Number((document.activeElement as HTMLElement | null)?.dataset.index ?? -1));
+  const focusedIndex = async () => Number(await page.evaluate('document.activeElement?.dataset.index ?? -1'));
   assert.equal(await focusedIndex(), 0);
   await page.keyboard.press('ArrowRight');
   assert.equal(await focusedIndex(), 1);
@@ -85,16 +85,16 @@ test('keyboard: arrows move, Enter opens the viewer, Escape closes it', async ()
   assert.equal(await focusedIndex(), 1 + columns);
   await page.keyboard.press('ArrowLeft');
   assert.equal(await focusedIndex(), columns);
-  const name = await page.evaluate(() => document.activeElement?.querySelector('img')?.alt);
+  const name = (await page.evaluate(`document.activeElement?.querySelector('img')?.alt`)) as string;
 
   await page.keyboard.press('Enter');
   const viewer = page.getByRole('dialog');
   await viewer.waitFor();
   assert.equal(await viewer.getAttribute('aria-label'), name);
-  await page.waitForFunction(() => {
-    const img = document.querySelector<HTMLImageElement>('[role="dialog"] img');
+  await page.waitForFunction(`(() => {
+    const img = document.querySelector('[role="dialog"] img');
     return !!img && img.complete && img.naturalWidth >= 480;
-  });
+  })()`);
   await page.screenshot({ path: screenshot('04-viewer') });
   await page.keyboard.press('ArrowRight');
   assert.notEqual(await viewer.getAttribute('aria-label'), name);
@@ -132,8 +132,8 @@ test('right-click → Find similar shows the "Similar photos" panel', async () =
     assert.match(await panel.getByRole('alert').innerText(), /model|train|not/i);
     return;
   }
-  const found = await results.locator('img').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).alt));
-  const scores = (await results.evaluateAll((lis) => lis.map((li) => Number((li as HTMLElement).dataset.score))));
+  const found = await altsOf(results.locator('img'));
+  const scores = (await results.evaluateAll((lis) => lis.map((li) => Number(li.getAttribute('data-score')))));
   assert.deepEqual([...scores].sort((a, b) => b - a), scores, 'best first');
   assert.deepEqual(new Set(found.slice(0, scene.length - 1)), new Set(scene.slice(1)), `near-duplicates first: ${found.join(', ')}`);
   // Clicking a result makes it the query.
@@ -176,9 +176,10 @@ test('clusters, duplicates, training and problems screens', async () => {
 
 test('dark mode follows the OS preference', async () => {
   await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Library' }).click();
-  const light = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const background = `getComputedStyle(document.body).backgroundColor`;
+  const light = await page.evaluate(background);
   await page.emulateMedia({ colorScheme: 'dark' });
-  const dark = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const dark = await page.evaluate(background);
   assert.notEqual(light, dark);
   await tiles().first().waitFor();
   await page.screenshot({ path: screenshot('12-library-dark') });

@@ -1,6 +1,6 @@
 // A photo folder for the e2e tests: a few "scenes", each with near-duplicate variants (re-encoded,
 // slightly brighter, slightly cropped), distinct singletons, and one broken file.
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { picture } from '../helpers/images';
@@ -23,10 +23,10 @@ export async function writeFixtureLibrary(dir: string, sceneCount = 6, variants 
     const base = await picture(1000 + s, W, H).png().toBuffer();
     const names: string[] = [];
     const edits = [
-      (img: sharp.Sharp) => img.jpeg({ quality: 92 }),
-      (img: sharp.Sharp) => img.jpeg({ quality: 60 }),
-      (img: sharp.Sharp) => img.modulate({ brightness: 1.06 }).jpeg({ quality: 85 }),
-      (img: sharp.Sharp) => img.extract({ left: 8, top: 6, width: W - 16, height: H - 12 }).resize(W, H).jpeg({ quality: 88 }),
+      (img: Sharp) => img.jpeg({ quality: 92 }),
+      (img: Sharp) => img.jpeg({ quality: 60 }),
+      (img: Sharp) => img.modulate({ brightness: 1.06 }).jpeg({ quality: 85 }),
+      (img: Sharp) => img.extract({ left: 8, top: 6, width: W - 16, height: H - 12 }).resize(W, H).jpeg({ quality: 88 }),
     ];
     for (let v = 0; v < variants; v++) {
       const name = `scene${s}-v${v}.jpg`;

@@ -133,9 +133,9 @@ export class LikenessService implements ServiceHandlers {
     return [];
   }
 
-  /** Queues a scan of these folders; when it ends, new photos are embedded with the active model. */
+  /** Queues a scan of these folders (none: every library folder); when it ends, new photos are embedded with the active model. */
   scan(paths: string[]): Job {
-    return this.jobs.enqueue('scan', `Indexing ${paths.length === 1 ? paths[0] : `${paths.length} folders`}`, async ({ onProgress, signal }) => {
+    return this.jobs.enqueue('scan', paths.length === 0 ? 'Rescanning the library' : `Indexing ${paths.length === 1 ? paths[0] : `${paths.length} folders`}`, async ({ onProgress, signal }) => {
       let lastNotice = Date.now();
       const result = await indexFolders(this.core, paths, {
         signal,

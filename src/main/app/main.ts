@@ -1,0 +1,69 @@
+// The Electron main process: single instance, hardened window, likeness:// media protocol, IPC
+// transport to the same LikenessService that `likeness serve` uses, native menus.
+import { app, BrowserWindow, dialog } from 'electron';
+import { useElectronSqliteBuild } from './nativeSqlite';
+import { registerSchemePrivileges } from './scheme';
+
+// Before better-sqlite3 is first imported (the core is loaded dynamically below).
+useElectronSqliteBuild();
+registerSchemePrivileges();
+
+if (!app.requestSingleInstanceLock()) {
+  // Another Likeness is running: it gets focus (second-instance below) and we leave.
+  app.quit();
+} else {
+  void start();
+}
+
+async function start(): Promise<void> {
+  const [{ closeCore, openCore }, { LikenessService }, { handleMediaProtocol }, { registerIpc }, { installMenu }, windows] = await Promise.all([
+    import('../core'),
+    import('../api/service'),
+    import('./protocol'),
+    import('./ipc'),
+    import('./menu'),
+    import('./window'),
+  ]);
+  await app.whenReady();
+
+  let core;
+  try {
+    core = openCore();
+  } catch (error) {
+    dialog.showErrorBox('Likeness cannot open its library', (error as Error).message);
+    app.exit(1);
+    return;
+  }
+  const service = new LikenessService(core);
+  windows.hardenWebContents();
+  handleMediaProtocol(core);
+  const unregister = registerIpc(service, windows.isAppUrl);
+  installMenu(service, (message) => dialog.showErrorBox('Likeness', message));
+
+  let main = windows.createMainWindow();
+  app.on('second-instance', () => {
+    if (main.isDestroyed()) main = windows.createMainWindow();
+    if (main.isMinimized()) main.restore();
+    main.focus();
+  });
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) main = windows.createMainWindow();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    // Stop the running job cleanly (it resumes next time), then close the database.
+    event.preventDefault();
+    quitting = true;
+    service.jobs.cancelAll();
+    void service.jobs.idle().then(() => {
+      unregister();
+      closeCore(core);
+      app.quit();
+    });
+  });
+}
