@@ -34,8 +34,9 @@ test('pairs far outside the random-pair distribution of both signals are grouped
     h[copy] ^= 1 << copy;
     hashes.set(copy + 1, h);
   }
-  // Photo 11 resembles 10 in embedding only (a similar scene, different hash): weaker evidence.
+  // Photo 11 resembles 10 in embedding only (a similar scene, laid out differently: the hash disagrees).
   for (let j = 0; j < dim; j++) vectors[10 * dim + j] = vectors[9 * dim + j]! + 0.9 * (random() - 0.5);
+  hashes.set(11, hashes.get(10)!.map((b) => b ^ 0xf0));
   normaliseRows(vectors, dim);
   const ids = Array.from({ length: n }, (_, i) => i + 1);
   const analysis = findDuplicateGroups({ index: new EmbeddingIndex(ids, vectors, dim), hashes }, ids);

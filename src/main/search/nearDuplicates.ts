@@ -1,16 +1,19 @@
 // Near-duplicates: the same shot resized, recompressed, cropped a little, rotated through EXIF or
 // brightened. Two signals, each standardised against the library's own distribution of unrelated
 // pairs (random pairs, so no threshold is tuned to any data set):
-//   z_e = (cosine of embeddings − mean) / sd           over random pairs
-//   z_h = (mean − Hamming distance of dHashes) / sd    over random pairs
+//   z_e = (cosine of embeddings − median) / spread        over random pairs
+//   z_h = (median − Hamming distance of dHashes) / spread over random pairs
+// with median and spread = 1.4826·MAD (robust: a small library's random pairs include many of
+// its duplicates, which would inflate a plain standard deviation).
 // Evidence for a pair is their sum divided by √(signals) — a z-score again if the signals were
 // independent Gaussians. A pair is a duplicate when
 //   - its evidence exceeds z*, the normal quantile at which the library's N(N−1)/2 unrelated pairs
 //     would be expected to give fewer than 0.01 false duplicates in all (a Bonferroni bound: 5.5 for
 //     1,000 photos, 7.0 for 100,000), and
-//   - no signal speaks against it: each is on its own at least significant at the one-sided 5 %
-//     level (z ≥ 1.645), so a similar scene with a different layout (embedding only) or two flat
-//     images with colliding hashes (hash only) are not called duplicates.
+//   - no signal speaks against it: each leans towards "same" by at least one spread (z ≥ 1), so a
+//     similar scene with a different layout (embedding only) or two flat images with colliding
+//     hashes (hash only) are not called duplicates, while a crop — which moves the hash's grid, so
+//     the hash only leans — still is.
 // Groups are the connected components of duplicate pairs.
 import { hammingDistance } from '../library/renditions';
 import { neighbourGraph, seededRandom } from './graph';
@@ -25,7 +28,9 @@ export interface DuplicateSignals {
 }
 
 export interface SignalStats {
+  /** Centre (median) of the signal over unrelated pairs. */
   mean: number;
+  /** Spread (1.4826·MAD). */
   sd: number;
 }
 
@@ -54,8 +59,8 @@ export function normalQuantile(p: number): number {
 
 /** Expected false duplicates among all unrelated pairs of the library. */
 export const EXPECTED_FALSE_PAIRS = 0.01;
-/** Each signal on its own must be at least this significant (one-sided 5 %). */
-export const MIN_SIGNAL_Z = 1.645;
+/** Each signal on its own must lean towards "same" by at least this many spreads. */
+export const MIN_SIGNAL_Z = 1;
 
 /** z* such that N(N−1)/2 unrelated pairs are expected to give fewer than EXPECTED_FALSE_PAIRS false duplicates. */
 export function duplicateThreshold(photoCount: number): number {
@@ -63,11 +68,17 @@ export function duplicateThreshold(photoCount: number): number {
   return -normalQuantile(EXPECTED_FALSE_PAIRS / pairs);
 }
 
-function meanSd(values: number[]): SignalStats | null {
+/** Median and 1.4826·MAD (the standard deviation for Gaussian data, unmoved by a minority of duplicates). */
+function robustStats(values: number[]): SignalStats | null {
   if (values.length < 2) return null;
-  const mean = values.reduce((s, v) => s + v, 0) / values.length;
-  const variance = values.reduce((s, v) => s + (v - mean) ** 2, 0) / (values.length - 1);
-  return { mean, sd: Math.max(Math.sqrt(variance), 1e-6) };
+  const median = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  };
+  const centre = median(values);
+  const mad = median(values.map((v) => Math.abs(v - centre)));
+  return { mean: centre, sd: Math.max(1.4826 * mad, 1e-6) };
 }
 
 /** Mean and spread of each signal over random pairs of distinct photos. */
@@ -88,7 +99,7 @@ export function nullStats(signals: DuplicateSignals, photoIds: readonly number[]
       if (ha && hb) hash.push(hammingDistance(ha, hb));
     }
   }
-  return { embedding: meanSd(embedding), hash: meanSd(hash) };
+  return { embedding: robustStats(embedding), hash: robustStats(hash) };
 }
 
 function embeddingCosine(index: EmbeddingIndex | null, a: number, b: number): number | null {

@@ -1,0 +1,113 @@
+// Recall@5 on near-duplicate groups: for each photo, how many of its siblings (the other variants
+// of the same source photo) are among its 5 nearest neighbours under a given similarity.
+import { hammingDistance } from '../library/renditions';
+import { EmbeddingIndex, normaliseRows } from './knn';
+import { combineEvidence, nullStats, pairSignals, type DuplicateSignals } from './nearDuplicates';
+
+export const RECALL_AT = 5;
+
+export interface RecallResult {
+  recall: number;
+  /** Mean recall for queries of each variant kind (e.g. how well a 25 % copy finds its group). */
+  byVariant: Record<string, number>;
+}
+
+function summarise(perQuery: { variant: string; recall: number }[]): RecallResult {
+  const byVariant: Record<string, { sum: number; n: number }> = {};
+  let sum = 0;
+  for (const q of perQuery) {
+    sum += q.recall;
+    const v = (byVariant[q.variant] ??= { sum: 0, n: 0 });
+    v.sum += q.recall;
+    v.n++;
+  }
+  return {
+    recall: perQuery.length ? sum / perQuery.length : 0,
+    byVariant: Object.fromEntries(Object.entries(byVariant).map(([k, v]) => [k, +(v.sum / v.n).toFixed(4)])),
+  };
+}
+
+export interface EvalPhoto {
+  id: number;
+  group: number;
+  variant: string;
+}
+
+/**
+ * Recall@5 where each query ranks every other photo by `score` (higher is more similar). Ties at
+ * the 5th place are shared out evenly — the expected recall under a random order of tied photos —
+ * so a coarse similarity (a 64-bit hash has 65 distances) is neither favoured nor penalised by ids.
+ */
+export function recallAt5(photos: readonly EvalPhoto[], score: (a: number, b: number) => number): RecallResult {
+  const perQuery: { variant: string; recall: number }[] = [];
+  for (const q of photos) {
+    const siblings = photos.filter((p) => p.group === q.group && p.id !== q.id);
+    if (siblings.length === 0) continue;
+    const others = photos.filter((p) => p.id !== q.id).map((p) => ({ p, s: score(q.id, p.id) }));
+    others.sort((a, b) => b.s - a.s);
+    const cut = others[Math.min(RECALL_AT, others.length) - 1]!.s;
+    const above = others.filter((o) => o.s > cut);
+    const tied = others.filter((o) => o.s === cut);
+    const slots = RECALL_AT - above.length;
+    const found = above.filter((o) => o.p.group === q.group).length + (slots * tied.filter((o) => o.p.group === q.group).length) / tied.length;
+    perQuery.push({ variant: q.variant, recall: found / Math.min(RECALL_AT, siblings.length) });
+  }
+  return summarise(perQuery);
+}
+
+/** Cosine similarity through an index of L2-normalised vectors. */
+export function cosineScorer(index: EmbeddingIndex): (a: number, b: number) => number {
+  const data = index.matrix.data;
+  const stride = index.matrix.stride;
+  return (a, b) => {
+    const ra = index.rowOfPhoto(a);
+    const rb = index.rowOfPhoto(b);
+    if (ra === undefined || rb === undefined) return -Infinity;
+    let dot = 0;
+    for (let j = 0; j < index.dim; j++) dot += data[ra * stride + j]! * data[rb * stride + j]!;
+    return dot;
+  };
+}
+
+export function hashScorer(hashes: Map<number, Uint8Array>): (a: number, b: number) => number {
+  return (a, b) => {
+    const ha = hashes.get(a);
+    const hb = hashes.get(b);
+    return ha && hb ? -hammingDistance(ha, hb) : -Infinity;
+  };
+}
+
+/** The evidence `likeness duplicates` uses, as a ranking. */
+export function combinedScorer(signals: DuplicateSignals, photoIds: readonly number[]): (a: number, b: number) => number {
+  const stats = nullStats(signals, photoIds);
+  return (a, b) => combineEvidence(pairSignals(signals, stats, a, b)) ?? -Infinity;
+}
+
+/**
+ * Raw pixels as a baseline: the square RGB model input box-filtered down to 32×32 (orientation is
+ * already applied at ingest), mean-centred per pixel over the library, L2-normalised.
+ */
+export function rawPixelIndex(inputs: Map<number, Uint8Array>, inputSize: number, side = 32): EmbeddingIndex {
+  const ids = [...inputs.keys()].sort((a, b) => a - b);
+  const factor = inputSize / side;
+  if (!Number.isInteger(factor) || factor < 1) throw new Error(`cannot reduce ${inputSize}×${inputSize} inputs to ${side}×${side}`);
+  const dim = side * side * 3;
+  const vectors = new Float32Array(ids.length * dim);
+  ids.forEach((id, row) => {
+    const rgb = inputs.get(id)!;
+    for (let y = 0; y < side; y++) {
+      for (let x = 0; x < side; x++) {
+        for (let c = 0; c < 3; c++) {
+          let sum = 0;
+          for (let dy = 0; dy < factor; dy++) for (let dx = 0; dx < factor; dx++) sum += rgb[((y * factor + dy) * inputSize + x * factor + dx) * 3 + c]!;
+          vectors[row * dim + (y * side + x) * 3 + c] = sum / (factor * factor * 255);
+        }
+      }
+    }
+  });
+  const mean = new Float64Array(dim);
+  for (let r = 0; r < ids.length; r++) for (let j = 0; j < dim; j++) mean[j]! += vectors[r * dim + j]!;
+  for (let j = 0; j < dim; j++) mean[j]! /= Math.max(1, ids.length);
+  for (let r = 0; r < ids.length; r++) for (let j = 0; j < dim; j++) vectors[r * dim + j]! -= mean[j]!;
+  return new EmbeddingIndex(ids, normaliseRows(vectors, dim), dim);
+}
