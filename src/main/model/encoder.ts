@@ -43,7 +43,7 @@ function upsample2(t: tf.Tensor4D): tf.Tensor4D {
  * kernel drops some gradients (e.g. at shape [1, 4, 4, 4]; see test/unit/model-wasm-kernels.test.ts).
  * The gradient goes to the input(s) equal to the window's maximum.
  */
-export const maxPool2 = tf.customGrad((input: tf.Tensor, save: tf.GradSaveFunc) => {
+export const maxPool2 = tf.customGrad(((input: tf.Tensor, save: tf.GradSaveFunc) => {
   let x = input as tf.Tensor4D;
   const [, h, w] = x.shape;
   if (h % 2 || w % 2) x = tf.pad(x, [[0, 0], [0, h % 2], [0, w % 2], [0, 0]], -3e38);
@@ -58,7 +58,7 @@ export const maxPool2 = tf.customGrad((input: tf.Tensor, save: tf.GradSaveFunc) 
       return dx.shape[1] === h && dx.shape[2] === w ? dx : tf.slice(dx, [0, 0, 0, 0], [-1, h, w, -1]);
     },
   };
-}) as (x: tf.Tensor4D) => tf.Tensor4D;
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor4D) => tf.Tensor4D;
 
 /** x: [B, S, S, 3] scaled to [-1, 1]. */
 export function encode(p: Params, x: tf.Tensor4D, training: boolean, stats?: BnStats): Encoded {

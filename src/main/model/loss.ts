@@ -80,7 +80,7 @@ export function globalTerm(p: Params, c: ModelConfig, s: PairSource, neg: Negati
   }
   const flat = tf.reshape(s.local, [b, -1]) as tf.Tensor2D;
   if (c.globalCritic === 'concat') {
-    const shuffled = tf.matMul(neg.P, flat);
+    const shuffled = tf.matMul(neg.P, flat) as tf.Tensor2D;
     const pos = concatCritic(p, 'global', flat, s.z);
     const negs = concatCritic(p, 'global', shuffled, s.z);
     return c.estimator === 'js' ? jsLoss(pos, negs) : unsupported();

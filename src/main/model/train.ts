@@ -1,0 +1,274 @@
+// trainModel: creates (or resumes) a model version and trains it in worker threads, off the main
+// thread, with W data-parallel workers (both cores of a 2-core machine by default). Progress, the
+// loss and each of its terms stream back; the loss history goes to SQLite; a checkpoint is written
+// regularly, and a run that was interrupted resumes from it on the next call.
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, relative } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { LossPoint, ModelVersion } from '../../shared/api';
+import type { Core } from '../core';
+import { CancelledError, ProgressTracker, type ProgressSink } from '../jobs/progress';
+import {
+  activateModel,
+  activeModel,
+  appendLoss,
+  createModel,
+  finishModel,
+  getModel,
+  getModelRecord,
+  interruptedModel,
+  recordProgress,
+} from '../store/models';
+import { photoIdsWithInputs } from '../store/modelInputs';
+import type { BackendName } from './backend';
+import { loadCheckpoint, removeCheckpoint } from './checkpoint';
+import { presetConfig, validateConfig, type ModelConfig, type PresetName } from './config';
+import { paramSpecs } from './params';
+import type { SourceSpec } from './source';
+import { CONTROL_INTS, effectiveBatch, requestStop, sharedBuffers, type Budget, type StartFrom, type WorkerInit, type WorkerMessage } from './trainLoop';
+import type { StepLosses } from './trainer';
+
+export interface TrainOptions {
+  minutes?: number;
+  epochs?: number;
+  /** Stop after this many steps (tests, benchmarks). */
+  maxSteps?: number;
+  inputSize?: number;
+  alpha?: number;
+  beta?: number;
+  gamma?: number;
+  preset?: PresetName;
+  /** Any other setting of the model (estimator, views, critics, widths…). */
+  overrides?: Partial<ModelConfig>;
+  fromScratch?: boolean;
+  workers?: number;
+  seed?: number;
+  backend?: BackendName;
+  checkpointEveryMs?: number;
+  /** Make the new version the active one when it finishes (default true). */
+  activate?: boolean;
+  /** Train on something other than the library (the Fashion-MNIST evaluation). */
+  source?: SourceSpec;
+  recalibrationBatches?: number;
+}
+
+export interface TrainHooks {
+  onProgress?: ProgressSink;
+  onLoss?: (point: LossPoint, modelId: number) => void;
+  /** Every message from worker 0 (ready, step, checkpoint, done), for benchmarks and the CLI. */
+  onEvent?: (message: WorkerMessage, modelId: number) => void;
+  signal?: AbortSignal;
+}
+
+interface StoredConfig {
+  model: ModelConfig;
+  plan: { minutes?: number; epochs?: number; maxSteps?: number; seed: number; workers: number; preset: string };
+}
+
+export function defaultWorkers(): number {
+  return Math.max(1, Math.min(2, availableParallelism()));
+}
+
+export function buildConfig(options: TrainOptions): ModelConfig {
+  const base = presetConfig(options.preset ?? 'fast', options.inputSize);
+  const config: ModelConfig = {
+    ...base,
+    ...options.overrides,
+    ...(options.alpha !== undefined ? { alpha: options.alpha } : {}),
+    ...(options.beta !== undefined ? { beta: options.beta } : {}),
+    ...(options.gamma !== undefined ? { gamma: options.gamma } : {}),
+  };
+  validateConfig(config);
+  return config;
+}
+
+function sameArchitecture(a: ModelConfig, b: ModelConfig): boolean {
+  return JSON.stringify(paramSpecs(a)) === JSON.stringify(paramSpecs(b));
+}
+
+/**
+ * Starts the worker script. Under tsx the sources are .ts, and a worker thread does not inherit the
+ * main thread's tsx loader: start it through a tiny ESM bootstrap that registers tsx first. In a
+ * build, worker.js sits next to this file.
+ */
+function startWorker(init: WorkerInit): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData: init });
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const script = new URL('./worker.ts', import.meta.url).href;
+  const bootstrap = `import { register } from ${JSON.stringify(tsxApi)}; register(); await import(${JSON.stringify(script)});`;
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), { workerData: init });
+}
+
+export async function trainModel(core: Core, options: TrainOptions = {}, hooks: TrainHooks = {}): Promise<ModelVersion> {
+  const { db, dataDir } = core;
+  if (hooks.signal?.aborted) throw new CancelledError();
+
+  // Resume an interrupted run, or start a new version (from the active one's weights when compatible).
+  let modelId: number;
+  let config: ModelConfig;
+  let plan: StoredConfig['plan'];
+  let start: StartFrom;
+  const interrupted = options.fromScratch ? null : interruptedModel(db);
+  const resumable = interrupted && !options.source && existsSync(join(dataDir.modelDir(interrupted.id), 'checkpoint', 'state.json'));
+  if (interrupted && resumable) {
+    const stored = getModelRecord(db, interrupted.id)!.config as StoredConfig;
+    modelId = interrupted.id;
+    config = stored.model;
+    // A new budget given on resume replaces the stored one.
+    const given = options.minutes || options.epochs || options.maxSteps;
+    plan = { ...stored.plan, ...(given ? { minutes: options.minutes, epochs: options.epochs, maxSteps: options.maxSteps } : {}) };
+    start = { kind: 'checkpoint' };
+  } else {
+    config = buildConfig(options);
+    const seed = options.seed ?? (Date.now() % 2 ** 31);
+    plan = {
+      minutes: options.minutes,
+      epochs: options.epochs ?? (options.minutes || options.maxSteps ? undefined : 1),
+      maxSteps: options.maxSteps,
+      seed,
+      workers: options.workers ?? defaultWorkers(),
+      preset: options.preset ?? 'fast',
+    };
+    const parent = options.fromScratch || options.source ? null : activeModel(db);
+    const parentRecord = parent ? getModelRecord(db, parent.id) : null;
+    const parentConfig = (parentRecord?.config as StoredConfig | undefined)?.model;
+    const fineTune = parentRecord?.weightsPath && parentConfig && sameArchitecture(parentConfig, config);
+    start = fineTune ? { kind: 'weights', dir: join(dataDir.root, parentRecord!.weightsPath!) } : { kind: 'scratch' };
+    modelId = createModel(db, {
+      config: { model: config, plan } satisfies StoredConfig,
+      inputSize: config.inputSize,
+      embeddingDim: config.zDim,
+      backend: 'pending',
+      device: 'pending',
+      parentId: fineTune ? parent!.id : null,
+      weightsPath: null,
+    });
+  }
+  const modelDir = dataDir.modelDir(modelId);
+  const source: SourceSpec = options.source ?? {
+    kind: 'library',
+    database: dataDir.database,
+    size: config.inputSize,
+    photoIds: photoIdsWithInputs(db, config.inputSize),
+  };
+  const count = source.kind === 'library' ? source.photoIds.length : Number.NaN;
+  if (source.kind === 'library' && count < 4) {
+    finishModel(db, modelId, { status: 'failed', note: `only ${count} photos have ${config.inputSize}×${config.inputSize} model inputs; add photos first` });
+    throw new Error(`not enough photos to train on: ${count} with ${config.inputSize}×${config.inputSize} model inputs (need at least 4)`);
+  }
+
+  const checkpoint = start.kind === 'checkpoint' ? loadCheckpoint(modelDir) : null;
+  const elapsedBefore = checkpoint?.position.elapsedMs ?? 0;
+  const budget: Budget = {
+    epochs: plan.epochs,
+    deadline: plan.minutes ? Date.now() + Math.max(0, plan.minutes * 60_000 - elapsedBefore) : undefined,
+    maxSteps: plan.maxSteps,
+  };
+  const trainable = paramSpecs(config)
+    .filter((s) => s.trainable)
+    .reduce((a, s) => a + s.shape.reduce((x, y) => x * y, 1), 0);
+  let workers = Math.max(1, plan.workers);
+  if (source.kind === 'library') while (workers > 1 && effectiveBatch(config, count, workers) / workers < 2) workers--;
+  const shared = sharedBuffers(workers, trainable);
+  if (new Int32Array(shared.control).length !== CONTROL_INTS) throw new Error('control buffer layout');
+
+  const tracker = new ProgressTracker(hooks.onProgress ?? (() => {}), 1);
+  const pendingLoss: LossPoint[] = [];
+  const flushLoss = () => {
+    if (pendingLoss.length) appendLoss(db, modelId, pendingLoss.splice(0));
+  };
+  let backendInfo = { backend: 'unknown', device: 'unknown' };
+
+  const threads: Worker[] = [];
+  const onAbort = () => requestStop(shared.control);
+  hooks.signal?.addEventListener('abort', onAbort);
+  try {
+    const result = await new Promise<{ weightsDir: string | null; interrupted: boolean; steps: number; photosSeen: number; elapsedMs: number }>(
+      (resolve, reject) => {
+        let settled = false;
+        const fail = (error: Error) => {
+          if (settled) return;
+          settled = true;
+          reject(error);
+        };
+        for (let k = 0; k < workers; k++) {
+          const init: WorkerInit = {
+            workerIndex: k,
+            workerCount: workers,
+            config,
+            source,
+            seed: plan.seed,
+            modelDir,
+            start,
+            budget,
+            checkpointEveryMs: options.checkpointEveryMs ?? 60_000,
+            recalibrationBatches: options.recalibrationBatches ?? 16,
+            backend: options.backend,
+            shared,
+          };
+          const worker = startWorker(init);
+          threads.push(worker);
+          worker.on('error', fail);
+          worker.on('exit', (code) => {
+            if (code !== 0) fail(new Error(`training worker ${k} exited with code ${code}`));
+          });
+          worker.on('message', (m: WorkerMessage) => {
+            if (m.type === 'error') return fail(new Error(`training worker ${k}: ${m.message}`));
+            if (k !== 0) return;
+            hooks.onEvent?.(m, modelId);
+            if (m.type === 'ready') {
+              backendInfo = { backend: m.backend, device: `${m.device}; ${workers} worker thread${workers > 1 ? 's' : ''}` };
+              recordProgress(db, modelId, { ...m.position, durationMs: m.position.elapsedMs, steps: m.position.step, ...backendInfo });
+            } else if (m.type === 'step') {
+              const point: LossPoint = { step: m.position.step, ...lossPoint(m.losses) };
+              pendingLoss.push(point);
+              hooks.onLoss?.(point, modelId);
+              const p = m.position;
+              if (pendingLoss.length >= 20) flushLoss();
+              recordProgress(db, modelId, { photosSeen: p.photosSeen, steps: p.step, durationMs: p.elapsedMs });
+              const total = budget.epochs !== undefined && Number.isFinite(count)
+                ? budget.epochs * count
+                : budget.deadline
+                  ? p.photosSeen + ((budget.deadline - Date.now()) / Math.max(1, p.elapsedMs - elapsedBefore)) * (p.photosSeen - (checkpoint?.position.photosSeen ?? 0))
+                  : budget.maxSteps
+                    ? (checkpoint?.position.photosSeen ?? 0) + budget.maxSteps * m.batch
+                    : p.photosSeen;
+              tracker.total = Math.max(p.photosSeen, Math.round(total));
+              tracker.update(
+                p.photosSeen,
+                `epoch ${p.epoch + 1} step ${p.step}  ${((m.batch * 1000) / m.stepMs).toFixed(1)} img/s  loss ${point.loss.toFixed(4)} (global ${point.globalMi.toFixed(4)}, local ${point.localMi.toFixed(4)}, prior ${point.prior.toFixed(3)})`,
+              );
+            } else if (m.type === 'checkpoint') {
+              flushLoss();
+            } else if (m.type === 'done') {
+              settled = true;
+              resolve({ weightsDir: m.weightsDir, interrupted: m.interrupted, steps: m.position.step, photosSeen: m.position.photosSeen, elapsedMs: m.position.elapsedMs });
+            }
+          });
+        }
+      },
+    );
+    flushLoss();
+    recordProgress(db, modelId, { photosSeen: result.photosSeen, steps: result.steps, durationMs: result.elapsedMs });
+    if (result.interrupted) throw new CancelledError();
+    finishModel(db, modelId, { status: 'ready', weightsPath: relative(dataDir.root, result.weightsDir!) });
+    removeCheckpoint(modelDir);
+    if (options.activate ?? !options.source) activateModel(db, modelId);
+    return getModel(db, modelId)!;
+  } catch (error) {
+    flushLoss();
+    // A cancelled run stays 'training' with its checkpoint, to be resumed; anything else failed.
+    if (!(error instanceof CancelledError)) {
+      finishModel(db, modelId, { status: 'failed', note: (error as Error).message });
+    }
+    throw error;
+  } finally {
+    hooks.signal?.removeEventListener('abort', onAbort);
+    await Promise.all(threads.map((t) => t.terminate()));
+  }
+}
+
+function lossPoint(l: StepLosses): Omit<LossPoint, 'step'> {
+  return { loss: l.loss, globalMi: l.globalMi, localMi: l.localMi, prior: l.prior };
+}

@@ -1,0 +1,228 @@
+// The training loop that runs inside each worker thread. With W workers, each takes 1/W of every
+// batch, computes its gradient, and the gradients are averaged through shared memory; every worker
+// then applies the same Adam update, so their weights stay bit-identical without being sent around.
+// Worker 0 decides when to stop (time, epochs, or a stop request), reports progress, checkpoints,
+// and at the end recalibrates batch norm and saves the weights.
+import { join } from 'node:path';
+import { initBackend, type BackendName } from './backend';
+import { augmentInto, plainInto } from './augment';
+import { loadCheckpoint, saveCheckpoint, type TrainPosition } from './checkpoint';
+import type { ModelConfig } from './config';
+import { loadWeights, Params, saveWeights } from './params';
+import { Rng, shuffleInPlace } from './rng';
+import { openSource, type ImageSource, type SourceSpec } from './source';
+import { adamUpdate, computeGradients, newAdamState, recalibrateBatchNorm, type HostBatch, type StepLosses } from './trainer';
+
+export type StartFrom = { kind: 'scratch' } | { kind: 'checkpoint' } | { kind: 'weights'; dir: string };
+
+export interface Budget {
+  epochs?: number;
+  /** Date.now() after which no new step starts. */
+  deadline?: number;
+  maxSteps?: number;
+}
+
+export interface WorkerInit {
+  workerIndex: number;
+  workerCount: number;
+  config: ModelConfig;
+  source: SourceSpec;
+  seed: number;
+  modelDir: string;
+  start: StartFrom;
+  budget: Budget;
+  checkpointEveryMs: number;
+  recalibrationBatches: number;
+  backend?: BackendName;
+  shared: { grads: SharedArrayBuffer; losses: SharedArrayBuffer; control: SharedArrayBuffer };
+}
+
+export type WorkerMessage =
+  | { type: 'ready'; backend: string; device: string; params: number; position: TrainPosition }
+  | { type: 'step'; position: TrainPosition; losses: StepLosses; batch: number; stepMs: number }
+  | { type: 'checkpoint'; position: TrainPosition }
+  | { type: 'done'; position: TrainPosition; weightsDir: string | null; interrupted: boolean }
+  | { type: 'error'; message: string; stack?: string };
+
+// control: [barrier count, barrier generation, stop request, decision (parity 0), decision (parity 1)]
+export const CONTROL_INTS = 5;
+const STOP = 2;
+const DECISION = 3;
+const CONTINUE = 0;
+const FINISH = 1;
+const INTERRUPT = 2;
+
+export function sharedBuffers(workerCount: number, trainableCount: number) {
+  return {
+    grads: new SharedArrayBuffer(2 * workerCount * trainableCount * 4),
+    losses: new SharedArrayBuffer(2 * workerCount * 4 * 8),
+    control: new SharedArrayBuffer(CONTROL_INTS * 4),
+  };
+}
+
+export function requestStop(control: SharedArrayBuffer): void {
+  Atomics.store(new Int32Array(control), STOP, 1);
+}
+
+function barrier(ctl: Int32Array, n: number): void {
+  if (n === 1) return;
+  const generation = Atomics.load(ctl, 1);
+  if (Atomics.add(ctl, 0, 1) === n - 1) {
+    Atomics.store(ctl, 0, 0);
+    Atomics.add(ctl, 1, 1);
+    Atomics.notify(ctl, 1);
+  } else {
+    while (Atomics.load(ctl, 1) === generation) Atomics.wait(ctl, 1, generation, 1000);
+  }
+}
+
+function epochOrder(count: number, seed: number, epoch: number): number[] {
+  return shuffleInPlace(
+    Array.from({ length: count }, (_, i) => i),
+    new Rng((seed ^ Math.imul(epoch + 1, 0x9e3779b1)) >>> 0),
+  );
+}
+
+/** Batch size per step: the configured one, or the whole source when it is smaller, divisible by the workers. */
+export function effectiveBatch(config: ModelConfig, count: number, workers: number): number {
+  const b = Math.min(config.batchSize, count);
+  return b - (b % workers);
+}
+
+function buildBatch(source: ImageSource, positions: number[], config: ModelConfig, rng: Rng): HostBatch {
+  const s = config.inputSize;
+  const per = s * s * 3;
+  const images = source.read(positions);
+  const x1 = new Float32Array(images.length * per);
+  const x2 = config.views === 2 ? new Float32Array(images.length * per) : undefined;
+  images.forEach((img, i) => {
+    if (config.views === 2 || config.augment) augmentInto(img, s, rng, x1, i * per);
+    else plainInto(img, s, x1, i * per);
+    if (x2) augmentInto(img, s, rng, x2, i * per);
+  });
+  return { x1, x2, size: s, count: images.length };
+}
+
+export async function runTrainingWorker(init: WorkerInit, post: (m: WorkerMessage) => void): Promise<void> {
+  const { workerIndex: k, workerCount: W, config, seed } = init;
+  const info = await initBackend(init.backend);
+  const source = openSource(init.source);
+  try {
+    const n = source.count;
+    const batch = effectiveBatch(config, n, W);
+    const per = batch / W;
+    if (per < 2) throw new Error(`not enough photos to train: ${n} (need at least ${2 * W})`);
+
+    let params: Params;
+    let adam;
+    let position: TrainPosition = { step: 0, epoch: 0, cursor: 0, photosSeen: 0, elapsedMs: 0 };
+    const checkpoint = init.start.kind === 'checkpoint' ? loadCheckpoint(init.modelDir) : null;
+    if (checkpoint) {
+      params = Params.fromValues(config, checkpoint.values);
+      adam = checkpoint.adam;
+      position = checkpoint.position;
+    } else if (init.start.kind === 'weights') {
+      params = Params.fromValues(config, loadWeights(init.start.dir).values);
+      adam = newAdamState(params.trainableCount);
+    } else {
+      params = Params.init(config, seed);
+      adam = newAdamState(params.trainableCount);
+    }
+    const P = params.trainableCount;
+    if (init.shared.grads.byteLength !== 2 * W * P * 4) throw new Error('shared gradient buffer has the wrong size');
+    const grads = new Float32Array(init.shared.grads);
+    const losses = new Float64Array(init.shared.losses);
+    const ctl = new Int32Array(init.shared.control);
+    const weights = params.readTrainable();
+    const average = new Float32Array(P);
+    post({ type: 'ready', backend: info.backend, device: info.device, params: P, position });
+
+    let order = epochOrder(n, seed, position.epoch);
+    const startedAt = Date.now() - position.elapsedMs;
+    let lastCheckpoint = Date.now();
+    const epochs = init.budget.epochs;
+    const startStep = position.step;
+    for (;;) {
+      const t0 = performance.now();
+      if (position.cursor + batch > n) {
+        position = { ...position, epoch: position.epoch + 1, cursor: 0 };
+        order = epochOrder(n, seed, position.epoch);
+      }
+      const parity = position.step % 2;
+      const rng = new Rng((seed * 31 + position.step * 7919 + k * 104729) >>> 0);
+      const mine = order.slice(position.cursor + k * per, position.cursor + (k + 1) * per);
+      const slot = grads.subarray((parity * W + k) * P, (parity * W + k + 1) * P);
+      const l = computeGradients(params, buildBatch(source, mine, config, rng), rng, slot);
+      losses.set([l.loss, l.globalMi, l.localMi, l.prior], (parity * W + k) * 4);
+      if (k === 0) {
+        const seenAfter = position.photosSeen + batch;
+        const done =
+          (epochs !== undefined && seenAfter >= epochs * n) ||
+          (init.budget.deadline !== undefined && Date.now() >= init.budget.deadline) ||
+          (init.budget.maxSteps !== undefined && position.step + 1 - startStep >= init.budget.maxSteps);
+        Atomics.store(ctl, DECISION + parity, Atomics.load(ctl, STOP) ? INTERRUPT : done ? FINISH : CONTINUE);
+      }
+      barrier(ctl, W);
+      const decision = Atomics.load(ctl, DECISION + parity);
+      average.fill(0);
+      const mean: StepLosses = { loss: 0, globalMi: 0, localMi: 0, prior: 0 };
+      for (let w = 0; w < W; w++) {
+        const g = grads.subarray((parity * W + w) * P, (parity * W + w + 1) * P);
+        for (let i = 0; i < P; i++) average[i] += g[i];
+        const o = (parity * W + w) * 4;
+        mean.loss += losses[o] / W;
+        mean.globalMi += losses[o + 1] / W;
+        mean.localMi += losses[o + 2] / W;
+        mean.prior += losses[o + 3] / W;
+      }
+      if (W > 1) for (let i = 0; i < P; i++) average[i] /= W;
+      adamUpdate(weights, average, adam, config.learningRate);
+      params.writeTrainable(weights);
+      position = {
+        step: position.step + 1,
+        epoch: position.epoch,
+        cursor: position.cursor + batch,
+        photosSeen: position.photosSeen + batch,
+        elapsedMs: Date.now() - startedAt,
+      };
+      if (k === 0) {
+        post({ type: 'step', position, losses: mean, batch, stepMs: performance.now() - t0 });
+        if (decision === INTERRUPT || (decision === CONTINUE && Date.now() - lastCheckpoint >= init.checkpointEveryMs)) {
+          saveCheckpoint(init.modelDir, { config, values: params.values(), adam, position });
+          lastCheckpoint = Date.now();
+          post({ type: 'checkpoint', position });
+        }
+      }
+      if (decision !== CONTINUE) {
+        let weightsDir: string | null = null;
+        if (k === 0 && decision === FINISH) {
+          weightsDir = join(init.modelDir, 'weights');
+          finalise(params, source, config, seed, init.recalibrationBatches, weightsDir);
+        }
+        if (k === 0) post({ type: 'done', position, weightsDir, interrupted: decision === INTERRUPT });
+        params.dispose();
+        return;
+      }
+    }
+  } finally {
+    source.close();
+  }
+}
+
+/** Batch-norm statistics from un-augmented images (what embedding sees), then the weights on disk. */
+function finalise(params: Params, source: ImageSource, config: ModelConfig, seed: number, batches: number, dir: string): void {
+  const s = config.inputSize;
+  const per = s * s * 3;
+  const order = epochOrder(source.count, seed + 1, 0);
+  const size = Math.min(config.batchSize, source.count);
+  function* plainBatches() {
+    for (let b = 0; b < batches && (b + 1) * size <= source.count; b++) {
+      const images = source.read(order.slice(b * size, (b + 1) * size));
+      const x = new Float32Array(images.length * per);
+      images.forEach((img, i) => plainInto(img, s, x, i * per));
+      yield { x, count: images.length, size: s };
+    }
+  }
+  recalibrateBatchNorm(params, plainBatches());
+  saveWeights(dir, config, params.values());
+}
