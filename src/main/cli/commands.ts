@@ -1,11 +1,18 @@
 // Every CLI command, in the order `likeness help` lists them. Each lives in its own file.
 import type { Command } from './command';
+import { clustersCommand } from './clusters';
+import { duplicatesCommand } from './duplicates';
+import { exportClusterCommand } from './export-cluster';
 import { errorsCommand } from './errors';
 import { foldersCommand } from './folders';
 import { commandGroup } from './group';
 import { indexCommand } from './index-folders';
 import { serveCommand } from './serve';
+import { similarCommand } from './similar';
 import { statusCommand } from './status';
+import { trainCommand } from './train';
+import { embedCommand } from './embed';
+import { modelsCommand } from './models';
 import { benchCommands, evalCommands } from './subcommands';
 
 export const commands: Command[] = [
@@ -14,6 +21,13 @@ export const commands: Command[] = [
   errorsCommand,
   foldersCommand,
   serveCommand,
+  similarCommand,
+  clustersCommand,
+  exportClusterCommand,
+  duplicatesCommand,
+  trainCommand,
+  embedCommand,
+  modelsCommand,
   commandGroup('bench', 'benchmarks that print speed and memory figures', () => benchCommands),
   commandGroup('eval', 'quality evaluations on a folder of data', () => evalCommands),
 ];

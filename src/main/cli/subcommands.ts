@@ -3,6 +3,7 @@
 import { benchIngest } from './bench-ingest';
 import { benchSearchCommand } from './bench-search';
 import type { Command } from './command';
+import { evalNearDuplicatesCommand } from './eval-near-duplicates';
 
 export const benchCommands: Command[] = [benchIngest, benchSearchCommand];
-export const evalCommands: Command[] = [];
+export const evalCommands: Command[] = [evalNearDuplicatesCommand];

@@ -1,0 +1,33 @@
+// `likeness duplicates`: groups of photos that are the same shot, with the copy suggested to keep.
+// Nothing is deleted.
+import { listDuplicateGroups } from '../search/service';
+import { photoPaths } from '../store/photos';
+import { parse, progressPrinter, type Command } from './command';
+
+export const duplicatesCommand: Command = {
+  name: 'duplicates',
+  summary: 'groups of near-duplicate photos (embeddings + perceptual hash) and the copy to keep; deletes nothing',
+  usage: 'duplicates [--json]',
+  async run(args, ctx) {
+    const { values } = parse(args, { json: { type: 'boolean', default: false } }, false);
+    const core = ctx.core();
+    const printer = progressPrinter('neighbour graph');
+    const groups = listDuplicateGroups(core, { onProgress: (p) => printer.show(p), signal: ctx.signal });
+    printer.end();
+    const rows = groups.map((g) => ({
+      id: g.id,
+      keeperId: g.keeperId,
+      photos: g.photos.map((p) => ({ id: p.id, path: photoPaths(core.db, p.id)[0] ?? null, width: p.width, height: p.height, takenAt: p.takenAt })),
+    }));
+    if (values.json) {
+      ctx.out(JSON.stringify(rows));
+      return 0;
+    }
+    for (const g of rows) {
+      ctx.out(`group ${g.id}: ${g.photos.length} photos`);
+      for (const p of g.photos) ctx.out(`  ${p.id === g.keeperId ? 'keep' : '    '}  ${p.width}×${p.height}  ${p.takenAt ?? '—'}  ${p.path}`);
+    }
+    ctx.out(`${rows.length} groups of near-duplicates (${rows.reduce((s, g) => s + g.photos.length - 1, 0)} photos could go); nothing was deleted`);
+    return 0;
+  },
+};

@@ -1,0 +1,190 @@
+// `likeness eval near-duplicates <photo folder>`: builds groups of near-duplicates from each photo
+// (original, 25 % size, 80 % centre crop, JPEG q20, rotated pixels + EXIF orientation 6,
+// brightness ×1.15) in a temporary library, and prints recall@5 for the learned embeddings, raw
+// 32×32 pixels, the perceptual hash and the combination `likeness duplicates` uses, in one run.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, extname, join, resolve } from 'node:path';
+import { closeCore, openCore, type Core } from '../core';
+import { indexFolders } from '../library/scan';
+import { walkPhotos } from '../library/walk';
+import { EmbeddingIndex } from '../search/knn';
+import { findDuplicateGroups } from '../search/nearDuplicates';
+import { combinedScorer, cosineScorer, hashScorer, rawPixelIndex, recallAt5, type EvalPhoto, type RecallResult } from '../search/retrievalEval';
+import { VARIANTS, writeVariants } from '../search/variants';
+import { embedImages, embedLibrary } from '../model/embed';
+import { trainModel } from '../model/train';
+import { readEmbeddings } from '../store/embeddings';
+import { readModelInputs } from '../store/modelInputs';
+import { getModel } from '../store/models';
+import { differenceHashes, photoIdByPath } from '../store/photos';
+import { setSetting } from '../store/settings';
+import { parse, progressPrinter, UsageError, type Command, type CommandContext } from './command';
+
+/**
+ * The learned embeddings of the evaluation library's photos: from a model of the user's library
+ * (--model: its weights embed the temporary library's inputs; nothing is written to the user's
+ * library), or from a model trained briefly on the temporary library itself.
+ */
+async function learnedIndex(
+  ctx: CommandContext,
+  evalCore: Core,
+  ids: number[],
+  options: { modelId?: number; inputSize: number; minutes: number; say: (line: string) => void },
+): Promise<{ index: EmbeddingIndex; description: string }> {
+  if (options.modelId !== undefined) {
+    const inputs = readModelInputs(evalCore.db, options.inputSize, ids);
+    const present = ids.filter((id) => inputs.has(id));
+    const vectors = await embedImages(ctx.core(), options.modelId, present.map((id) => inputs.get(id)!), options.inputSize);
+    const dim = vectors[0]?.length ?? 0;
+    const flat = new Float32Array(present.length * dim);
+    vectors.forEach((v, i) => flat.set(v, i * dim));
+    return { index: new EmbeddingIndex(present, flat, dim), description: `model ${options.modelId} of ${ctx.core().dataDir.root}` };
+  }
+  options.say(`training a model on the evaluation library for ${options.minutes} min…`);
+  const printer = progressPrinter('train');
+  const model = await trainModel(evalCore, { minutes: options.minutes, activate: true }, { onProgress: (p) => printer.show(p), signal: ctx.signal });
+  printer.end();
+  await embedLibrary(evalCore, { modelId: model.id, signal: ctx.signal });
+  const embedded = readEmbeddings(evalCore.db, model.id);
+  return {
+    index: new EmbeddingIndex(embedded.photoIds, embedded.vectors, embedded.dim),
+    description: `trained here for ${options.minutes} min (${model.steps} steps, ${model.photosSeen} images seen, dim ${model.embeddingDim})`,
+  };
+}
+
+export const evalNearDuplicatesCommand: Command = {
+  name: 'near-duplicates',
+  summary: 'recall@5 on generated near-duplicate groups: learned embeddings vs raw pixels vs perceptual hash vs their combination',
+  usage: 'near-duplicates <photo folder> [--model <id in this library>] [--minutes 3] [--limit N] [--keep] [--json]',
+  async run(args, ctx) {
+    const { values, positionals } = parse(args, {
+      model: { type: 'string' },
+      minutes: { type: 'string', default: '3' },
+      limit: { type: 'string' },
+      keep: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    });
+    if (positionals.length !== 1) throw new UsageError('give one folder of photos');
+    const minutes = Number(values.minutes);
+    if (!(minutes > 0)) throw new UsageError('--minutes must be positive');
+    const modelId = values.model === undefined ? undefined : Number(values.model);
+    if (modelId !== undefined && !(Number.isInteger(modelId) && modelId > 0)) throw new UsageError('--model takes a model id (likeness models)');
+    const say = (line: string) => (values.json ? ctx.err(line) : ctx.out(line));
+
+    const source = resolve(positionals[0]!);
+    let files = (await walkPhotos(source, ctx.signal)).files.map((f) => f.path);
+    if (values.limit !== undefined) files = files.slice(0, Number(values.limit));
+    if (files.length < 2) throw new UsageError(`${source} has fewer than 2 photos`);
+
+    const work = mkdtempSync(join(tmpdir(), 'likeness-eval-near-duplicates-'));
+    const variantsDir = join(work, 'photos');
+    let evalCore: Core | null = null;
+    try {
+      // The source photos are only read; variants go to the temporary folder.
+      const groups: { source: string; paths: Map<string, string> }[] = [];
+      let unreadable = 0;
+      for (const [i, file] of files.entries()) {
+        if (ctx.signal.aborted) return 130;
+        try {
+          const stem = `${String(i).padStart(4, '0')}-${basename(file, extname(file)).replace(/[^\w.-]+/g, '_')}`;
+          groups.push({ source: file, paths: await writeVariants(file, join(variantsDir, String(i).padStart(4, '0')), stem) });
+        } catch {
+          unreadable++;
+        }
+      }
+      say(`${groups.length} photos × ${VARIANTS.length} variants written to ${variantsDir}${unreadable ? ` (${unreadable} unreadable photos skipped)` : ''}`);
+
+      evalCore = openCore(join(work, 'home'));
+      let inputSize = 64;
+      if (modelId !== undefined) {
+        const model = getModel(ctx.core().db, modelId);
+        if (!model) throw new UsageError(`no model ${modelId} in ${ctx.core().dataDir.root}`);
+        inputSize = model.inputSize;
+        setSetting(evalCore.db, 'model.inputSize', inputSize);
+      }
+      const printer = progressPrinter('index');
+      const scan = await indexFolders(evalCore, [variantsDir], { onProgress: (p) => printer.show(p), signal: ctx.signal });
+      printer.end();
+      say(`indexed: ${scan.added} photos added, ${scan.failed} failed`);
+
+      const photos: EvalPhoto[] = [];
+      const seen = new Set<number>();
+      groups.forEach((g, group) => {
+        for (const [variant, path] of g.paths) {
+          const id = photoIdByPath(evalCore!.db, path);
+          if (id === undefined || seen.has(id)) continue; // undecodable, or byte-identical to another variant
+          seen.add(id);
+          photos.push({ id, group, variant });
+        }
+      });
+      const ids = photos.map((p) => p.id);
+      const hashRows = differenceHashes(evalCore.db);
+      const hashes = new Map(hashRows.photoIds.map((id, i) => [id, new Uint8Array(hashRows.hashes[i]!)]));
+      const inputs = readModelInputs(evalCore.db, 64, ids);
+      const raw = rawPixelIndex(inputs, 64);
+
+      const learned = await learnedIndex(ctx, evalCore, ids, { modelId, inputSize, minutes, say });
+      const learnedIdx = learned.index;
+
+      const results: Record<string, RecallResult> = {
+        learned: recallAt5(photos, cosineScorer(learnedIdx)),
+        rawPixels: recallAt5(photos, cosineScorer(raw)),
+        perceptualHash: recallAt5(photos, hashScorer(hashes)),
+        combined: recallAt5(photos, combinedScorer({ index: learnedIdx, hashes }, ids)),
+      };
+
+      // The groups `likeness duplicates` would report here, scored pair by pair against the truth.
+      const analysis = findDuplicateGroups({ index: learnedIdx, hashes }, ids);
+      const groupOf = new Map(photos.map((p) => [p.id, p.group]));
+      let truePairs = 0;
+      let foundPairs = 0;
+      let correctPairs = 0;
+      const sizes = new Map<number, number>();
+      for (const p of photos) sizes.set(p.group, (sizes.get(p.group) ?? 0) + 1);
+      for (const n of sizes.values()) truePairs += (n * (n - 1)) / 2;
+      for (const g of analysis.groups) {
+        for (let i = 0; i < g.length; i++) {
+          for (let j = i + 1; j < g.length; j++) {
+            foundPairs++;
+            if (groupOf.get(g[i]!) === groupOf.get(g[j]!)) correctPairs++;
+          }
+        }
+      }
+      const duplicates = {
+        groups: analysis.groups.length,
+        pairPrecision: foundPairs ? +(correctPairs / foundPairs).toFixed(4) : null,
+        pairRecall: truePairs ? +(correctPairs / truePairs).toFixed(4) : null,
+        threshold: +analysis.threshold.toFixed(3),
+      };
+
+      const recallAt5Figures = Object.fromEntries(Object.entries(results).map(([k, r]) => [k, +r.recall.toFixed(4)]));
+      if (values.json) {
+        ctx.out(
+          JSON.stringify({
+            recallAt5: recallAt5Figures,
+            byVariant: Object.fromEntries(Object.entries(results).map(([k, r]) => [k, r.byVariant])),
+            duplicates,
+            photos: groups.length,
+            variants: photos.length,
+            model: learned.description,
+          }),
+        );
+      } else {
+        ctx.out(`recall@5 over ${photos.length} photos in ${groups.length} groups (model: ${learned.description}):`);
+        for (const [name, r] of Object.entries(results)) {
+          ctx.out(`  ${name.padEnd(15)} ${r.recall.toFixed(4)}   by query variant: ${Object.entries(r.byVariant).map(([v, x]) => `${v} ${x.toFixed(3)}`).join(', ')}`);
+        }
+        ctx.out(
+          `likeness duplicates on this library: ${duplicates.groups} groups (true ${groups.length}); pair precision ${duplicates.pairPrecision ?? '—'}, ` +
+            `pair recall ${duplicates.pairRecall ?? '—'} (evidence threshold z* = ${duplicates.threshold})`,
+        );
+      }
+      return 0;
+    } finally {
+      if (evalCore) closeCore(evalCore);
+      if (values.keep) say(`kept ${work}`);
+      else rmSync(work, { recursive: true, force: true });
+    }
+  },
+};

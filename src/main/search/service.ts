@@ -1,0 +1,211 @@
+// What the CLI and the API service call for find-similar, clusters and near-duplicates: one code
+// path for both. Embeddings come from the active model; the in-memory index is rebuilt only when
+// the triggers' change counter says that model's embeddings changed.
+import { copyFile, mkdir, stat, symlink } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
+import type { Cluster, DuplicateGroup } from '../../shared/api';
+import type { Core } from '../core';
+import type { ProgressSink } from '../jobs/progress';
+import { changeGeneration, embeddingsCounter, photosCounter } from '../store/changeCounters';
+import {
+  clusterById,
+  clusterMemberIds,
+  clusterMemberships,
+  clustersOf,
+  latestClustering,
+  saveClustering,
+  setClusterName,
+  type ClusteringRow,
+} from '../store/clusters';
+import type { Db } from '../store/db';
+import { keeperFacts, readDuplicateGroups, saveDuplicateGroups } from '../store/duplicates';
+import { readEmbeddings } from '../store/embeddings';
+import { activeModel } from '../store/models';
+import { differenceHashes, photoPaths, photoSummaries } from '../store/photos';
+import { clusterEmbeddings, matchClusters } from './clustering';
+import { EmbeddingIndex } from './knn';
+import { chooseKeeper, findDuplicateGroups } from './nearDuplicates';
+
+export class SearchError extends Error {
+  constructor(
+    readonly code: 'not-found' | 'unavailable',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SearchError';
+  }
+}
+
+export interface SimilarResult {
+  photoId: number;
+  score: number;
+}
+
+export interface ActiveIndex {
+  modelId: number;
+  inputSize: number;
+  generation: number;
+  index: EmbeddingIndex;
+}
+
+const indexCache = new WeakMap<Db, ActiveIndex>();
+
+function requireActiveModel(core: Core): { id: number; inputSize: number } {
+  const model = activeModel(core.db);
+  if (!model) throw new SearchError('unavailable', 'no trained model yet: train one first (likeness train)');
+  return { id: model.id, inputSize: model.inputSize };
+}
+
+/** The active model's embeddings as an index, rebuilt only when they changed. */
+export function activeIndex(core: Core): ActiveIndex {
+  const model = requireActiveModel(core);
+  const generation = changeGeneration(core.db, embeddingsCounter(model.id));
+  const cached = indexCache.get(core.db);
+  if (cached && cached.modelId === model.id && cached.generation === generation) return cached;
+  const { photoIds, vectors, dim } = readEmbeddings(core.db, model.id);
+  const fresh = { modelId: model.id, inputSize: model.inputSize, generation, index: new EmbeddingIndex(photoIds, vectors, dim) };
+  indexCache.set(core.db, fresh);
+  return fresh;
+}
+
+/** The k photos most similar to a library photo, best first, itself excluded. */
+export function findSimilar(core: Core, photoId: number, k: number): SimilarResult[] {
+  const { index } = activeIndex(core);
+  if (index.rowOfPhoto(photoId) === undefined) {
+    const known = photoSummaries(core.db, [photoId]).length > 0;
+    throw new SearchError(
+      known ? 'unavailable' : 'not-found',
+      known ? `photo ${photoId} has no embedding yet (run likeness embed)` : `photo ${photoId} not found`,
+    );
+  }
+  return index.searchPhoto(photoId, k).map((n) => ({ photoId: index.photoIds[n.row]!, score: n.score }));
+}
+
+// ---------------- clusters ----------------
+
+export interface ClusterOptions {
+  minClusterSize?: number;
+  /** Recompute even if the stored clustering is up to date. */
+  force?: boolean;
+  onProgress?: ProgressSink;
+  signal?: AbortSignal;
+}
+
+/**
+ * The active model's clustering, computed if there is none or the embeddings changed since.
+ * Names (and, for the same model, ids) of clusters whose membership mostly stays carry over.
+ */
+export function currentClustering(core: Core, options: ClusterOptions = {}): ClusteringRow {
+  const active = activeIndex(core);
+  const stored = latestClustering(core.db, active.modelId);
+  const sameSize = options.minClusterSize === undefined || stored?.params.minClusterSize === options.minClusterSize;
+  if (stored && !options.force && sameSize && stored.generation === active.generation) return stored;
+  const result = clusterEmbeddings(active.index, options);
+  const previous = stored ?? latestClustering(core.db);
+  const previousClusters = previous ? clusterMemberships(core.db, previous.id) : [];
+  const matches = matchClusters(previousClusters, result.clusters);
+  const reuseIds = previous?.modelId === active.modelId;
+  return saveClustering(
+    core.db,
+    active.modelId,
+    active.generation,
+    { ...result.params },
+    active.index.size,
+    result.clusters.map((c, i) => ({ ...c, id: reuseIds ? (matches[i]?.id ?? null) : null, name: matches[i]?.name ?? null })),
+  );
+}
+
+function toApiCluster(core: Core, row: { id: number; name: string | null; size: number; representatives: number[] }): Cluster {
+  return { id: row.id, name: row.name, size: row.size, representatives: photoSummaries(core.db, row.representatives) };
+}
+
+export function listClusters(core: Core, options: ClusterOptions = {}): Cluster[] {
+  const clustering = currentClustering(core, options);
+  return clustersOf(core.db, clustering.id).map((c) => toApiCluster(core, c));
+}
+
+/** Member photo ids of a cluster, closest to its centre first. */
+export function clusterPhotoIds(core: Core, clusterId: number): number[] {
+  if (!clusterById(core.db, clusterId)) throw new SearchError('not-found', `cluster ${clusterId} not found`);
+  return clusterMemberIds(core.db, clusterId);
+}
+
+export function renameCluster(core: Core, clusterId: number, name: string | null): Cluster {
+  const trimmed = name?.trim() || null;
+  if (!setClusterName(core.db, clusterId, trimmed)) throw new SearchError('not-found', `cluster ${clusterId} not found`);
+  return toApiCluster(core, clusterById(core.db, clusterId)!);
+}
+
+export type ExportMode = 'link' | 'copy';
+
+/**
+ * Writes a cluster as an album: a new folder of symbolic links to (or copies of) its photos'
+ * files. Originals are only ever read. Existing files in the folder are left alone; a name that is
+ * taken gets a numeric suffix.
+ */
+export async function exportCluster(
+  core: Core,
+  clusterId: number,
+  destination: string,
+  mode: ExportMode,
+): Promise<{ folder: string; written: number; skipped: number }> {
+  const ids = clusterPhotoIds(core, clusterId);
+  const folder = resolve(destination);
+  const root = core.dataDir.root;
+  if (folder === root || folder.startsWith(root + '/')) throw new SearchError('unavailable', 'cannot export into Likeness’s own data folder');
+  await mkdir(folder, { recursive: true });
+  let written = 0;
+  let skipped = 0;
+  const used = new Set<string>();
+  for (const id of ids) {
+    const source = photoPaths(core.db, id).find(Boolean);
+    if (!source) {
+      skipped++;
+      continue;
+    }
+    const ext = extname(source);
+    const stem = basename(source, ext);
+    let name = `${stem}${ext}`;
+    for (let n = 2; used.has(name) || (await exists(join(folder, name))); n++) name = `${stem}-${n}${ext}`;
+    used.add(name);
+    try {
+      if (mode === 'link') await symlink(source, join(folder, name));
+      else await copyFile(source, join(folder, name), 1 /* COPYFILE_EXCL: never overwrite */);
+      written++;
+    } catch {
+      skipped++;
+    }
+  }
+  return { folder, written, skipped };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// ---------------- near-duplicates ----------------
+
+/** Near-duplicate groups for the library as it is now, with the suggested keeper; cached until photos or embeddings change. */
+export function listDuplicateGroups(core: Core, options: { onProgress?: ProgressSink; signal?: AbortSignal } = {}): DuplicateGroup[] {
+  const model = activeModel(core.db);
+  const active = model ? activeIndex(core) : null;
+  const fingerprint = `photos:${changeGeneration(core.db, photosCounter)};model:${active?.modelId ?? 0}:${active?.generation ?? 0}`;
+  let groups = readDuplicateGroups(core.db, fingerprint);
+  if (!groups) {
+    const { photoIds, hashes } = differenceHashes(core.db);
+    const hashMap = new Map(photoIds.map((id, i) => [id, new Uint8Array(hashes[i]!)]));
+    const allIds = [...new Set([...photoIds, ...(active?.index.photoIds ?? [])])];
+    const analysis = findDuplicateGroups({ index: active?.index ?? null, hashes: hashMap }, allIds, options);
+    groups = saveDuplicateGroups(
+      core.db,
+      fingerprint,
+      analysis.groups.map((g) => ({ photoIds: g, keeperId: chooseKeeper(keeperFacts(core.db, g)) })),
+    );
+  }
+  return groups.map((g) => ({ id: g.id, photos: photoSummaries(core.db, g.photoIds), keeperId: g.keeperId }));
+}

@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, sep } from 'node:path';
+import { after, test } from 'node:test';
+import { closeCore, openCore, type Core } from '../../src/main/core';
+import { seededRandom } from '../../src/main/search/graph';
+import { clusterPhotoIds, exportCluster, findSimilar, listClusters, renameCluster, SearchError } from '../../src/main/search/service';
+import { syntheticBlobs } from '../../src/main/search/synthetic';
+import { latestClustering } from '../../src/main/store/clusters';
+import { writeEmbeddings } from '../../src/main/store/embeddings';
+import { insertFolder, insertPhoto } from '../../src/main/store/library';
+import { activateModel, createModel, finishModel } from '../../src/main/store/models';
+
+// Photos are real rows (and real files, for export); their embeddings are synthetic vectors with a
+// known cluster structure, written through the encoder's store as a trained model would write them.
+const work = mkdtempSync(join(tmpdir(), 'likeness-search-clusters-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+const photosDir = join(work, 'photos');
+mkdirSync(photosDir, { recursive: true });
+
+function addPhotos(core: Core, folderId: number, count: number, first: number): number[] {
+  const random = seededRandom(first);
+  return Array.from({ length: count }, (_, i) => {
+    const path = join(photosDir, `photo-${first + i}.jpg`);
+    writeFileSync(path, `not really a jpeg ${first + i}`);
+    return insertPhoto(
+      core.db,
+      {
+        contentHash: `hash-${first + i}`,
+        bytes: 20,
+        format: 'jpeg',
+        width: 100,
+        height: 80,
+        orientation: 1,
+        takenAt: null,
+        cameraMake: null,
+        cameraModel: null,
+        latitude: null,
+        longitude: null,
+        dhash: Buffer.from(Array.from({ length: 8 }, () => Math.floor(random() * 256))),
+        modelInputs: [],
+      },
+      { path, folderId, bytes: 20, mtimeMs: 0 },
+    );
+  });
+}
+
+function newActiveModel(core: Core, dim: number): number {
+  const id = createModel(core.db, { config: {}, inputSize: 64, embeddingDim: dim, backend: 'test', device: 'test', parentId: null, weightsPath: null });
+  finishModel(core.db, id, { status: 'ready' });
+  activateModel(core.db, id);
+  return id;
+}
+
+function embed(core: Core, modelId: number, ids: number[], vectors: Float32Array, dim: number): void {
+  writeEmbeddings(core.db, modelId, ids.map((photoId, i) => ({ photoId, vector: vectors.slice(i * dim, (i + 1) * dim) })));
+}
+
+const clusterOf = (core: Core, photoId: number) => listClusters(core).find((c) => clusterPhotoIds(core, c.id).includes(photoId));
+
+test('find similar, clusters, names that survive re-clustering and retraining, export as an album', async () => {
+  const core = openCore(join(work, 'home'));
+  try {
+    const folder = insertFolder(core.db, photosDir, sep);
+    const dim = 32;
+    // Three blobs of 30 photos (row i belongs to blob i % 3) and 6 outliers.
+    const first = syntheticBlobs(96, dim, 3, 0.5, 6, 1);
+    const ids = addPhotos(core, folder.id, 96, 1);
+    assert.throws(() => listClusters(core), SearchError, 'no model yet');
+    const modelA = newActiveModel(core, dim);
+    embed(core, modelA, ids, first.vectors, dim);
+
+    // Find similar: best first, never the photo itself, its blob-mates first.
+    const similar = findSimilar(core, ids[0]!, 10);
+    assert.equal(similar.length, 10);
+    assert.ok(!similar.some((s) => s.photoId === ids[0]));
+    for (let i = 1; i < similar.length; i++) assert.ok(similar[i - 1]!.score >= similar[i]!.score);
+    for (const s of similar) assert.equal(first.labels[ids.indexOf(s.photoId)], 0);
+    assert.throws(() => findSimilar(core, 99999, 5), (e: unknown) => e instanceof SearchError && e.code === 'not-found');
+
+    const clusters = listClusters(core);
+    assert.equal(clusters.length, 3);
+    for (const c of clusters) {
+      assert.ok(c.size >= 27 && c.size <= 30, `cluster of ${c.size}`);
+      assert.ok(c.representatives.length > 0 && c.representatives.length <= 6);
+    }
+    const beach = clusterOf(core, ids[0]!)!;
+    assert.equal(renameCluster(core, beach.id, '  beach ').name, 'beach');
+    const cats = clusterOf(core, ids[1]!)!;
+    renameCluster(core, cats.id, 'cats');
+    assert.deepEqual(listClusters(core), listClusters(core), 'stored, not recomputed, while nothing changes');
+
+    // More photos arrive in the first blob: clusters are recomputed, names and ids stay.
+    const more = syntheticBlobs(96 + 30, dim, 3, 0.5, 6, 1);
+    const extra = addPhotos(core, folder.id, 10, 200);
+    const extraVectors = new Float32Array(10 * dim);
+    for (let i = 0; i < 10; i++) extraVectors.set(more.vectors.subarray((96 + i * 3) * dim, (96 + i * 3 + 1) * dim), i * dim);
+    assert.ok([0, 3, 6, 9].every((i) => more.labels[96 + i] === 0));
+    embed(core, modelA, extra, extraVectors, dim);
+    const grown = clusterOf(core, ids[0]!)!;
+    assert.equal(grown.id, beach.id);
+    assert.equal(grown.name, 'beach');
+    assert.ok(grown.size > beach.size);
+    assert.equal(clusterOf(core, ids[1]!)!.name, 'cats');
+
+    // Retraining: a new model with different embeddings of the same photos. Clusters are stored
+    // per model; names move to the new clusters that hold most of the old members.
+    const modelB = newActiveModel(core, 48);
+    const retrained = syntheticBlobs(96, 48, 3, 0.6, 6, 77);
+    embed(core, modelB, ids, retrained.vectors, 48);
+    const afterRetraining = clusterOf(core, ids[0]!)!;
+    assert.equal(afterRetraining.name, 'beach');
+    assert.equal(clusterOf(core, ids[1]!)!.name, 'cats');
+    assert.equal(latestClustering(core.db, modelB)!.modelId, modelB);
+    assert.ok(latestClustering(core.db, modelA), "the old model's clusters are kept");
+
+    // Export as an album: links by default, copies on request; originals untouched.
+    const members = clusterPhotoIds(core, afterRetraining.id);
+    const links = await exportCluster(core, afterRetraining.id, join(work, 'album-links'), 'link');
+    assert.equal(links.written, members.length);
+    for (const name of readdirSync(links.folder)) {
+      assert.ok(lstatSync(join(links.folder, name)).isSymbolicLink());
+      assert.ok(readlinkSync(join(links.folder, name)).startsWith(photosDir));
+    }
+    const copies = await exportCluster(core, afterRetraining.id, join(work, 'album-copies'), 'copy');
+    assert.equal(copies.written, members.length);
+    const name = readdirSync(copies.folder)[0]!;
+    assert.ok(!lstatSync(join(copies.folder, name)).isSymbolicLink());
+    assert.equal(readFileSync(join(copies.folder, name), 'utf8'), readFileSync(join(photosDir, name), 'utf8'));
+    assert.equal(readdirSync(photosDir).length, 106, 'nothing moved out of the photo folder');
+    // Exporting again never overwrites: new names instead.
+    const again = await exportCluster(core, afterRetraining.id, join(work, 'album-copies'), 'copy');
+    assert.equal(again.written, members.length);
+    assert.equal(readdirSync(copies.folder).length, 2 * members.length);
+    await assert.rejects(exportCluster(core, afterRetraining.id, join(core.dataDir.root, 'album'), 'link'), SearchError);
+  } finally {
+    closeCore(core);
+  }
+});
