@@ -3,11 +3,12 @@
 // the photo menu and "Similar photos", clusters, duplicates, training, problems, dark mode.
 // Screenshots of each screen go to test-results/e2e/.
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { tempDir } from '../helpers/images';
-import { ensureRendererBuilt, launchChromium, screenshot, startServe, type ServeProcess } from './harness';
+import { ensureRendererBuilt, launchChromium, screenshot, startServe, until, type ServeProcess } from './harness';
 import { writeFixtureLibrary, type FixtureLibrary } from './library-fixture';
 
 const tmp = tempDir('e2e-browser');
@@ -57,7 +58,7 @@ test('first run: choose a folder, see indexing progress, then the grid', async (
   await statusBar().getByText('Indexing').first().waitFor();
   await page.screenshot({ path: screenshot('02-indexing') });
 
-  await page.waitForFunction(`document.querySelectorAll('[role="grid"] [data-photo-id]').length === ${library.photoCount}`, null, { timeout: 120_000 });
+  await until(page, `document.querySelectorAll('[role="grid"] [data-photo-id]').length === ${library.photoCount}`);
   await statusBar().getByText('Idle').waitFor({ timeout: 120_000 });
   const seen = (await page.evaluate('window.statusSeen')) as string[];
   assert.ok(seen.some((s) => /Indexing/.test(s) && /\d+ \/ \d+/.test(s)), `progress with counts was shown while indexing: ${seen.slice(0, 5).join(' | ')}`);
@@ -66,7 +67,7 @@ test('first run: choose a folder, see indexing progress, then the grid', async (
   const expected = [...library.scenes.flat(), ...library.singletons].sort();
   assert.deepEqual([...names].sort(), expected);
   // Thumbnails really load (by id, through the server).
-  await page.waitForFunction(`[...document.querySelectorAll('[role="grid"] img')].slice(0, 10).every((i) => i.complete && i.naturalWidth > 0)`);
+  await until(page, `[...document.querySelectorAll('[role="grid"] img')].slice(0, 10).every((i) => i.complete && i.naturalWidth > 0)`);
   await page.screenshot({ path: screenshot('03-library') });
   // The broken file is reported, not hidden.
   await page.getByRole('button', { name: /1 file could not be read/ }).waitFor();
@@ -91,7 +92,7 @@ test('keyboard: arrows move, Enter opens the viewer, Escape closes it', async ()
   const viewer = page.getByRole('dialog');
   await viewer.waitFor();
   assert.equal(await viewer.getAttribute('aria-label'), name);
-  await page.waitForFunction(`(() => {
+  await until(page, `(() => {
     const img = document.querySelector('[role="dialog"] img');
     return !!img && img.complete && img.naturalWidth >= 480;
   })()`);
@@ -184,6 +185,15 @@ test('dark mode follows the OS preference', async () => {
   await tiles().first().waitFor();
   await page.screenshot({ path: screenshot('12-library-dark') });
   await page.emulateMedia({ colorScheme: 'light' });
+});
+
+test('removing the folder forgets its photos (and leaves the files alone)', async () => {
+  const folders = page.getByRole('region', { name: 'Folders' });
+  await folders.getByRole('listitem').first().waitFor();
+  page.once('dialog', (dialog) => void dialog.accept());
+  await folders.getByRole('button', { name: `Remove ${library.dir} from the library` }).click();
+  await page.getByRole('heading', { name: 'Welcome to Likeness' }).waitFor();
+  assert.ok(existsSync(join(library.dir, library.singletons[0])));
 });
 
 test('no CSP violations or script errors on any screen', () => {

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { _electron as electron } from 'playwright-core';
 import { tempDir } from '../helpers/images';
-import { repoRoot, screenshot } from './harness';
+import { repoRoot, screenshot, until } from './harness';
 import { writeFixtureLibrary } from './library-fixture';
 
 const require = createRequire(join(repoRoot, 'package.json'));
@@ -79,8 +79,8 @@ test('the desktop app: hardened window, IPC bridge, likeness:// media by id, pho
 
     // Add the folder through the real IPC path (the native dialog cannot be driven from a test).
     await page.evaluate(`window.likeness.invoke('addFolder', { path: ${JSON.stringify(library.dir)} })`);
-    await page.waitForFunction(`document.querySelectorAll('[role="grid"] [data-photo-id]').length === ${library.photoCount}`, null, { timeout: 120_000 });
-    await page.waitForFunction(`[...document.querySelectorAll('[role="grid"] img')].every((i) => i.complete && i.naturalWidth > 0)`);
+    await until(page, `document.querySelectorAll('[role="grid"] [data-photo-id]').length === ${library.photoCount}`);
+    await until(page, `[...document.querySelectorAll('[role="grid"] img')].every((i) => i.complete && i.naturalWidth > 0)`);
     assert.match((await page.locator('[role="grid"] img').first().getAttribute('src'))!, /^likeness:\/\/thumb\/\d+$/);
 
     // The protocol serves by id only: unknown ids and paths do not load.

@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { closeCore, openCore } from '../../src/main/core';
 import { insertFolder, insertPhoto } from '../../src/main/store/library';
 import { tempDir } from '../helpers/images';
-import { ensureRendererBuilt, launchChromium, screenshot, startServe, type ServeProcess } from './harness';
+import { ensureRendererBuilt, launchChromium, screenshot, startServe, until, type ServeProcess } from './harness';
 
 const COUNT = 100_000;
 const tmp = tempDir('e2e-100k');
@@ -97,7 +97,7 @@ test('100k photos: a handful of rows in the DOM, End reaches the last photo, scr
   await page.locator('[role="grid"] [data-photo-id]').first().click();
   const endStart = performance.now();
   await page.keyboard.press('End');
-  await page.waitForFunction(`document.activeElement?.querySelector('img')?.alt === 'img000000.jpg'`);
+  await until(page, `document.activeElement?.querySelector('img')?.alt === 'img000000.jpg'`);
   console.log(`# End → last photo focused after ${(performance.now() - endStart).toFixed(0)} ms`);
   await page.screenshot({ path: screenshot('13-grid-100k-end') });
   assert.ok((await tileCount()) < 300);

@@ -4,7 +4,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const resultsDir = join(repoRoot, 'test-results', 'e2e');
@@ -92,3 +92,16 @@ export function launchChromium(): Promise<Browser> {
 }
 
 export const screenshot = (name: string) => join(resultsDir, `${name}.png`);
+
+/**
+ * Waits until a JavaScript expression is true in the page. (Playwright's waitForFunction compiles
+ * its predicate inside the page, which the app's CSP rightly forbids; evaluate goes through the
+ * debugger protocol instead.) Gives up after `timeoutMs`, saying what it waited for.
+ */
+export async function until(page: Page, expression: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate(expression))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${expression}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -4,6 +4,7 @@
 import type { ApiMethod, ApiResponses, Job, ParsedRequest } from '../../shared/api';
 import type { Core } from '../core';
 import { JobNotFoundError, JobRunner } from '../jobs/runner';
+import { removeFolder } from '../library/folders';
 import { addFolder, FolderError, indexFolders } from '../library/scan';
 import { getPhoto, libraryCounts, listFolders, listPhotos, listProblems, photoSummaries } from '../store/photos';
 import { notFound, ServiceError } from './errors';
@@ -71,9 +72,14 @@ export class LikenessService implements ServiceHandlers {
     return { folder, job };
   }
 
-  async removeFolder(_request: ParsedRequest<'removeFolder'>): Promise<ApiResponses['removeFolder']> {
-    throw new ServiceError('unavailable', 'Removing folders is not available yet.');
+  async removeFolder({ id }: ParsedRequest<'removeFolder'>): Promise<ApiResponses['removeFolder']> {
+    if (!listFolders(this.core.db).some((f) => f.id === id)) throw notFound(`folder ${id}`);
+    if (this.jobs.pending('scan')) throw new ServiceError('unavailable', 'Wait for indexing to finish (or cancel it) before removing a folder.');
+    await removeFolder(this.core, id);
+    this.events.publish({ type: 'library-changed' });
+    return { removed: true };
   }
+
 
   async listProblems({ limit }: ParsedRequest<'listProblems'>): Promise<ApiResponses['listProblems']> {
     return listProblems(this.core.db, limit);
