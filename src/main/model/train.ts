@@ -23,7 +23,7 @@ import {
 import { photoIdsWithInputs } from '../store/modelInputs';
 import type { BackendName } from './backend';
 import { loadCheckpoint, removeCheckpoint } from './checkpoint';
-import { presetConfig, validateConfig, type ModelConfig, type PresetName } from './config';
+import { filtersFor, presetConfig, validateConfig, type ModelConfig, type PresetName } from './config';
 import { paramSpecs } from './params';
 import type { SourceSpec } from './source';
 import { CONTROL_INTS, effectiveBatch, requestStop, sharedBuffers, type Budget, type StartFrom, type WorkerInit, type WorkerMessage } from './trainLoop';
@@ -35,6 +35,8 @@ export interface TrainOptions {
   /** Stop after this many steps (tests, benchmarks). */
   maxSteps?: number;
   inputSize?: number;
+  /** Encoder width: the last conv block has 4×width filters, each earlier block half (preset default). */
+  width?: number;
   alpha?: number;
   beta?: number;
   gamma?: number;
@@ -72,6 +74,7 @@ export function defaultWorkers(): number {
 
 export function buildConfig(options: TrainOptions): ModelConfig {
   const base = presetConfig(options.preset ?? 'fast', options.inputSize);
+  if (options.width) base.blockFilters = filtersFor(base.inputSize, options.width);
   const config: ModelConfig = {
     ...base,
     ...options.overrides,

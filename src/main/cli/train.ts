@@ -1,0 +1,114 @@
+// `likeness train`: train a new encoder version on the library's photos (or resume an interrupted one).
+import type { Estimator, GlobalCritic, LocalCritic, ModelConfig, PresetName } from '../model/config';
+import { trainModel, type TrainOptions } from '../model/train';
+import { parse, progressPrinter, UsageError, type Command } from './command';
+
+export const trainOptionSpec = {
+  epochs: { type: 'string' },
+  minutes: { type: 'string' },
+  'max-steps': { type: 'string' },
+  'input-size': { type: 'string' },
+  alpha: { type: 'string' },
+  beta: { type: 'string' },
+  gamma: { type: 'string' },
+  preset: { type: 'string' },
+  estimator: { type: 'string' },
+  views: { type: 'string' },
+  'global-critic': { type: 'string' },
+  'local-critic': { type: 'string' },
+  'z-dim': { type: 'string' },
+  width: { type: 'string' },
+  'batch-size': { type: 'string' },
+  lr: { type: 'string' },
+  temperature: { type: 'string' },
+  workers: { type: 'string' },
+  seed: { type: 'string' },
+  'from-scratch': { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+
+function num(name: string, v: string | undefined, check: (n: number) => boolean = (n) => n > 0): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || !check(n)) throw new UsageError(`--${name}: invalid value '${v}'`);
+  return n;
+}
+
+function oneOf<T extends string>(name: string, v: string | undefined, allowed: readonly T[]): T | undefined {
+  if (v === undefined) return undefined;
+  if (!allowed.includes(v as T)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}`);
+  return v as T;
+}
+
+/** Turns parsed flags into TrainOptions (shared with `eval fashion-mnist` and `bench train`). */
+export function trainOptionsFrom(values: Record<string, string | boolean | undefined>): TrainOptions {
+  const s = (k: string) => values[k] as string | undefined;
+  const overrides: Partial<ModelConfig> = {};
+  const estimator = oneOf<Estimator>('estimator', s('estimator'), ['js', 'nce']);
+  if (estimator) overrides.estimator = estimator;
+  const views = num('views', s('views'), (n) => n === 1 || n === 2);
+  if (views) overrides.views = views as 1 | 2;
+  const g = oneOf<GlobalCritic>('global-critic', s('global-critic'), ['zz', 'concat', 'dot']);
+  if (g) overrides.globalCritic = g;
+  const l = oneOf<LocalCritic>('local-critic', s('local-critic'), ['concat', 'dot']);
+  if (l) overrides.localCritic = l;
+  const zDim = num('z-dim', s('z-dim'), Number.isInteger);
+  if (zDim) overrides.zDim = zDim;
+  const batch = num('batch-size', s('batch-size'), (n) => Number.isInteger(n) && n >= 2);
+  if (batch) overrides.batchSize = batch;
+  const lr = num('lr', s('lr'));
+  if (lr) overrides.learningRate = lr;
+  const t = num('temperature', s('temperature'));
+  if (t) overrides.temperature = t;
+  const options: TrainOptions = {
+    epochs: num('epochs', s('epochs')),
+    minutes: num('minutes', s('minutes')),
+    maxSteps: num('max-steps', s('max-steps'), Number.isInteger),
+    inputSize: num('input-size', s('input-size'), (n) => Number.isInteger(n) && n >= 8 && n <= 512),
+    alpha: num('alpha', s('alpha'), (n) => n >= 0),
+    beta: num('beta', s('beta'), (n) => n >= 0),
+    gamma: num('gamma', s('gamma'), (n) => n >= 0),
+    preset: oneOf<PresetName>('preset', s('preset'), ['fast', 'reference', 'tiny']),
+    workers: num('workers', s('workers'), (n) => Number.isInteger(n) && n >= 1 && n <= 64),
+    seed: num('seed', s('seed'), Number.isInteger),
+    fromScratch: values['from-scratch'] === true,
+    overrides,
+  };
+  const width = num('width', s('width'), Number.isInteger);
+  if (width) options.width = width;
+  if (options.epochs !== undefined && options.minutes !== undefined) throw new UsageError('give --epochs or --minutes, not both');
+  return options;
+}
+
+export const trainCommand: Command = {
+  name: 'train',
+  summary: 'train a new encoder version on the library (resumes an interrupted run)',
+  usage:
+    'train [--epochs N | --minutes M] [--input-size S] [--alpha A --beta B --gamma G] [--preset fast|reference] [--from-scratch] [--workers W] [--estimator js|nce] [--views 1|2] [--global-critic zz|concat|dot] [--local-critic concat|dot] [--json]',
+  async run(args, ctx) {
+    const { values } = parse(args, trainOptionSpec, false);
+    const options = trainOptionsFrom(values);
+    if (options.epochs === undefined && options.minutes === undefined && options.maxSteps === undefined) options.minutes = 30;
+    const core = ctx.core();
+    const printer = progressPrinter('train');
+    const model = await trainModel(core, options, {
+      signal: ctx.signal,
+      onProgress: (p) => printer.show(p),
+      onEvent: (m, id) => {
+        if (m.type === 'ready') {
+          ctx.err(`model version ${id}: ${m.backend} on ${m.device}; ${(m.params / 1e6).toFixed(2)} M trainable parameters${m.position.step ? `; resuming at step ${m.position.step}` : ''}`);
+        }
+      },
+    });
+    printer.end();
+    if (values.json) {
+      ctx.out(JSON.stringify(model));
+      return 0;
+    }
+    ctx.out(
+      `model version ${model.id} ${model.status}: ${model.steps} steps, ${model.photosSeen} images, ${(model.durationMs / 60000).toFixed(1)} min, ${model.backend} on ${model.device}`,
+    );
+    ctx.out('next: likeness embed');
+    return 0;
+  },
+};
