@@ -9,7 +9,7 @@ import { closeCore, openCore, type Core } from '../core';
 import { indexFolders } from '../library/scan';
 import { walkPhotos } from '../library/walk';
 import { EmbeddingIndex } from '../search/knn';
-import { findDuplicateGroups } from '../search/nearDuplicates';
+import { combineEvidence, findDuplicateGroups, isDuplicatePair, nullStats, pairSignals } from '../search/nearDuplicates';
 import { combinedScorer, cosineScorer, hashScorer, rawPixelIndex, recallAt5, type EvalPhoto, type RecallResult } from '../search/retrievalEval';
 import { VARIANTS, writeVariants } from '../search/variants';
 import { embedImages, embedLibrary } from '../model/embed';
@@ -151,11 +151,43 @@ export const evalNearDuplicatesCommand: Command = {
           }
         }
       }
+      // Where the rule's evidence falls: each variant paired with its original, and the strongest
+      // pair of different pictures (diagnostics: the threshold is not tuned on them).
+      const stats = nullStats({ index: learnedIdx, hashes }, ids);
+      const originals = new Map(photos.filter((p) => p.variant === 'original').map((p) => [p.group, p.id]));
+      const byVariant: Record<string, { passed: number; n: number; medianEvidence: number; evidence: number[] }> = {};
+      let strongestUnrelated = -Infinity;
+      for (let i = 0; i < photos.length; i++) {
+        for (let j = i + 1; j < photos.length; j++) {
+          const a = photos[i]!;
+          const b = photos[j]!;
+          const z = pairSignals({ index: learnedIdx, hashes }, stats, a.id, b.id);
+          const evidence = combineEvidence(z) ?? -Infinity;
+          if (a.group !== b.group) {
+            strongestUnrelated = Math.max(strongestUnrelated, evidence);
+            continue;
+          }
+          const original = originals.get(a.group);
+          const variant = a.id === original ? b.variant : b.id === original ? a.variant : null;
+          if (!variant) continue;
+          const v = (byVariant[variant] ??= { passed: 0, n: 0, medianEvidence: 0, evidence: [] });
+          v.n++;
+          v.evidence.push(evidence);
+          if (isDuplicatePair(z, analysis.threshold)) v.passed++;
+        }
+      }
+      for (const v of Object.values(byVariant)) {
+        v.evidence.sort((x, y) => x - y);
+        v.medianEvidence = +v.evidence[v.evidence.length >> 1]!.toFixed(2);
+      }
       const duplicates = {
         groups: analysis.groups.length,
         pairPrecision: foundPairs ? +(correctPairs / foundPairs).toFixed(4) : null,
         pairRecall: truePairs ? +(correctPairs / truePairs).toFixed(4) : null,
         threshold: +analysis.threshold.toFixed(3),
+        originalPairsPassing: Object.fromEntries(Object.entries(byVariant).map(([k, v]) => [k, { passed: +(v.passed / v.n).toFixed(3), medianEvidence: v.medianEvidence }])),
+        strongestUnrelatedEvidence: +strongestUnrelated.toFixed(2),
+        nullStats: stats,
       };
 
       const recallAt5Figures = Object.fromEntries(Object.entries(results).map(([k, r]) => [k, +r.recall.toFixed(4)]));
@@ -178,6 +210,11 @@ export const evalNearDuplicatesCommand: Command = {
         ctx.out(
           `likeness duplicates on this library: ${duplicates.groups} groups (true ${groups.length}); pair precision ${duplicates.pairPrecision ?? '—'}, ` +
             `pair recall ${duplicates.pairRecall ?? '—'} (evidence threshold z* = ${duplicates.threshold})`,
+        );
+        ctx.out(
+          `  original↔variant pairs called duplicates: ${Object.entries(duplicates.originalPairsPassing)
+            .map(([v, x]) => `${v} ${x.passed} (median evidence ${x.medianEvidence})`)
+            .join(', ')}; strongest pair of different pictures: ${duplicates.strongestUnrelatedEvidence}`,
         );
       }
       return 0;
