@@ -6,10 +6,13 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { readModelInputs } from '../store/modelInputs';
 import type { SourceImage } from './augment';
+import { Rng } from './rng';
 
 export type SourceSpec =
   | { kind: 'library'; database: string; size: number; photoIds: number[] }
-  | { kind: 'idx'; imagesFile: string; limit?: number };
+  | { kind: 'idx'; imagesFile: string; limit?: number }
+  /** Generated images (benchmarks): blobs and stripes of random colours, deterministic per index. */
+  | { kind: 'synthetic'; count: number; size: number; seed: number };
 
 export interface ImageSource {
   count: number;
@@ -39,7 +42,34 @@ export function readIdxLabels(file: string): Uint8Array {
   return new Uint8Array(buf.buffer, buf.byteOffset + 8, count);
 }
 
+export function syntheticImage(index: number, size: number, seed: number): Uint8Array {
+  const rng = new Rng((seed * 2654435761 + index * 40503) >>> 0);
+  const out = new Uint8Array(size * size * 3);
+  const a = [rng.int(256), rng.int(256), rng.int(256)];
+  const b = [rng.int(256), rng.int(256), rng.int(256)];
+  const period = 2 + rng.int(size / 4);
+  const cx = rng.uniform(0, size);
+  const cy = rng.uniform(0, size);
+  const r = rng.uniform(size / 8, size / 2);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const inBlob = (x - cx) ** 2 + (y - cy) ** 2 < r * r;
+      const stripe = Math.floor((index % 2 ? x : y) / period) % 2 === 0;
+      const c = inBlob !== stripe ? a : b;
+      for (let k = 0; k < 3; k++) out[(y * size + x) * 3 + k] = c[k];
+    }
+  }
+  return out;
+}
+
 export function openSource(spec: SourceSpec): ImageSource {
+  if (spec.kind === 'synthetic') {
+    return {
+      count: spec.count,
+      read: (positions) => positions.map((p) => ({ data: syntheticImage(p, spec.size, spec.seed), width: spec.size, height: spec.size, channels: 3 })),
+      close: () => {},
+    };
+  }
   if (spec.kind === 'idx') {
     const idx = readIdxImages(spec.imagesFile);
     const count = Math.min(idx.count, spec.limit ?? Infinity);

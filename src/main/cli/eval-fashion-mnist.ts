@@ -1,0 +1,167 @@
+// `likeness eval fashion-mnist <dir>`: the quality check of the encoder. Trains on the 60k training
+// images within a time budget, embeds train and test, and prints 5-NN cosine accuracy of the first
+// N test images against the training set — next to raw pixels (mean-centred) and the same encoder
+// with its untrained random weights, all computed in this run with the same protocol.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { closeCore, openCore } from '../core';
+import type { SourceImage } from '../model/augment';
+import { plainInto } from '../model/augment';
+import { initBackend } from '../model/backend';
+import { embedSources } from '../model/embed';
+import { knnAccuracy } from '../model/knn';
+import { loadWeights, Params } from '../model/params';
+import { Rng, shuffleInPlace } from '../model/rng';
+import { readIdxImages, readIdxLabels } from '../model/source';
+import { buildConfig, trainModel, type TrainOptions } from '../model/train';
+import { describeConfig, recalibrateBatchNorm } from '../model/trainer';
+import { getModelRecord } from '../store/models';
+import { parse, progressPrinter, UsageError, type Command } from './command';
+import { trainOptionSpec, trainOptionsFrom } from './train';
+
+interface Split {
+  images: SourceImage[];
+  labels: Uint8Array;
+  pixels: Float32Array;
+  dim: number;
+}
+
+function loadSplit(dir: string, prefix: 'train' | 't10k', limit = Infinity): Split {
+  const idx = readIdxImages(join(dir, `${prefix}-images-idx3-ubyte.gz`));
+  const labels = readIdxLabels(join(dir, `${prefix}-labels-idx1-ubyte.gz`));
+  const count = Math.min(idx.count, limit);
+  const dim = idx.rows * idx.cols;
+  const images: SourceImage[] = [];
+  for (let i = 0; i < count; i++) images.push({ data: idx.pixels.subarray(i * dim, (i + 1) * dim), width: idx.cols, height: idx.rows, channels: 1 });
+  const pixels = new Float32Array(count * dim);
+  for (let i = 0; i < count * dim; i++) pixels[i] = idx.pixels[i] / 255;
+  return { images, labels: labels.subarray(0, count), pixels, dim };
+}
+
+function embedAll(params: Params, images: SourceImage[]): Float32Array {
+  const vectors = embedSources(params, images, 256);
+  const dim = vectors[0].length;
+  const out = new Float32Array(vectors.length * dim);
+  vectors.forEach((v, i) => out.set(v, i * dim));
+  return out;
+}
+
+function accuracyOf(params: Params, train: Split, test: Split): number {
+  const refs = embedAll(params, train.images);
+  const queries = embedAll(params, test.images);
+  return knnAccuracy(queries, test.labels, refs, train.labels, params.config.zDim, 5);
+}
+
+/** Batch-norm statistics of an untrained encoder from un-augmented training images (as training's end does). */
+function recalibrateOn(params: Params, images: SourceImage[], seed: number, batches = 16): void {
+  const s = params.config.inputSize;
+  const order = shuffleInPlace(Array.from({ length: images.length }, (_, i) => i), new Rng(seed));
+  const size = params.config.batchSize;
+  function* gen() {
+    for (let b = 0; b < batches; b++) {
+      const x = new Float32Array(size * s * s * 3);
+      for (let i = 0; i < size; i++) plainInto(images[order[b * size + i]], s, x, i * s * s * 3);
+      yield { x, count: size, size: s };
+    }
+  }
+  recalibrateBatchNorm(params, gen());
+}
+
+export const evalFashionMnist: Command = {
+  name: 'fashion-mnist',
+  summary: 'train on Fashion-MNIST within a time budget and print 5-NN accuracy vs raw pixels and the untrained encoder',
+  usage: 'fashion-mnist <dir-with-idx-gz-files> [--minutes M] [--json] [--ablation] [--test N] [train options: --preset, --input-size, --alpha…]',
+  async run(args, ctx) {
+    const { values, positionals } = parse(args, { ...trainOptionSpec, ablation: { type: 'boolean' }, test: { type: 'string' } });
+    const dir = positionals[0];
+    if (!dir) throw new UsageError('give the folder with the Fashion-MNIST IDX .gz files');
+    const base: TrainOptions = trainOptionsFrom(values);
+    base.inputSize ??= 32;
+    if (base.minutes === undefined && base.epochs === undefined && base.maxSteps === undefined) base.minutes = 10;
+    base.seed ??= 1;
+    const testCount = values.test ? Number(values.test) : 1000;
+    const log = (s: string) => ctx.err(s);
+
+    const info = await initBackend();
+    const train = loadSplit(dir, 'train');
+    const test = loadSplit(dir, 't10k', testCount);
+    log(`Fashion-MNIST: ${train.images.length} train, ${test.images.length} test queries; ${info.backend} on ${info.device}`);
+
+    // Raw pixels, mean-centred by the training mean.
+    const mean = new Float32Array(train.dim);
+    for (let i = 0; i < train.pixels.length; i++) mean[i % train.dim] += train.pixels[i] / train.images.length;
+    const centre = (p: Float32Array) => p.map((v, i) => v - mean[i % train.dim]);
+    const rawPixelAccuracy = knnAccuracy(centre(test.pixels), test.labels, centre(train.pixels), train.labels, train.dim, 5);
+    log(`raw pixels (mean-centred, cosine 5-NN): ${rawPixelAccuracy.toFixed(4)}`);
+
+    const config = buildConfig(base);
+    const random = Params.init(config, base.seed);
+    recalibrateOn(random, train.images, base.seed);
+    const randomInitAccuracy = accuracyOf(random, train, test);
+    random.dispose();
+    log(`untrained encoder (${describeConfig(config)}): ${randomInitAccuracy.toFixed(4)}`);
+
+    const root = mkdtempSync(join(tmpdir(), 'likeness-eval-'));
+    const core = openCore(root);
+    const runs: Record<string, unknown>[] = [];
+    try {
+      const variants: [string, TrainOptions][] = [['model', base]];
+      if (values.ablation) {
+        variants.push(['global-only', { ...base, beta: 0 }], ['local-only', { ...base, alpha: 0 }]);
+      }
+      for (const [name, options] of variants) {
+        const printer = progressPrinter(`train ${name}`);
+        const started = performance.now();
+        const model = await trainModel(
+          core,
+          { ...options, source: { kind: 'idx', imagesFile: join(dir, 'train-images-idx3-ubyte.gz') }, activate: false },
+          { signal: ctx.signal, onProgress: (p) => printer.show(p) },
+        );
+        printer.end();
+        const trainMinutes = (performance.now() - started) / 60000;
+        const record = getModelRecord(core.db, model.id)!;
+        const { config: trained, values: weights } = loadWeights(join(root, record.weightsPath!));
+        const params = Params.fromValues(trained, weights);
+        const knn = accuracyOf(params, train, test);
+        params.dispose();
+        const run = {
+          name,
+          knnAccuracy: knn,
+          trainMinutes,
+          steps: model.steps,
+          imagesSeen: model.photosSeen,
+          epochs: model.photosSeen / train.images.length,
+          imagesPerSecond: model.photosSeen / (model.durationMs / 1000),
+          backend: model.backend,
+          device: model.device,
+          config: describeConfig(trained),
+        };
+        runs.push(run);
+        log(`${name}: 5-NN ${knn.toFixed(4)} after ${trainMinutes.toFixed(1)} min (${run.epochs.toFixed(2)} epochs, ${run.imagesPerSecond.toFixed(1)} img/s) — ${run.config}`);
+      }
+    } finally {
+      closeCore(core);
+      rmSync(root, { recursive: true, force: true });
+    }
+    const main = runs[0] as { knnAccuracy: number; trainMinutes: number; backend: string; device: string };
+    const result = {
+      knnAccuracy: main.knnAccuracy,
+      rawPixelAccuracy,
+      randomInitAccuracy,
+      trainMinutes: main.trainMinutes,
+      backend: main.backend,
+      device: main.device,
+      testQueries: test.images.length,
+      runs,
+    };
+    if (values.json) ctx.out(JSON.stringify(result));
+    else {
+      ctx.out(`learned encoder 5-NN:   ${main.knnAccuracy.toFixed(4)}  (${main.trainMinutes.toFixed(1)} min, ${main.backend})`);
+      ctx.out(`raw pixels 5-NN:        ${rawPixelAccuracy.toFixed(4)}`);
+      ctx.out(`untrained encoder 5-NN: ${randomInitAccuracy.toFixed(4)}`);
+      for (const r of runs.slice(1)) ctx.out(`${String(r.name).padEnd(12)} 5-NN:  ${(r.knnAccuracy as number).toFixed(4)}`);
+    }
+    return 0;
+  },
+};
