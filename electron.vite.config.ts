@@ -12,7 +12,12 @@ export default defineConfig({
       outDir: here('./out/main'),
       // better-sqlite3, sharp, tfjs… stay in node_modules (native code, and large).
       externalizeDeps: true,
-      rollupOptions: { input: { index: here('./src/main/app/main.ts') } },
+      rollupOptions: {
+        // The trainer starts src/main/model/worker.ts as a worker thread, found as ./worker.js beside
+        // the code that starts it: so one flat directory, no chunks/ sub-folder.
+        input: { index: here('./src/main/app/main.ts'), worker: here('./src/main/model/worker.ts') },
+        output: { entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
+      },
     },
   },
   preload: {

@@ -99,6 +99,6 @@ test('100k photos: a handful of rows in the DOM, End reaches the last photo, scr
   await page.keyboard.press('End');
   await until(page, `document.activeElement?.querySelector('img')?.alt === 'img000000.jpg'`);
   console.log(`# End → last photo focused after ${(performance.now() - endStart).toFixed(0)} ms`);
-  await page.screenshot({ path: screenshot('13-grid-100k-end') });
+  await page.screenshot({ path: screenshot('20-grid-100k-end') });
   assert.ok((await tileCount()) < 300);
 });

@@ -7,14 +7,14 @@ import { picture } from '../helpers/images';
 
 export interface FixtureLibrary {
   dir: string;
-  /** File names of each scene's variants; the first is the original. */
+  /** File names of each scene's variants (scene 0 also has an exact pixel copy as PNG). */
   scenes: string[][];
   singletons: string[];
   broken: string;
   photoCount: number;
 }
 
-export async function writeFixtureLibrary(dir: string, sceneCount = 6, variants = 3, singletonCount = 14): Promise<FixtureLibrary> {
+export async function writeFixtureLibrary(dir: string, sceneCount = 6, variants = 5, singletonCount = 8): Promise<FixtureLibrary> {
   mkdirSync(dir, { recursive: true });
   const W = 480;
   const H = 360;
@@ -27,10 +27,17 @@ export async function writeFixtureLibrary(dir: string, sceneCount = 6, variants 
       (img: Sharp) => img.jpeg({ quality: 60 }),
       (img: Sharp) => img.modulate({ brightness: 1.06 }).jpeg({ quality: 85 }),
       (img: Sharp) => img.extract({ left: 8, top: 6, width: W - 16, height: H - 12 }).resize(W, H).jpeg({ quality: 88 }),
+      (img: Sharp) => img.resize(400, 300).modulate({ saturation: 0.9 }).jpeg({ quality: 80 }),
     ];
     for (let v = 0; v < variants; v++) {
       const name = `scene${s}-v${v}.jpg`;
       await edits[v % edits.length](sharp(base)).toFile(join(dir, name));
+      names.push(name);
+    }
+    if (s === 0) {
+      // The same pixels again in another format: the plainest duplicate there is.
+      const name = `scene${s}-copy.png`;
+      await sharp(base).png().toFile(join(dir, name));
       names.push(name);
     }
     scenes.push(names);
@@ -43,5 +50,5 @@ export async function writeFixtureLibrary(dir: string, sceneCount = 6, variants 
   }
   const broken = 'broken.jpg';
   writeFileSync(join(dir, broken), Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(600, 7)]));
-  return { dir, scenes, singletons, broken, photoCount: sceneCount * variants + singletonCount };
+  return { dir, scenes, singletons, broken, photoCount: scenes.flat().length + singletonCount };
 }

@@ -17,6 +17,12 @@ export const notFound = (what: string) => new ServiceError('not-found', `${what}
 
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ServiceError) return { code: error.code, message: error.message };
+  // The search module's own error carries the same codes (matched by name: importing it here would
+  // load the model code into every transport).
+  if (error instanceof Error && error.name === 'SearchError') {
+    const code = (error as Error & { code?: string }).code;
+    if (code === 'not-found' || code === 'unavailable') return { code, message: error.message };
+  }
   if (error instanceof z.ZodError) {
     const detail = error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ');
     return { code: 'invalid-request', message: detail };

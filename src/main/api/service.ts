@@ -6,6 +6,10 @@ import type { Core } from '../core';
 import { JobNotFoundError, JobRunner } from '../jobs/runner';
 import { removeFolder } from '../library/folders';
 import { addFolder, FolderError, indexFolders } from '../library/scan';
+import { embedLibrary, trainModel } from '../model';
+import { clusterPhotoIds, findSimilar, listClusters, listDuplicateGroups, renameCluster } from '../search/service';
+import { countEmbeddings } from '../store/embeddings';
+import { activateModel, activeModel, getModel, listModels, lossHistory } from '../store/models';
 import { getPhoto, libraryCounts, listFolders, listPhotos, listProblems, photoSummaries } from '../store/photos';
 import { notFound, ServiceError } from './errors';
 import { EventHub } from './events';
@@ -29,13 +33,14 @@ export class LikenessService implements ServiceHandlers {
 
   async status(): Promise<ApiResponses['status']> {
     const counts = libraryCounts(this.core.db);
+    const active = activeModel(this.core.db);
     return {
       dataDir: this.core.dataDir.root,
       photos: counts.photos,
       folders: counts.folders,
       problems: counts.problems,
-      embedded: 0,
-      activeModel: null,
+      embedded: active ? countEmbeddings(this.core.db, active.id) : 0,
+      activeModel: active,
     };
   }
 
@@ -49,8 +54,15 @@ export class LikenessService implements ServiceHandlers {
 
   async findSimilar({ id, k }: ParsedRequest<'findSimilar'>): Promise<ApiResponses['findSimilar']> {
     if (!getPhoto(this.core.db, id)) throw notFound(`photo ${id}`);
-    void k;
-    throw new ServiceError('unavailable', 'Find similar is not wired to the search module yet.');
+    if (!activeModel(this.core.db)) {
+      throw new ServiceError('unavailable', 'No model yet: train one (Training → Train now) to find similar photos.');
+    }
+    const found = findSimilar(this.core, id, k);
+    const photos = new Map(photoSummaries(this.core.db, found.map((f) => f.photoId)).map((p) => [p.id, p]));
+    return found.flatMap((f) => {
+      const photo = photos.get(f.photoId);
+      return photo ? [{ photo, score: f.score }] : [];
+    });
   }
 
   async listFolders(): Promise<ApiResponses['listFolders']> {
@@ -86,23 +98,20 @@ export class LikenessService implements ServiceHandlers {
   }
 
   async listClusters(): Promise<ApiResponses['listClusters']> {
-    throw new ServiceError('unavailable', 'Clusters are not wired to the search module yet.');
+    if (!activeModel(this.core.db)) return [];
+    return listClusters(this.core);
   }
 
   async clusterPhotos({ id }: ParsedRequest<'clusterPhotos'>): Promise<ApiResponses['clusterPhotos']> {
-    void id;
-    void photoSummaries;
-    throw new ServiceError('unavailable', 'Clusters are not wired to the search module yet.');
+    return photoSummaries(this.core.db, clusterPhotoIds(this.core, id));
   }
 
   async renameCluster({ id, name }: ParsedRequest<'renameCluster'>): Promise<ApiResponses['renameCluster']> {
-    void id;
-    void name;
-    throw new ServiceError('unavailable', 'Clusters are not wired to the search module yet.');
+    return renameCluster(this.core, id, name === null ? null : name.trim() || null);
   }
 
   async listDuplicates(): Promise<ApiResponses['listDuplicates']> {
-    throw new ServiceError('unavailable', 'Duplicates are not wired to the search module yet.');
+    return listDuplicateGroups(this.core);
   }
 
   async listJobs(): Promise<ApiResponses['listJobs']> {
@@ -122,21 +131,36 @@ export class LikenessService implements ServiceHandlers {
   }
 
   async train(request: ParsedRequest<'train'>): Promise<Job> {
-    void request;
-    throw new ServiceError('unavailable', 'Training is not wired to the model module yet.');
+    const pending = this.jobs.pending('train');
+    if (pending) return pending;
+    return this.jobs.enqueue('train', 'Training the model on your photos', async ({ onProgress, signal }) => {
+      const model = await trainModel(
+        this.core,
+        { minutes: request.minutes, epochs: request.epochs, fromScratch: request.fromScratch },
+        { onProgress, signal, onLoss: (point, modelId) => this.events.publish({ type: 'loss', modelId, point }) },
+      );
+      this.events.publish({ type: 'library-changed' });
+      if (model.status === 'active') this.embed();
+      return model.note ? `Model #${model.id}: ${model.note}` : `Model #${model.id} trained (${model.steps} steps)`;
+    });
   }
 
   async listModels(): Promise<ApiResponses['listModels']> {
-    return [];
+    return listModels(this.core.db);
   }
 
   async activateModel({ id }: ParsedRequest<'activateModel'>): Promise<ApiResponses['activateModel']> {
-    throw notFound(`model ${id}`);
+    const model = getModel(this.core.db, id);
+    if (!model) throw notFound(`model ${id}`);
+    if (model.status === 'training' || model.status === 'failed') throw new ServiceError('invalid-request', `Model #${id} is ${model.status}: it cannot be used.`);
+    const activated = activateModel(this.core.db, id);
+    this.events.publish({ type: 'library-changed' });
+    this.embed();
+    return activated;
   }
 
   async lossHistory({ modelId }: ParsedRequest<'lossHistory'>): Promise<ApiResponses['lossHistory']> {
-    void modelId;
-    return [];
+    return lossHistory(this.core.db, modelId);
   }
 
   /** Queues a scan of these folders (none: every library folder); when it ends, new photos are embedded with the active model. */
@@ -154,8 +178,19 @@ export class LikenessService implements ServiceHandlers {
         },
       });
       this.events.publish({ type: 'library-changed' });
-      
+      if (activeModel(this.core.db)) this.embed();
       return summarise(result);
+    });
+  }
+
+  /** Queues embedding of the photos the active model has not seen (at most one such job waits). */
+  embed(): Job {
+    const pending = this.jobs.pending('embed');
+    if (pending && pending.state === 'queued') return pending;
+    return this.jobs.enqueue('embed', 'Computing embeddings', async ({ onProgress, signal }) => {
+      const { embedded } = await embedLibrary(this.core, { onProgress, signal });
+      this.events.publish({ type: 'library-changed' });
+      return `Embeddings up to date (${embedded} new)`;
     });
   }
 
