@@ -104,6 +104,21 @@ test('keyboard: arrows move, Enter opens the viewer, Escape closes it', async ()
   assert.equal(await focusedIndex(), columns + 1, 'focus returns to the photo last viewed');
 });
 
+test('sorting: by name, oldest first; by folder', async () => {
+  const toolbar = page.getByRole('region', { name: 'Library' });
+  await toolbar.getByLabel('Sort').selectOption('name');
+  await toolbar.getByRole('button', { name: 'Newest first' }).click();
+  const all = [...library.scenes.flat(), ...library.singletons].sort();
+  await until(page, `document.querySelector('[role="grid"] [data-photo-id] img')?.alt === ${JSON.stringify(all[0])}`);
+  await toolbar.getByRole('button', { name: 'Oldest first' }).click();
+  await until(page, `document.querySelector('[role="grid"] [data-photo-id] img')?.alt === ${JSON.stringify(all[all.length - 1])}`);
+  await toolbar.getByLabel('Folder').selectOption({ index: 1 });
+  await toolbar.getByText(`${library.photoCount} photos`, { exact: true }).waitFor();
+  await toolbar.getByLabel('Sort').selectOption('taken');
+  await toolbar.getByLabel('Folder').selectOption('all');
+  await tiles().first().click();
+});
+
 test('the context-menu key opens the photo menu; Escape closes it', async () => {
   await page.keyboard.press('ContextMenu');
   const menu = page.getByRole('menu');

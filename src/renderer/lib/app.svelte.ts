@@ -27,19 +27,16 @@ class AppState {
   async start(): Promise<void> {
     transport.onEvent((event) => this.onEvent(event));
     await this.refresh();
-    try {
-      this.jobs = await api.listJobs({});
-    } catch (error) {
-      this.report(error);
-    }
     this.loaded = true;
   }
 
   async refresh(): Promise<void> {
     try {
-      const [status, folders] = await Promise.all([api.status({}), api.listFolders({})]);
+      const [status, folders, jobs] = await Promise.all([api.status({}), api.listFolders({}), api.listJobs({})]);
       this.status = status;
       this.folders = folders;
+      // Events keep jobs current; this catches up after a reconnect (events missed meanwhile).
+      this.jobs = jobs;
     } catch (error) {
       this.report(error);
     }
