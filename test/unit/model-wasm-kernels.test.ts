@@ -115,3 +115,23 @@ test("the encoder's 2×2 max pooling equals tf.maxPool and has the cpu backend's
     assert.ok(maxRelError(wasmG, cpuG) < 1e-6, `${shape}: ${maxRelError(wasmG, cpuG)}`);
   }
 });
+
+test('wasm matMul with transposed operands (the replaced BatchMatMul) matches cpu, with its gradients', async () => {
+  const a = seeded(2 * 5 * 3, 21);
+  const b = seeded(2 * 3 * 4, 22);
+  for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+    const run = (backend: 'cpu' | 'wasm') =>
+      onBackend(backend, () =>
+        tf.tidy(() => {
+          const A = tf.tensor3d(a, ta ? [2, 3, 5] : [2, 5, 3]);
+          const B = tf.tensor3d(b, tb ? [2, 4, 3] : [2, 3, 4]);
+          const f = (x: tf.Tensor, y: tf.Tensor) => tf.matMul(x as tf.Tensor3D, y as tf.Tensor3D, ta, tb);
+          const [ga, gb] = tf.grads((x: tf.Tensor, y: tf.Tensor) => f(x, y).square().sum())([A, B]);
+          return [f(A, B).dataSync().slice(), ga.dataSync().slice(), gb.dataSync().slice()] as Float32Array[];
+        }),
+      );
+    const cpu = await run('cpu');
+    const wasm = await run('wasm');
+    cpu.forEach((c, i) => assert.ok(maxRelError(wasm[i], c) < 1e-5, `transposeA ${ta} transposeB ${tb} output ${i}`));
+  }
+});

@@ -1,6 +1,7 @@
 // Kernels the tfjs 4.22 wasm backend lacks but training needs:
 // - Conv2DBackpropFilter (the weight gradient of every convolution), as a convolution of the input
 //   and the output gradient with wasm's own (XNNPACK) Conv2D kernel.
+// - BatchMatMul with transposed operands is replaced by Transpose + BatchMatMul (much faster).
 // - Conv2DBackpropInput is replaced for stride 1 by a Conv2D with the flipped filter (10× faster).
 // - UnsortedSegmentSum (the gradient of gather), from wasm's own kernels as a one-hot matrix product.
 // Both are checked against the cpu backend in test/unit/model-wasm-kernels.test.ts.
@@ -158,6 +159,33 @@ const unsortedSegmentSum: KernelConfig = {
   },
 };
 
+let wasmBatchMatMul: KernelConfig | undefined;
+
+/**
+ * wasm's BatchMatMul is fast without transposes and ~30× slower with transposeA/transposeB, which
+ * every matMul gradient uses: transpose the operand explicitly, then multiply.
+ */
+const batchMatMul: KernelConfig = {
+  kernelName: 'BatchMatMul',
+  backendName: 'wasm',
+  kernelFunc: (args) => {
+    const { inputs, backend, attrs } = args as unknown as { inputs: { a: TensorInfo; b: TensorInfo }; backend: unknown; attrs: { transposeA: boolean; transposeB: boolean } };
+    const original = wasmBatchMatMul!.kernelFunc as unknown as KernelFn;
+    if (!attrs.transposeA && !attrs.transposeB) return original(args as never);
+    const s = new KernelScope(backend);
+    const flip = (t: TensorInfo) => {
+      const r = t.shape.length;
+      const perm = [...Array(r - 2).keys(), r - 1, r - 2];
+      return s.run('Transpose', { x: t }, { perm });
+    };
+    const a = attrs.transposeA ? flip(inputs.a) : inputs.a;
+    const b = attrs.transposeB ? flip(inputs.b) : inputs.b;
+    const out = original({ inputs: { a, b }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } });
+    s.disposeAllBut(out);
+    return out;
+  },
+};
+
 let registered = false;
 
 export function registerMissingWasmKernels(): void {
@@ -165,6 +193,11 @@ export function registerMissingWasmKernels(): void {
   registered = true;
   for (const k of [conv2DBackpropFilter, unsortedSegmentSum]) {
     if (!tf.getKernel(k.kernelName, 'wasm')) tf.registerKernel(k);
+  }
+  wasmBatchMatMul = tf.getKernel('BatchMatMul', 'wasm');
+  if (wasmBatchMatMul) {
+    tf.unregisterKernel('BatchMatMul', 'wasm');
+    tf.registerKernel({ ...batchMatMul, setupFunc: wasmBatchMatMul.setupFunc });
   }
   wasmConv2DBackpropInput = tf.getKernel('Conv2DBackpropInput', 'wasm');
   if (wasmConv2DBackpropInput) tf.unregisterKernel('Conv2DBackpropInput', 'wasm');

@@ -1,0 +1,40 @@
+// `likeness bench embed`: embedding images/s (μ(x), L2-normalised) for the default 64×64 model.
+import { initBackend } from '../model/backend';
+import { embedSources } from '../model/embed';
+import { Params } from '../model/params';
+import { syntheticImage } from '../model/source';
+import { buildConfig } from '../model/train';
+import { describeConfig } from '../model/trainer';
+import { parse, type Command } from './command';
+import { trainOptionSpec, trainOptionsFrom } from './train';
+
+export const benchEmbed: Command = {
+  name: 'embed',
+  summary: 'embedding images/s for the default 64×64 model',
+  usage: 'embed [--count N] [--input-size S] [--batch-size B] [--preset fast|reference] [--json]',
+  async run(args, ctx) {
+    const { values } = parse(args, { ...trainOptionSpec, count: { type: 'string' } }, false);
+    const options = trainOptionsFrom(values);
+    options.inputSize ??= 64;
+    const config = buildConfig(options);
+    const batch = options.overrides?.batchSize ?? 128;
+    const count = values.count ? Number(values.count) : 2048;
+    const info = await initBackend();
+    const params = Params.init(config, 1);
+    const s = config.inputSize;
+    const images = Array.from({ length: count }, (_, i) => ({ data: syntheticImage(i, s, 3), width: s, height: s, channels: 3 }));
+    embedSources(params, images.slice(0, batch), batch);
+    const t0 = performance.now();
+    embedSources(params, images, batch);
+    const seconds = (performance.now() - t0) / 1000;
+    const result = { backend: `${info.backend} on ${info.device}`, config: describeConfig(config), batchSize: batch, images: count, imagesPerSecond: count / seconds };
+    params.dispose();
+    if (values.json) ctx.out(JSON.stringify(result));
+    else {
+      ctx.out(`backend: ${result.backend} (main thread)`);
+      ctx.out(`model: ${result.config}, batch ${batch}`);
+      ctx.out(`embedding: ${result.imagesPerSecond.toFixed(1)} img/s (${count} images in ${seconds.toFixed(1)} s)`);
+    }
+    return 0;
+  },
+};
