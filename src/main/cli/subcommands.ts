@@ -3,7 +3,10 @@
 import { benchIngest } from './bench-ingest';
 import { benchSearchCommand } from './bench-search';
 import type { Command } from './command';
+import { benchTrain } from './bench-train';
+import { benchEmbed } from './bench-embed';
+import { evalFashionMnist } from './eval-fashion-mnist';
 import { evalNearDuplicatesCommand } from './eval-near-duplicates';
 
-export const benchCommands: Command[] = [benchIngest, benchSearchCommand];
-export const evalCommands: Command[] = [evalNearDuplicatesCommand];
+export const benchCommands: Command[] = [benchIngest, benchSearchCommand, benchTrain, benchEmbed];
+export const evalCommands: Command[] = [evalNearDuplicatesCommand, evalFashionMnist];
