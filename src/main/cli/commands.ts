@@ -9,6 +9,7 @@ import { commandGroup } from './group';
 import { indexCommand } from './index-folders';
 import { serveCommand } from './serve';
 import { similarCommand } from './similar';
+import { retrainCommand } from './retrain';
 import { statusCommand } from './status';
 import { trainCommand } from './train';
 import { embedCommand } from './embed';
@@ -28,6 +29,7 @@ export const commands: Command[] = [
   trainCommand,
   embedCommand,
   modelsCommand,
+  retrainCommand,
   commandGroup('bench', 'benchmarks that print speed and memory figures', () => benchCommands),
   commandGroup('eval', 'quality evaluations on a folder of data', () => evalCommands),
 ];

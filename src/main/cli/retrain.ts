@@ -1,0 +1,77 @@
+// `likeness retrain [--if-due]`: retrain on the whole library, keep the new model only if it passes
+// the quality gate. `--if-due` applies the overnight schedule, for cron or a systemd timer.
+import { onBatteryPower } from '../jobs/power';
+import { libraryRetrainState, retrain, retrainSchedule } from '../jobs/retrain';
+import { retrainDecision } from '../jobs/schedule';
+import { parse, progressPrinter, UsageError, type Command } from './command';
+
+export const retrainCommand: Command = {
+  name: 'retrain',
+  summary: 'retrain the model on the whole library; the new one becomes active only if it is not worse',
+  usage: 'retrain [--if-due] [--from-scratch] [--minutes M] [--epochs N] [--idle-minutes N] [--json]',
+  async run(args, ctx) {
+    const { values } = parse(
+      args,
+      {
+        'if-due': { type: 'boolean' },
+        'from-scratch': { type: 'boolean' },
+        minutes: { type: 'string' },
+        epochs: { type: 'string' },
+        'idle-minutes': { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      false,
+    );
+    const number = (v: string | undefined, name: string) => {
+      if (v === undefined) return undefined;
+      const n = Number(v);
+      if (!(n > 0)) throw new UsageError(`--${name} takes a positive number`);
+      return n;
+    };
+    const core = ctx.core();
+    let deadline: Date | null = null;
+    if (values['if-due']) {
+      const decision = retrainDecision(retrainSchedule(core), {
+        now: new Date(),
+        // From cron there is no way to see the user's input: the schedule's window stands for it,
+        // unless the caller says how long the machine has been idle.
+        idleSeconds: values['idle-minutes'] === undefined ? Number.POSITIVE_INFINITY : number(values['idle-minutes'], 'idle-minutes')! * 60,
+        onBattery: await onBatteryPower(),
+        ...libraryRetrainState(core),
+      });
+      if (!decision.due) {
+        ctx.out(values.json ? JSON.stringify({ due: false, reason: decision.reason }) : `not due: ${decision.reason}`);
+        return 0;
+      }
+      ctx.err(`due: ${decision.reason}; stops at ${decision.windowEndsAt.toLocaleTimeString()} and continues next night if unfinished`);
+      deadline = decision.windowEndsAt;
+    }
+    const stop = new AbortController();
+    ctx.signal.addEventListener('abort', () => stop.abort());
+    const timer = deadline ? setTimeout(() => stop.abort(), Math.max(0, deadline.getTime() - Date.now())) : null;
+    let stage = 'training';
+    const printer = progressPrinter('retrain');
+    try {
+      const outcome = await retrain(core, {
+        fromScratch: values['from-scratch'],
+        minutes: number(values.minutes, 'minutes'),
+        epochs: number(values.epochs, 'epochs') ?? (values.minutes ? undefined : 10),
+        signal: stop.signal,
+        onStage: (s) => (stage = s),
+        onProgress: (p) => printer.show({ ...p, message: stage }),
+      });
+      printer.end();
+      ctx.out(values.json ? JSON.stringify(outcome) : outcome.summary);
+      return 0;
+    } catch (error) {
+      printer.end();
+      if (stop.signal.aborted && !ctx.signal.aborted) {
+        ctx.out(values.json ? JSON.stringify({ due: true, paused: true }) : 'the retraining window ended: paused at a checkpoint, continues next time');
+        return 0;
+      }
+      throw error;
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
+  },
+};

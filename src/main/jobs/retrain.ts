@@ -1,0 +1,84 @@
+// A retrain, start to finish: train a new version (warm-started from the active one unless asked
+// otherwise), embed the whole library with it, and make it active only if it passes the quality
+// gate; then recompute clusters and duplicates. Stopped (window over, or cancelled), it leaves a
+// checkpoint, and the next retrain continues from there.
+import type { Core } from '../core';
+import { embedLibrary } from '../model/embed';
+import { qualityGate, type GateResult } from '../model/qualityGate';
+import { trainModel } from '../model/train';
+import { currentClustering, listClusters, listDuplicateGroups } from '../search/service';
+import { activeModel, activateModel, interruptedModel } from '../store/models';
+import { photosAddedSince, recordGateResult } from '../store/retrain';
+import { getSetting, setSetting } from '../store/settings';
+import type { LossPoint } from '../../shared/api';
+import type { ProgressSink } from './progress';
+import { DEFAULT_SCHEDULE, type MachineState, type RetrainSchedule } from './schedule';
+
+export interface RetrainOptions {
+  fromScratch?: boolean;
+  minutes?: number;
+  epochs?: number;
+  /** Photos sampled for the quality gate. */
+  gateSample?: number;
+  onProgress?: ProgressSink;
+  onLoss?: (point: LossPoint, modelId: number) => void;
+  /** Told which stage is running: training, embedding, checking, clustering. */
+  onStage?: (stage: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface RetrainOutcome {
+  modelId: number;
+  activated: boolean;
+  gate: GateResult;
+  /** One line for a notification. */
+  summary: string;
+}
+
+export function retrainSchedule(core: Core): RetrainSchedule {
+  return { ...DEFAULT_SCHEDULE, ...getSetting<Partial<RetrainSchedule>>(core.db, 'retrain.schedule', {}) };
+}
+
+/** What the schedule needs to know about the library; the caller supplies the machine's side. */
+export function libraryRetrainState(core: Core): Pick<MachineState, 'lastRetrainAt' | 'unfinishedRetrain' | 'newPhotosSinceTraining'> {
+  const last = getSetting<string | null>(core.db, 'retrain.lastAt', null);
+  return {
+    lastRetrainAt: last ? new Date(last) : null,
+    unfinishedRetrain: interruptedModel(core.db) !== null,
+    newPhotosSinceTraining: photosAddedSince(core.db, activeModel(core.db)?.id ?? null),
+  };
+}
+
+export async function retrain(core: Core, options: RetrainOptions = {}): Promise<RetrainOutcome> {
+  const previous = activeModel(core.db);
+  options.onStage?.('training');
+  const candidate = await trainModel(
+    core,
+    { fromScratch: options.fromScratch, minutes: options.minutes, epochs: options.epochs, activate: false },
+    { onProgress: options.onProgress, onLoss: options.onLoss, signal: options.signal },
+  );
+  options.onStage?.('embedding');
+  await embedLibrary(core, { modelId: candidate.id, onProgress: options.onProgress, signal: options.signal });
+  options.onStage?.('checking quality');
+  const gate = await qualityGate(core, candidate.id, previous?.id ?? null, {
+    sample: options.gateSample,
+    onProgress: options.onProgress,
+    signal: options.signal,
+  });
+  recordGateResult(core.db, candidate.id, gate.reason, { nearDuplicateRecallAt5: gate.candidate, activeRecallAt5: gate.active, queries: gate.queries });
+  setSetting(core.db, 'retrain.lastAt', new Date().toISOString());
+  if (!gate.passed) {
+    return { modelId: candidate.id, activated: false, gate, summary: `Retrained, but kept model ${previous!.id}: ${gate.reason}` };
+  }
+  activateModel(core.db, candidate.id);
+  options.onStage?.('clustering');
+  currentClustering(core, { onProgress: options.onProgress, signal: options.signal });
+  const clusters = listClusters(core).length;
+  const duplicates = listDuplicateGroups(core, { onProgress: options.onProgress, signal: options.signal });
+  return {
+    modelId: candidate.id,
+    activated: true,
+    gate,
+    summary: `New model ${candidate.id} is active: ${clusters} clusters, ${duplicates.length} duplicate sets (${gate.reason})`,
+  };
+}
