@@ -99,3 +99,30 @@ test('weights (with recalibrated batch-norm statistics) load back bit-identicall
     p.dispose();
   }
 });
+
+test('batch norm with the written-out gradient equals autodiff of the plain formula (cpu and wasm)', async () => {
+  const { batchNormTrain, batchNormReference } = await import('../../src/main/model/encoder');
+  for (const backend of ['cpu', 'wasm'] as const) {
+    await initBackend(backend);
+    const rng = new Rng(4);
+    const xs = new Float32Array(3 * 4 * 5 * 6).map(() => rng.normal() * 2 + 1);
+    const gs = new Float32Array(6).map(() => rng.uniform(0.5, 1.5));
+    const bs = new Float32Array(6).map(() => rng.normal());
+    const weights = new Float32Array(xs.length).map(() => rng.normal());
+    const run = (bn: (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.Tensor) =>
+      tf.tidy(() => {
+        const x = tf.tensor4d(xs, [3, 4, 5, 6]);
+        const g = tf.tensor1d(gs);
+        const b = tf.tensor1d(bs);
+        const w = tf.tensor4d(weights, [3, 4, 5, 6]);
+        const f = (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.square(bn(x, g, b)), w));
+        return [bn(x, g, b), ...tf.grads(f)([x, g, b])].map((t) => t.dataSync().slice() as Float32Array);
+      });
+    const mine = run(batchNormTrain);
+    const reference = run(batchNormReference);
+    mine.forEach((m, i) => {
+      const err = Math.max(...m.map((v, k) => Math.abs(v - reference[i][k]))) / Math.max(1, ...reference[i].map(Math.abs));
+      assert.ok(err < 1e-4, `${backend} output ${i}: ${err}`);
+    });
+  }
+});

@@ -15,21 +15,66 @@ export interface Encoded {
 
 const BN_EPSILON = 1e-3;
 
+/**
+ * Per-channel mean over batch and positions of an NHWC tensor, as one average pool over the whole
+ * map (XNNPACK, channels-last): wasm's Mean/Sum over leading axes transposes the tensor first, and
+ * a ones·X product repacks X every call; both cost 20–100× more.
+ */
+function channelMeans(t: tf.Tensor): tf.Tensor1D {
+  const [b, h, w, c] = t.shape as [number, number, number, number];
+  return tf.reshape(tf.avgPool(tf.reshape(t, [1, b * h, w, c]) as tf.Tensor4D, [b * h, w], 1, 'valid'), [c]) as tf.Tensor1D;
+}
+
+/**
+ * Batch norm in training mode (batch statistics) with its gradient written out, every reduction a
+ * channelMeans:  x̂ = (x − μ)/√(σ² + ε), y = γ·x̂ + β;
+ * dβ = N·mean(dy), dγ = N·mean(dy·x̂), dx = γ/√(σ² + ε) · (dy − mean(dy) − x̂·mean(dy·x̂)).
+ */
+const batchNormTrain = tf.customGrad(((x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, save: tf.GradSaveFunc) => {
+  const n = x.size / x.shape[3]!;
+  const mean = channelMeans(x);
+  const centred = tf.sub(x, mean);
+  const inv = tf.rsqrt(tf.add(channelMeans(tf.square(centred)), BN_EPSILON));
+  const xhat = tf.mul(centred, inv);
+  save([xhat, inv, gamma]);
+  return {
+    value: tf.add(tf.mul(xhat, gamma), beta),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [xh, iv, g] = saved;
+      const meanDy = channelMeans(dy);
+      const meanDyXh = channelMeans(tf.mul(dy, xh));
+      const dx = tf.mul(tf.mul(g, iv), tf.sub(tf.sub(dy, meanDy), tf.mul(xh, meanDyXh)));
+      return [dx, tf.mul(meanDyXh, n), tf.mul(meanDy, n)];
+    },
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => tf.Tensor;
+
+/** The same batch norm written with plain ops, for checking batchNormTrain's gradient. */
+export function batchNormReference(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor {
+  const m = tf.moments(x, [...Array(x.rank - 1).keys()]);
+  return tf.add(tf.mul(tf.div(tf.sub(x, m.mean), tf.sqrt(tf.add(m.variance, BN_EPSILON))), gamma), beta);
+}
+
+export { batchNormTrain };
+
 function convBnAct(p: Params, name: string, x: tf.Tensor4D, training: boolean, stats?: BnStats): tf.Tensor4D {
   const y = tf.conv2d(x, p.get(`${name}/w`) as tf.Tensor4D, 1, 'same');
+  const gamma = p.get(`${name}/gamma`);
+  const beta = p.get(`${name}/beta`);
+  if (training && !stats) return tf.leakyRelu(batchNormTrain(y, gamma, beta) as tf.Tensor4D, 0.2);
   let mean: tf.Tensor;
   let variance: tf.Tensor;
   if (training) {
     const m = tf.moments(y, [0, 1, 2]);
     mean = m.mean;
     variance = m.variance;
-    if (stats) stats.set(name, { mean: tf.keep(mean) as tf.Tensor1D, variance: tf.keep(variance) as tf.Tensor1D });
+    stats!.set(name, { mean: tf.keep(mean) as tf.Tensor1D, variance: tf.keep(variance) as tf.Tensor1D });
   } else {
     mean = p.get(`${name}/mean`);
     variance = p.get(`${name}/var`);
   }
-  const scale = tf.rsqrt(tf.add(variance, BN_EPSILON)).mul(p.get(`${name}/gamma`));
-  const normed = y.sub(mean).mul(scale).add(p.get(`${name}/beta`)) as tf.Tensor4D;
+  const scale = tf.rsqrt(tf.add(variance, BN_EPSILON)).mul(gamma);
+  const normed = y.sub(mean).mul(scale).add(beta) as tf.Tensor4D;
   return tf.leakyRelu(normed, 0.2);
 }
 
