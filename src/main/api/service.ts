@@ -6,7 +6,8 @@ import type { Core } from '../core';
 import { JobNotFoundError, JobRunner } from '../jobs/runner';
 import { removeFolder } from '../library/folders';
 import { addFolder, FolderError, indexFolders } from '../library/scan';
-import { embedLibrary, trainModel } from '../model';
+import { retrain, type RetrainOptions } from '../jobs/retrain';
+import { embedLibrary } from '../model';
 import { clusterPhotoIds, findSimilar, listClusters, listDuplicateGroups, renameCluster } from '../search/service';
 import { countEmbeddings } from '../store/embeddings';
 import { activateModel, activeModel, getModel, listModels, lossHistory } from '../store/models';
@@ -133,17 +134,14 @@ export class LikenessService implements ServiceHandlers {
   async train(request: ParsedRequest<'train'>): Promise<Job> {
     const pending = this.jobs.pending('train');
     if (pending) return pending;
-    return this.jobs.enqueue('train', 'Training the model on your photos', async ({ onProgress, signal }) => {
-      const model = await trainModel(
-        this.core,
-        { minutes: request.minutes, epochs: request.epochs, fromScratch: request.fromScratch },
-        { onProgress, signal, onLoss: (point, modelId) => this.events.publish({ type: 'loss', modelId, point }) },
-      );
-      this.events.publish({ type: 'library-changed' });
-      if (model.status === 'active') this.embed();
-      return model.note ? `Model #${model.id}: ${model.note}` : `Model #${model.id} trained (${model.steps} steps)`;
+    return this.retrain('Training the model on your photos', {
+      minutes: request.minutes,
+      // With no budget given: ten passes over the library.
+      epochs: request.epochs ?? (request.minutes ? undefined : 10),
+      fromScratch: request.fromScratch,
     });
   }
+
 
   async listModels(): Promise<ApiResponses['listModels']> {
     return listModels(this.core.db);
@@ -180,6 +178,38 @@ export class LikenessService implements ServiceHandlers {
       this.events.publish({ type: 'library-changed' });
       if (activeModel(this.core.db)) this.embed();
       return summarise(result);
+    });
+  }
+
+  /**
+   * Queues a retrain: train a candidate, embed the library with it, and make it active only if the
+   * quality gate says it is not worse (then clusters and duplicates are brought up to date). With a
+   * deadline (the end of the overnight window) it stops there, at a checkpoint it resumes from.
+   */
+  retrain(message: string, options: Pick<RetrainOptions, 'minutes' | 'epochs' | 'fromScratch'>, deadline?: Date): Job {
+    return this.jobs.enqueue('train', message, async ({ onProgress, signal }) => {
+      const stop = new AbortController();
+      const onAbort = () => stop.abort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      const timer = deadline ? setTimeout(() => stop.abort(), Math.max(0, deadline.getTime() - Date.now())) : null;
+      let stage = 'training';
+      try {
+        const outcome = await retrain(this.core, {
+          ...options,
+          signal: stop.signal,
+          onStage: (s) => (stage = s),
+          onProgress: (p) => onProgress({ ...p, message: p.message ? `${stage}: ${p.message}` : stage }),
+          onLoss: (point, modelId) => this.events.publish({ type: 'loss', modelId, point }),
+        });
+        return outcome.summary;
+      } catch (error) {
+        if (stop.signal.aborted && !signal.aborted) return 'The retraining window ended: it continues from its checkpoint next time.';
+        throw error;
+      } finally {
+        signal.removeEventListener('abort', onAbort);
+        if (timer) clearTimeout(timer);
+        this.events.publish({ type: 'library-changed' });
+      }
     });
   }
 

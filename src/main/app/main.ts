@@ -1,6 +1,6 @@
 // The Electron main process: single instance, hardened window, likeness:// media protocol, IPC
 // transport to the same LikenessService that `likeness serve` uses, native menus.
-import { app, BrowserWindow, dialog } from 'electron';
+import { app, BrowserWindow, dialog, powerMonitor } from 'electron';
 import { useElectronSqliteBuild } from './nativeSqlite';
 import { registerSchemePrivileges } from './scheme';
 
@@ -16,9 +16,10 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function start(): Promise<void> {
-  const [{ closeCore, openCore }, { LikenessService }, { handleMediaProtocol }, { registerIpc }, { installMenu }, windows] = await Promise.all([
+  const [{ closeCore, openCore }, { LikenessService }, { RetrainScheduler }, { handleMediaProtocol }, { registerIpc }, { installMenu }, windows] = await Promise.all([
     import('../core'),
     import('../api/service'),
+    import('../api/retrainScheduler'),
     import('./protocol'),
     import('./ipc'),
     import('./menu'),
@@ -39,6 +40,12 @@ async function start(): Promise<void> {
   handleMediaProtocol(core);
   const unregister = registerIpc(service, windows.isAppUrl);
   installMenu(service, (message) => dialog.showErrorBox('Likeness', message));
+  // Overnight retraining while the app is open: idle time and power state from the OS.
+  const retrainer = new RetrainScheduler(service, {
+    idleSeconds: () => powerMonitor.getSystemIdleTime(),
+    onBattery: () => powerMonitor.isOnBatteryPower(),
+  });
+  retrainer.start();
 
   let main = windows.createMainWindow();
   app.on('second-instance', () => {
@@ -59,6 +66,7 @@ async function start(): Promise<void> {
     // Stop the running job cleanly (it resumes next time), then close the database.
     event.preventDefault();
     quitting = true;
+    retrainer.stop();
     service.jobs.cancelAll();
     void service.jobs.idle().then(() => {
       unregister();

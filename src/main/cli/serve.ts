@@ -2,7 +2,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../api/http';
+import { RetrainScheduler } from '../api/retrainScheduler';
 import { LikenessService } from '../api/service';
+import { onBatteryPower } from '../jobs/power';
 import { parse, UsageError, type Command } from './command';
 
 /** Where `npm run build:renderer` (or `npm run build`) puts the UI. */
@@ -11,9 +13,9 @@ export const defaultRendererDir = fileURLToPath(new URL('../../../out/renderer',
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'open the Likeness UI in a browser: a local HTTP server (127.0.0.1 unless --host)',
-  usage: 'serve [--port P] [--host H]',
+  usage: 'serve [--port P] [--host H] [--retrain-overnight]',
   async run(args, ctx) {
-    const { values } = parse(args, { port: { type: 'string' }, host: { type: 'string' } }, false);
+    const { values } = parse(args, { port: { type: 'string' }, host: { type: 'string' }, 'retrain-overnight': { type: 'boolean' } }, false);
     const port = values.port === undefined ? 0 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, not ${values.port}`);
     const host = values.host ?? '127.0.0.1';
@@ -27,13 +29,21 @@ export const serveCommand: Command = {
     const core = ctx.core();
     const service = new LikenessService(core);
     const server = await startServer({ service, core, host, port, rendererDir });
+    // A headless box (a NAS) has no user input to wait for: the schedule's window stands for idleness.
+    const retrainer = values['retrain-overnight'] ? new RetrainScheduler(service, { idleSeconds: () => Number.POSITIVE_INFINITY, onBattery: () => onBatteryPower() }) : null;
+    retrainer?.start();
     ctx.out(`Likeness is serving ${core.dataDir.root}`);
     ctx.out(`Open ${server.loginUrl}`);
+    if (retrainer) ctx.out('Retraining overnight when due (see `likeness retrain --help` for the schedule).');
     ctx.out('Press Ctrl-C to stop.');
+    // Ctrl-C (the CLI's signal) or SIGTERM (systemd, docker stop): stop jobs cleanly, then close.
     await new Promise<void>((resolve) => {
       if (ctx.signal.aborted) return resolve();
       ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+      process.once('SIGTERM', () => resolve());
     });
+    ctx.err('Stopping…');
+    retrainer?.stop();
     service.jobs.cancelAll();
     await service.jobs.idle();
     await server.close();
