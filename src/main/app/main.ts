@@ -7,6 +7,8 @@ import { registerSchemePrivileges } from './scheme';
 // Before better-sqlite3 is first imported (the core is loaded dynamically below).
 useElectronSqliteBuild();
 registerSchemePrivileges();
+// Every renderer sandboxed, whatever a window's options say.
+app.enableSandbox();
 
 if (!app.requestSingleInstanceLock()) {
   // Another Likeness is running: it gets focus (second-instance below) and we leave.
