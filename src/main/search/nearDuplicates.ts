@@ -1,19 +1,21 @@
 // Near-duplicates: the same shot resized, recompressed, cropped a little, rotated through EXIF or
 // brightened. Two signals, each standardised against the library's own distribution of unrelated
 // pairs (random pairs, so no threshold is tuned to any data set):
-//   z_e = (cosine of embeddings − median) / spread        over random pairs
-//   z_h = (median − Hamming distance of dHashes) / spread over random pairs
-// with median and spread = 1.4826·MAD (robust: a small library's random pairs include many of
-// its duplicates, which would inflate a plain standard deviation).
-// Evidence for a pair is their sum divided by √(signals) — a z-score again if the signals were
-// independent Gaussians. A pair is a duplicate when
-//   - its evidence exceeds z*, the normal quantile at which the library's N(N−1)/2 unrelated pairs
-//     would be expected to give fewer than 0.01 false duplicates in all (a Bonferroni bound: 5.5 for
-//     1,000 photos, 7.0 for 100,000), and
-//   - no signal speaks against it: each leans towards "same" by at least one spread (z ≥ 1), so a
-//     similar scene with a different layout (embedding only) or two flat images with colliding
-//     hashes (hash only) are not called duplicates, while a crop — which moves the hash's grid, so
-//     the hash only leans — still is.
+//   z_e = (atanh(cosine) − median) / spread   of the embeddings' cosine after Fisher's z-transform
+//   z_h = (median − Hamming distance) / spread of the 64-bit dHashes
+// with median and spread = 1.4826·MAD (robust: a small library's random pairs include many of its
+// duplicates, which would inflate a plain standard deviation). Fisher's transform is the standard
+// variance-stabilising one for correlations: near 0 it leaves the (near-Gaussian) unrelated pairs
+// as they are, and it is unbounded as the cosine nears 1. Without it a wide spread of unrelated
+// pairs caps z_e at (1 − median)/spread — 2.4 with a briefly trained model, below any sensible
+// threshold however identical two photos are. (A log-distance scale was tried too: it stretches the
+// unrelated pairs' upper tail, so random high-dimensional vectors crossed the threshold.)
+// Some edits defeat one signal but not the other (a crop moves the hash's 9×8 grid; the embedding
+// still sees the same content), so the evidence for a pair is its strongest signal (Tippett's
+// method) rather than a sum, which would dilute a clear signal with a blind one.
+// A pair is a duplicate when its evidence exceeds z*, the normal quantile at which the library's
+// N(N−1)/2 unrelated pairs, tested on each signal, would be expected to give fewer than 0.01 false
+// duplicates in all (Bonferroni: 5.6 for 1,000 photos, 7.0 for 100,000, with two signals).
 // Groups are the connected components of duplicate pairs.
 import { hammingDistance } from '../library/renditions';
 import { neighbourGraph, seededRandom } from './graph';
@@ -59,13 +61,10 @@ export function normalQuantile(p: number): number {
 
 /** Expected false duplicates among all unrelated pairs of the library. */
 export const EXPECTED_FALSE_PAIRS = 0.01;
-/** Each signal on its own must lean towards "same" by at least this many spreads. */
-export const MIN_SIGNAL_Z = 1;
-
-/** z* such that N(N−1)/2 unrelated pairs are expected to give fewer than EXPECTED_FALSE_PAIRS false duplicates. */
-export function duplicateThreshold(photoCount: number): number {
-  const pairs = Math.max(1, (photoCount * (photoCount - 1)) / 2);
-  return -normalQuantile(EXPECTED_FALSE_PAIRS / pairs);
+/** z* such that N(N−1)/2 unrelated pairs, tested on `signals` signals each, give fewer than EXPECTED_FALSE_PAIRS false duplicates. */
+export function duplicateThreshold(photoCount: number, signals = 2): number {
+  const tests = Math.max(1, (photoCount * (photoCount - 1)) / 2) * Math.max(1, signals);
+  return -normalQuantile(EXPECTED_FALSE_PAIRS / tests);
 }
 
 /** Median and 1.4826·MAD (the standard deviation for Gaussian data, unmoved by a minority of duplicates). */
@@ -93,13 +92,18 @@ export function nullStats(signals: DuplicateSignals, photoIds: readonly number[]
       const b = photoIds[Math.floor(random() * n)]!;
       if (a === b) continue;
       const e = embeddingCosine(signals.index, a, b);
-      if (e !== null) embedding.push(e);
+      if (e !== null) embedding.push(fisherZ(e));
       const ha = signals.hashes.get(a);
       const hb = signals.hashes.get(b);
       if (ha && hb) hash.push(hammingDistance(ha, hb));
     }
   }
   return { embedding: robustStats(embedding), hash: robustStats(hash) };
+}
+
+/** Fisher's z of a cosine, clamped where float32 rounding makes identical inputs differ by ~1e-7. */
+function fisherZ(cosine: number): number {
+  return Math.atanh(Math.min(1 - 1e-6, Math.max(-1 + 1e-6, cosine)));
 }
 
 function embeddingCosine(index: EmbeddingIndex | null, a: number, b: number): number | null {
@@ -125,22 +129,21 @@ export function pairSignals(
   const ha = signals.hashes.get(a);
   const hb = signals.hashes.get(b);
   return {
-    embedding: e !== null && stats.embedding ? (e - stats.embedding.mean) / stats.embedding.sd : null,
+    embedding: e !== null && stats.embedding ? (fisherZ(e) - stats.embedding.mean) / stats.embedding.sd : null,
     hash: ha && hb && stats.hash ? (stats.hash.mean - hammingDistance(ha, hb)) / stats.hash.sd : null,
   };
 }
 
-/** Combined evidence that two photos are the same shot (see the module comment); null with no signal. */
+/** Evidence that two photos are the same shot (see the module comment); null with no signal. */
 export function combineEvidence(z: { embedding: number | null; hash: number | null }): number | null {
   const present = [z.embedding, z.hash].filter((v): v is number => v !== null);
-  return present.length === 0 ? null : present.reduce((s, v) => s + v, 0) / Math.sqrt(present.length);
+  return present.length === 0 ? null : Math.max(...present);
 }
 
 /** The duplicate rule of the module comment. */
 export function isDuplicatePair(z: { embedding: number | null; hash: number | null }, threshold: number): boolean {
   const evidence = combineEvidence(z);
-  if (evidence === null || evidence < threshold) return false;
-  return [z.embedding, z.hash].every((v) => v === null || v >= MIN_SIGNAL_Z);
+  return evidence !== null && evidence >= threshold;
 }
 
 /**
@@ -188,7 +191,7 @@ export function findDuplicateGroups(
   options: { neighbours?: number; onProgress?: ProgressSink; signal?: AbortSignal } = {},
 ): DuplicateAnalysis {
   const stats = nullStats(signals, photoIds);
-  const threshold = duplicateThreshold(photoIds.length);
+  const threshold = duplicateThreshold(photoIds.length, (stats.embedding ? 1 : 0) + (stats.hash ? 1 : 0));
   const pairs = candidatePairs(signals, photoIds, options.neighbours ?? 10, options);
   const parent = new Map<number, number>();
   const find = (x: number): number => {
