@@ -3,11 +3,11 @@
 // the photo menu and "Similar photos", clusters, duplicates, training, problems, dark mode.
 // Screenshots of each screen go to test-results/e2e/.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { tempDir } from '../helpers/images';
+import { picture, tempDir } from '../helpers/images';
 import { ensureRendererBuilt, launchChromium, screenshot, startServe, until, type ServeProcess } from './harness';
 import { writeFixtureLibrary, type FixtureLibrary } from './library-fixture';
 
@@ -180,6 +180,26 @@ test('right-click → Find similar shows the "Similar photos" panel', async () =
   await page.screenshot({ path: screenshot('10-similar-requery') });
 });
 
+test('adding another folder with a model: indexing, then embedding, then regrouping, all in the status bar', async () => {
+  const more = join(tmp.path, 'more');
+  mkdirSync(more, { recursive: true });
+  for (let i = 0; i < 4; i++) await picture(9000 + i, 400, 300).jpeg().toFile(join(more, `more${i}.jpg`));
+  await page.evaluate(`(() => {
+    const seen = (window.statusSeen = []);
+    const bar = document.querySelector('[role="status"]');
+    new MutationObserver(() => seen.push(bar.textContent)).observe(bar, { subtree: true, childList: true, characterData: true });
+  })()`);
+  await page.getByLabel('Add folder').fill(more);
+  await page.getByRole('button', { name: 'Add folder' }).click();
+  const total = library.photoCount + 4;
+  await page.getByRole('region', { name: 'Library' }).getByText(`${total} photos`, { exact: true }).waitFor({ timeout: 120_000 });
+  await statusBar().getByText(`${total} embedded`).waitFor({ timeout: 120_000 });
+  await statusBar().getByText('Idle').waitFor({ timeout: 120_000 });
+  const seen = ((await page.evaluate('window.statusSeen')) as string[]).join('\n');
+  for (const label of ['Indexing', 'Embedding', 'Clustering']) assert.match(seen, new RegExp(label), `${label} shown in the status bar`);
+  assert.equal(await page.getByRole('region', { name: 'Folders' }).getByRole('listitem').count(), 2);
+});
+
 test('clusters, duplicates, training and problems screens', async () => {
   const nav = page.getByRole('navigation', { name: 'Screens' });
   await nav.getByRole('button', { name: 'Clusters', exact: true }).click();
@@ -235,7 +255,8 @@ test('removing the folder forgets its photos (and leaves the files alone)', asyn
   await folders.getByRole('listitem').first().waitFor();
   page.once('dialog', (dialog) => void dialog.accept());
   await folders.getByRole('button', { name: `Remove ${library.dir} from the library` }).click();
-  await page.getByRole('heading', { name: 'Welcome to Likeness' }).waitFor();
+  await page.getByRole('region', { name: 'Library' }).getByText('4 photos', { exact: true }).waitFor();
+  assert.equal(await folders.getByRole('listitem').count(), 1);
   assert.ok(existsSync(join(library.dir, library.singletons[0])));
 });
 

@@ -8,7 +8,7 @@ import { removeFolder } from '../library/folders';
 import { addFolder, FolderError, indexFolders } from '../library/scan';
 import { retrain, type RetrainOptions } from '../jobs/retrain';
 import { embedLibrary } from '../model';
-import { clusterPhotoIds, findSimilar, listClusters, listDuplicateGroups, renameCluster } from '../search/service';
+import { clusterPhotoIds, currentClustering, findSimilar, listClusters, listDuplicateGroups, renameCluster } from '../search/service';
 import { countEmbeddings } from '../store/embeddings';
 import { activateModel, activeModel, getModel, listModels, lossHistory } from '../store/models';
 import { getPhoto, libraryCounts, listFolders, listPhotos, listProblems, photoSummaries } from '../store/photos';
@@ -220,7 +220,26 @@ export class LikenessService implements ServiceHandlers {
     return this.jobs.enqueue('embed', 'Computing embeddings', async ({ onProgress, signal }) => {
       const { embedded } = await embedLibrary(this.core, { onProgress, signal });
       this.events.publish({ type: 'library-changed' });
+      if (embedded > 0) this.regroup();
       return `Embeddings up to date (${embedded} new)`;
+    });
+  }
+
+  /**
+   * Queues bringing clusters and near-duplicate groups up to date with the embeddings, so that the
+   * Clusters and Duplicates screens read stored results instead of computing them in a request.
+   */
+  regroup(): Job {
+    const pending = this.jobs.pending('cluster');
+    if (pending && pending.state === 'queued') return pending;
+    return this.jobs.enqueue('cluster', 'Grouping similar photos', async ({ onProgress, signal }) => {
+      // Let the 'running' event reach clients before the (synchronous) computation starts.
+      await new Promise((resolve) => setImmediate(resolve));
+      const clustering = currentClustering(this.core, { onProgress, signal });
+      const duplicates = listDuplicateGroups(this.core, { onProgress, signal });
+      this.events.publish({ type: 'library-changed' });
+      const clustered = clustering.photoCount - clustering.unclustered;
+      return `Grouped ${clustered} of ${clustering.photoCount} photos into clusters; ${duplicates.length} near-duplicate groups`;
     });
   }
 
