@@ -85,3 +85,18 @@ test('adding a folder queues indexing; progress and the new photos arrive as eve
   assert.equal(after.ok && (after.result as { total: number }).total, 0);
   assert.ok(existsSync(join(photos, 'p0.jpg')), 'the photos themselves are untouched');
 });
+
+test('while watching, a photo copied into a library folder appears without a rescan', async () => {
+  const added = await call('addFolder', { path: photos });
+  assert.ok(added.ok);
+  await service.jobs.idle();
+  await service.startWatching();
+  const changed = events.length;
+  await writePicture(join(photos, 'new-arrival.jpg'), 99);
+  while (!events.slice(changed).some((e) => e.type === 'library-changed')) await new Promise((r) => setTimeout(r, 50));
+  await service.watcherIdle();
+  const listed = await call('listPhotos', { sort: 'name', order: 'asc' });
+  assert.ok(listed.ok);
+  assert.ok((listed.result as { photos: { name: string }[] }).photos.some((p) => p.name === 'new-arrival.jpg'));
+  await service.stopWatching();
+});

@@ -7,6 +7,7 @@ import { JobNotFoundError, JobRunner } from '../jobs/runner';
 import { removeFolder } from '../library/folders';
 import { addFolder, FolderError, indexFolders } from '../library/scan';
 import { retrain, type RetrainOptions } from '../jobs/retrain';
+import { LibraryWatcher } from '../jobs/watcher';
 import { embedLibrary } from '../model';
 import { clusterPhotoIds, currentClustering, findSimilar, listClusters, listDuplicateGroups, renameCluster } from '../search/service';
 import { countEmbeddings } from '../store/embeddings';
@@ -24,6 +25,8 @@ const LIBRARY_CHANGED_INTERVAL_MS = 1500;
 
 export class LikenessService implements ServiceHandlers {
   readonly events = new EventHub();
+  /** Keeps the library in step with the disk while the app runs (off until startWatching). */
+  private watcher: LibraryWatcher | null = null;
 
   constructor(
     readonly core: Core,
@@ -89,6 +92,7 @@ export class LikenessService implements ServiceHandlers {
     if (!listFolders(this.core.db).some((f) => f.id === id)) throw notFound(`folder ${id}`);
     if (this.jobs.pending('scan')) throw new ServiceError('unavailable', 'Wait for indexing to finish (or cancel it) before removing a folder.');
     await removeFolder(this.core, id);
+    this.restartWatcher();
     this.events.publish({ type: 'library-changed' });
     return { removed: true };
   }
@@ -165,19 +169,26 @@ export class LikenessService implements ServiceHandlers {
   scan(paths: string[]): Job {
     return this.jobs.enqueue('scan', paths.length === 0 ? 'Rescanning the library' : `Indexing ${paths.length === 1 ? paths[0] : `${paths.length} folders`}`, async ({ onProgress, signal }) => {
       let lastNotice = Date.now();
-      const result = await indexFolders(this.core, paths, {
-        signal,
-        onProgress: (p) => {
-          onProgress(p);
-          if (Date.now() - lastNotice > LIBRARY_CHANGED_INTERVAL_MS) {
-            lastNotice = Date.now();
-            this.events.publish({ type: 'library-changed' });
-          }
-        },
-      });
-      this.events.publish({ type: 'library-changed' });
-      if (activeModel(this.core.db)) this.embed();
-      return summarise(result);
+      // A full scan sees every change anyway; the watcher would only race it over the same files.
+      const watching = this.watcher !== null;
+      await this.watcher?.stop();
+      try {
+        const result = await indexFolders(this.core, paths, {
+          signal,
+          onProgress: (p) => {
+            onProgress(p);
+            if (Date.now() - lastNotice > LIBRARY_CHANGED_INTERVAL_MS) {
+              lastNotice = Date.now();
+              this.events.publish({ type: 'library-changed' });
+            }
+          },
+        });
+        if (activeModel(this.core.db)) this.embed();
+        return summarise(result);
+      } finally {
+        this.events.publish({ type: 'library-changed' });
+        if (watching) this.restartWatcher();
+      }
     });
   }
 
@@ -211,6 +222,37 @@ export class LikenessService implements ServiceHandlers {
         this.events.publish({ type: 'library-changed' });
       }
     });
+  }
+
+  /**
+   * Watches the library folders: new, changed, moved and deleted photos are synced in small
+   * batches; the grid is told, and new photos are embedded with the active model.
+   */
+  async startWatching(): Promise<void> {
+    this.watcher ??= new LibraryWatcher(this.core, {
+      onSynced: (summary) => {
+        if (summary.added + summary.updated + summary.moved + summary.removed + summary.failed === 0) return;
+        this.events.publish({ type: 'library-changed' });
+        if (activeModel(this.core.db)) this.embed();
+      },
+      onError: (error) => console.error(`likeness: watching the library folders failed (${error.message}); use File → Rescan`),
+    });
+    await this.watcher.start();
+  }
+
+  async stopWatching(): Promise<void> {
+    const watcher = this.watcher;
+    this.watcher = null;
+    await watcher?.stop();
+  }
+
+  /** Resolves once every change the watcher has seen is in the library (tests). */
+  async watcherIdle(): Promise<void> {
+    await this.watcher?.idle();
+  }
+
+  private restartWatcher(): void {
+    this.watcher?.start().catch((error: Error) => console.error('likeness: cannot watch the library folders:', error.message));
   }
 
   /** Queues embedding of the photos the active model has not seen (at most one such job waits). */

@@ -48,6 +48,7 @@ async function start(): Promise<void> {
     onBattery: () => powerMonitor.isOnBatteryPower(),
   });
   retrainer.start();
+  service.startWatching().catch((error: Error) => console.error('likeness: cannot watch the library folders:', error.message));
 
   let main = windows.createMainWindow();
   app.on('second-instance', () => {
@@ -70,7 +71,7 @@ async function start(): Promise<void> {
     quitting = true;
     retrainer.stop();
     service.jobs.cancelAll();
-    void service.jobs.idle().then(() => {
+    void Promise.all([service.stopWatching(), service.jobs.idle()]).then(() => {
       unregister();
       closeCore(core);
       app.quit();

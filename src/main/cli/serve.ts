@@ -13,9 +13,9 @@ export const defaultRendererDir = fileURLToPath(new URL('../../../out/renderer',
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'open the Likeness UI in a browser: a local HTTP server (127.0.0.1 unless --host)',
-  usage: 'serve [--port P] [--host H] [--retrain-overnight]',
+  usage: 'serve [--port P] [--host H] [--no-watch] [--retrain-overnight]',
   async run(args, ctx) {
-    const { values } = parse(args, { port: { type: 'string' }, host: { type: 'string' }, 'retrain-overnight': { type: 'boolean' } }, false);
+    const { values } = parse(args, { port: { type: 'string' }, host: { type: 'string' }, 'no-watch': { type: 'boolean' }, 'retrain-overnight': { type: 'boolean' } }, false);
     const port = values.port === undefined ? 0 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, not ${values.port}`);
     const host = values.host ?? '127.0.0.1';
@@ -29,6 +29,7 @@ export const serveCommand: Command = {
     const core = ctx.core();
     const service = new LikenessService(core);
     const server = await startServer({ service, core, host, port, rendererDir });
+    if (!values['no-watch']) await service.startWatching();
     // A headless box (a NAS) has no user input to wait for: the schedule's window stands for idleness.
     const retrainer = values['retrain-overnight'] ? new RetrainScheduler(service, { idleSeconds: () => Number.POSITIVE_INFINITY, onBattery: () => onBatteryPower() }) : null;
     retrainer?.start();
@@ -44,6 +45,7 @@ export const serveCommand: Command = {
     });
     ctx.err('Stopping…');
     retrainer?.stop();
+    await service.stopWatching();
     service.jobs.cancelAll();
     await service.jobs.idle();
     await server.close();
