@@ -97,7 +97,8 @@ function ensureElectronSqlite(electron) {
     if (nodeGyp) {
       const compiled = run(
         process.execPath,
-        [nodeGyp, 'rebuild', '--release', `--target=${electronVersion}`, `--arch=${arch}`, '--dist-url=https://electronjs.org/headers', '--runtime=electron'],
+        // As in Electron's "Using native Node modules"; headers go to our own dir, not Node's.
+        [nodeGyp, 'rebuild', '--release', `--target=${electronVersion}`, `--arch=${arch}`, '--dist-url=https://electronjs.org/headers', `--devdir=${join(devDir, 'gyp')}`],
         { cwd: work, stdio: ['ignore', 'inherit', 'pipe'] },
       );
       attempts.push(`compile with node-gyp: ${(compiled.stderr || '').trim().split('\n').slice(-2).join(' ') || `exit ${compiled.status}`}`);
