@@ -6,8 +6,8 @@ import { api } from './client';
 export interface PhotoSource {
   readonly total: number;
   get(index: number): PhotoSummary | undefined;
-  /** Makes sure the photos in [from, to) are (being) loaded. */
-  ensure(from: number, to: number): void;
+  /** Makes sure the photos in [from, to) are (being) loaded; each `viewer` (grid, full-size view) keeps its own range. */
+  ensure(from: number, to: number, viewer?: string): void;
   indexOf(id: number): number;
 }
 
@@ -49,11 +49,25 @@ export class LibraryPhotos implements PhotoSource {
     return -1;
   }
 
-  ensure(from: number, to: number): void {
-    const last = Math.min(to, this.total) - 1;
-    for (let page = Math.floor(Math.max(0, from) / PAGE); page <= Math.floor(last / PAGE); page++) {
-      if ((!this.pages[page] || this.stale.has(page)) && !this.pending.has(page)) void this.loadPage(page);
-    }
+  private wanted = new Map<string, [number, number]>();
+  private ensureTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /**
+   * Loads the pages covering [from, to) once scrolling pauses for a moment: dragging the scrollbar
+   * across 100k photos must not queue a request for every page flown over.
+   */
+  ensure(from: number, to: number, viewer = 'grid'): void {
+    this.wanted.set(viewer, [from, to]);
+    if (this.ensureTimer) clearTimeout(this.ensureTimer);
+    this.ensureTimer = setTimeout(() => {
+      this.ensureTimer = null;
+      for (const [start, end] of this.wanted.values()) {
+        const last = Math.min(end, this.total) - 1;
+        for (let page = Math.floor(Math.max(0, start) / PAGE); page <= Math.floor(last / PAGE); page++) {
+          if ((!this.pages[page] || this.stale.has(page)) && !this.pending.has(page)) void this.loadPage(page);
+        }
+      }
+    }, 40);
   }
 
   private async loadPage(page: number): Promise<void> {
