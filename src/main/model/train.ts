@@ -35,7 +35,7 @@ export interface TrainOptions {
   /** Stop after this many steps (tests, benchmarks). */
   maxSteps?: number;
   inputSize?: number;
-  /** Encoder width: the last conv block has 4×width filters, each earlier block half (preset default). */
+  /** Encoder width: the last conv block has 4×width filters, each earlier block half, the head scaled alike. */
   width?: number;
   alpha?: number;
   beta?: number;
@@ -74,7 +74,12 @@ export function defaultWorkers(): number {
 
 export function buildConfig(options: TrainOptions): ModelConfig {
   const base = presetConfig(options.preset ?? 'fast', options.inputSize);
-  if (options.width) base.blockFilters = filtersFor(base.inputSize, options.width);
+  if (options.width) {
+    // Scale the head with the blocks: the preset's head is sized for its own width.
+    const presetWidth = options.preset === 'reference' ? 64 : options.preset === 'tiny' ? 4 : 32;
+    base.blockFilters = filtersFor(base.inputSize, options.width);
+    base.headFilters = base.headFilters.map((f) => Math.max(8, Math.round((f * options.width!) / presetWidth)));
+  }
   const config: ModelConfig = {
     ...base,
     ...options.overrides,
