@@ -120,6 +120,8 @@ test('sorting: by name, oldest first; by folder', async () => {
 });
 
 test('the context-menu key opens the photo menu; Escape closes it', async () => {
+  const tileBefore = (await page.evaluate('document.activeElement?.dataset.index')) as string;
+  assert.ok(tileBefore !== undefined, 'a photo has the focus');
   await page.keyboard.press('ContextMenu');
   const menu = page.getByRole('menu');
   await menu.waitFor();
@@ -128,6 +130,7 @@ test('the context-menu key opens the photo menu; Escape closes it', async () => 
   assert.equal(await menu.getByRole('menuitem', { name: 'Show in folder' }).count(), 0);
   await page.keyboard.press('Escape');
   await menu.waitFor({ state: 'detached' });
+  assert.equal(await page.evaluate('document.activeElement?.dataset.index'), tileBefore, 'focus back on the photo');
 });
 
 test('Training: train now shows progress with ETA and the loss chart; the new model becomes active', async () => {
