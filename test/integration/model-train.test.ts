@@ -73,8 +73,16 @@ test('train with two workers, save a version, embed the library and a query imag
     assert.ok(existsSync(join(root, record.weightsPath!, 'weights.bin')));
     assert.ok(!existsSync(join(core.dataDir.modelDir(model.id), 'checkpoint')), 'checkpoint removed once finished');
 
+    // On two worker threads first, then in-process: the same vectors either way.
+    const pooled = await embedLibrary(core, { workers: 2, poolThreshold: 0, batchSize: 6 });
+    assert.deepEqual(pooled, { modelId: model.id, embedded: 20, threads: 2 });
+    const fromPool = readEmbeddings(core.db, model.id);
+    core.db.prepare('DELETE FROM embeddings').run();
     const result = await embedLibrary(core);
-    assert.deepEqual(result, { modelId: model.id, embedded: 20 });
+    assert.deepEqual(result, { modelId: model.id, embedded: 20, threads: 1 });
+    const inProcess = readEmbeddings(core.db, model.id);
+    assert.deepEqual(fromPool.photoIds, inProcess.photoIds);
+    assert.ok(fromPool.vectors.every((v, i) => Math.abs(v - inProcess.vectors[i]) < 1e-5));
     assert.equal((await embedLibrary(core)).embedded, 0, 'nothing left to embed');
     const { photoIds, vectors, dim } = readEmbeddings(core.db, model.id);
     assert.equal(photoIds.length, 20);

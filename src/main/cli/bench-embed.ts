@@ -1,6 +1,8 @@
 // `likeness bench embed`: embedding images/s (μ(x), L2-normalised) for the default 64×64 model.
 import { initBackend } from '../model/backend';
 import { embedSources } from '../model/embed';
+import { EmbedPool } from '../model/embedPool';
+import { defaultWorkers } from '../model/workerStart';
 import { Params } from '../model/params';
 import { syntheticImage } from '../model/source';
 import { buildConfig } from '../model/train';
@@ -27,13 +29,30 @@ export const benchEmbed: Command = {
     const t0 = performance.now();
     embedSources(params, images, batch);
     const seconds = (performance.now() - t0) / 1000;
-    const result = { backend: `${info.backend} on ${info.device}`, config: describeConfig(config), batchSize: batch, images: count, imagesPerSecond: count / seconds };
+    // The same on worker threads (what `likeness embed` uses for large jobs); start-up excluded.
+    const threads = defaultWorkers();
+    const pool = await EmbedPool.start(config, params.values(), threads);
+    await pool.embedAll(images.slice(0, batch * threads), batch);
+    const t1 = performance.now();
+    await pool.embedAll(images, batch);
+    const poolSeconds = (performance.now() - t1) / 1000;
+    await pool.close();
+    const result = {
+      backend: `${info.backend} on ${info.device}`,
+      config: describeConfig(config),
+      batchSize: batch,
+      images: count,
+      imagesPerSecond: count / seconds,
+      threads,
+      threadsImagesPerSecond: count / poolSeconds,
+    };
     params.dispose();
     if (values.json) ctx.out(JSON.stringify(result));
     else {
-      ctx.out(`backend: ${result.backend} (main thread)`);
+      ctx.out(`backend: ${result.backend}`);
       ctx.out(`model: ${result.config}, batch ${batch}`);
-      ctx.out(`embedding: ${result.imagesPerSecond.toFixed(1)} img/s (${count} images in ${seconds.toFixed(1)} s)`);
+      ctx.out(`embedding, 1 thread:  ${result.imagesPerSecond.toFixed(1)} img/s (${count} images in ${seconds.toFixed(1)} s)`);
+      ctx.out(`embedding, ${threads} threads: ${result.threadsImagesPerSecond.toFixed(1)} img/s (${count} images in ${poolSeconds.toFixed(1)} s)`);
     }
     return 0;
   },

@@ -9,7 +9,7 @@ import { closeCore, openCore } from '../core';
 import type { SourceImage } from '../model/augment';
 import { plainInto } from '../model/augment';
 import { initBackend } from '../model/backend';
-import { embedSources } from '../model/embed';
+import { EmbedPool } from '../model/embedPool';
 import { knnAccuracy } from '../model/knn';
 import { loadWeights, Params } from '../model/params';
 import { Rng, shuffleInPlace } from '../model/rng';
@@ -39,18 +39,24 @@ function loadSplit(dir: string, prefix: 'train' | 't10k', limit = Infinity): Spl
   return { images, labels: labels.subarray(0, count), pixels, dim };
 }
 
-function embedAll(params: Params, images: SourceImage[]): Float32Array {
-  const vectors = embedSources(params, images, 256);
+async function embedAll(pool: EmbedPool, images: SourceImage[]): Promise<Float32Array> {
+  const vectors = await pool.embedAll(images, 512);
   const dim = vectors[0].length;
   const out = new Float32Array(vectors.length * dim);
   vectors.forEach((v, i) => out.set(v, i * dim));
   return out;
 }
 
-function accuracyOf(params: Params, train: Split, test: Split): number {
-  const refs = embedAll(params, train.images);
-  const queries = embedAll(params, test.images);
-  return knnAccuracy(queries, test.labels, refs, train.labels, params.config.zDim, 5);
+/** Embeds train and test on worker threads (both cores) and scores 5-NN. */
+async function accuracyOf(params: Params, train: Split, test: Split): Promise<number> {
+  const pool = await EmbedPool.start(params.config, params.values());
+  try {
+    const refs = await embedAll(pool, train.images);
+    const queries = await embedAll(pool, test.images);
+    return knnAccuracy(queries, test.labels, refs, train.labels, params.config.zDim, 5);
+  } finally {
+    await pool.close();
+  }
 }
 
 /** Batch-norm statistics of an untrained encoder from un-augmented training images (as training's end does). */
@@ -98,7 +104,7 @@ export const evalFashionMnist: Command = {
     const config = buildConfig(base);
     const random = Params.init(config, base.seed);
     recalibrateOn(random, train.images, base.seed);
-    const randomInitAccuracy = accuracyOf(random, train, test);
+    const randomInitAccuracy = await accuracyOf(random, train, test);
     random.dispose();
     log(`untrained encoder (${describeConfig(config)}): ${randomInitAccuracy.toFixed(4)}`);
 
@@ -123,7 +129,7 @@ export const evalFashionMnist: Command = {
         const record = getModelRecord(core.db, model.id)!;
         const { config: trained, values: weights } = loadWeights(join(root, record.weightsPath!));
         const params = Params.fromValues(trained, weights);
-        const knn = accuracyOf(params, train, test);
+        const knn = await accuracyOf(params, train, test);
         params.dispose();
         const run = {
           name,

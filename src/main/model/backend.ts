@@ -1,11 +1,14 @@
 // Choosing the TensorFlow.js backend: native TensorFlow (tfjs-node-gpu, then tfjs-node) when one
-// of those optional packages loaded, else the wasm backend (SIMD, with the kernels it lacks
+// of those optional packages loaded, else WebGPU through Dawn when a hardware adapter is found
+// (a software one only when asked for by name), else the wasm backend (SIMD, with the kernels it lacks
 // registered here), else the pure-JS cpu backend as a last resort. Every run reports which it used.
 import * as tf from '@tensorflow/tfjs';
 import { cpus } from 'node:os';
 import { registerMissingWasmKernels } from './wasmKernels';
+import { describeAdapter, probeWebGpu } from './webgpu';
 
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+export const BACKEND_NAMES: readonly BackendName[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
 export interface BackendInfo {
   backend: string;
   device: string;
@@ -33,13 +36,27 @@ function cpuName(): string {
  */
 export async function initBackend(preferred: BackendName | undefined = process.env.LIKENESS_BACKEND as BackendName | undefined): Promise<BackendInfo> {
   if (chosen && (!preferred || tf.getBackend() === preferred)) return chosen;
-  const order: BackendName[] = preferred ? [preferred] : ['tensorflow', 'wasm', 'cpu'];
+  const order: BackendName[] = preferred ? [preferred] : ['tensorflow', 'webgpu', 'wasm', 'cpu'];
+  const skipped: string[] = [];
   for (const name of order) {
     if (name === 'tensorflow') {
       const gpu = await tryImport('@tensorflow/tfjs-node-gpu');
       if (!gpu && !(await tryImport('@tensorflow/tfjs-node'))) continue;
       if (await tf.setBackend('tensorflow')) {
         chosen = { backend: gpu ? 'tensorflow (tfjs-node-gpu)' : 'tensorflow (tfjs-node)', device: gpu ? 'gpu' : cpuName() };
+        return chosen;
+      }
+    } else if (name === 'webgpu') {
+      const probe = await probeWebGpu(preferred === 'webgpu');
+      if (!probe.ok) {
+        skipped.push(`webgpu: ${probe.reason}`);
+        continue;
+      }
+      // Loaded only now: the module registers its backend only if navigator.gpu already exists.
+      await import('@tensorflow/tfjs-backend-webgpu');
+      if (await tf.setBackend('webgpu')) {
+        await tf.ready();
+        chosen = { backend: 'webgpu', device: describeAdapter(probe.adapter) };
         return chosen;
       }
     } else if (name === 'wasm') {
@@ -63,7 +80,7 @@ export async function initBackend(preferred: BackendName | undefined = process.e
       return chosen;
     }
   }
-  throw new Error(`no TensorFlow.js backend could be initialised (tried ${order.join(', ')})`);
+  throw new Error(`no TensorFlow.js backend could be initialised (tried ${order.join(', ')}${skipped.length ? `; ${skipped.join('; ')}` : ''})`);
 }
 
 export function describeBackend(info: BackendInfo): string {

@@ -11,7 +11,9 @@ import { activeModel, getModelRecord } from '../store/models';
 import { plainInto, type SourceImage } from './augment';
 import { initBackend } from './backend';
 import { embedBatch } from './encoder';
+import { EmbedPool } from './embedPool';
 import { loadWeights, Params } from './params';
+import { defaultWorkers } from './workerStart';
 
 const loaded = new Map<string, Params>();
 
@@ -62,31 +64,79 @@ export interface EmbedOptions {
   onProgress?: ProgressSink;
   signal?: AbortSignal;
   batchSize?: number;
+  /** Worker threads to embed on (default: all cores); small jobs run in-process. */
+  workers?: number;
+  /** Fewest photos worth starting worker threads for (default 512). */
+  poolThreshold?: number;
 }
 
-/** Embeds every photo that has a model input but no embedding for the model (the active one by default). */
-export async function embedLibrary(core: Core, options: EmbedOptions = {}): Promise<{ modelId: number; embedded: number }> {
+/** Below this many photos, starting worker threads costs more than it saves. */
+const POOL_THRESHOLD = 512;
+
+/**
+ * Embeds every photo that has a model input but no embedding for the model (the active one by
+ * default), on worker threads when there are many; results are written as each batch completes, so
+ * an interrupted run loses at most the batches in flight.
+ */
+export async function embedLibrary(core: Core, options: EmbedOptions = {}): Promise<{ modelId: number; embedded: number; threads: number }> {
   const modelId = options.modelId ?? activeModel(core.db)?.id;
   if (modelId === undefined) throw new Error('no active model: train one first (likeness train)');
   const params = await loadModelParams(core, modelId);
   const size = params.config.inputSize;
   const batch = options.batchSize ?? 128;
-  const tracker = new ProgressTracker(options.onProgress ?? (() => {}), countMissingEmbeddings(core.db, modelId));
-  let embedded = 0;
+  const total = countMissingEmbeddings(core.db, modelId);
+  const tracker = new ProgressTracker(options.onProgress ?? (() => {}), total);
   tracker.update(0, 'embedding', true);
-  for (;;) {
-    if (options.signal?.aborted) throw new CancelledError();
-    const ids = photosMissingEmbedding(core.db, modelId, batch);
-    if (ids.length === 0) break;
-    const inputs = readModelInputs(core.db, size, ids);
-    const present = ids.filter((id) => inputs.has(id));
-    const vectors = embedSources(params, present.map((id) => ({ data: inputs.get(id)!, width: size, height: size, channels: 3 })), batch);
-    writeEmbeddings(core.db, modelId, present.map((photoId, i) => ({ photoId, vector: vectors[i] })));
-    embedded += present.length;
-    tracker.update(embedded, 'embedding');
-    // Let the event loop breathe between batches (progress, cancellation).
-    await new Promise((r) => setImmediate(r));
+  const workers = options.workers ?? defaultWorkers();
+  let pool: EmbedPool | null = null;
+  if (workers > 1 && total >= (options.poolThreshold ?? POOL_THRESHOLD)) {
+    try {
+      pool = await EmbedPool.start(params.config, params.values(), workers);
+    } catch {
+      pool = null; // no worker script (e.g. a build without it): embed in-process
+    }
+  }
+  let embedded = 0;
+  try {
+    // Photo ids already handed out, so the next query skips batches still in flight.
+    const inFlight = new Set<number>();
+    // Ids whose input vanished between the query and the read (removed meanwhile): never retried.
+    const skipped = new Set<number>();
+    const running = new Set<Promise<void>>();
+    for (;;) {
+      if (options.signal?.aborted) throw new CancelledError();
+      const ids = photosMissingEmbedding(core.db, modelId, batch + inFlight.size + skipped.size)
+        .filter((id) => !inFlight.has(id) && !skipped.has(id))
+        .slice(0, batch);
+      if (ids.length === 0) break;
+      const inputs = readModelInputs(core.db, size, ids);
+      const present = ids.filter((id) => inputs.has(id));
+      for (const id of ids) if (!inputs.has(id)) skipped.add(id);
+      const images = present.map((id) => ({ data: inputs.get(id)!, width: size, height: size, channels: 3 }));
+      const write = (vectors: Float32Array[]) => {
+        writeEmbeddings(core.db, modelId, present.map((photoId, i) => ({ photoId, vector: vectors[i] })));
+        embedded += present.length;
+        tracker.update(embedded, 'embedding');
+      };
+      if (!pool) {
+        write(embedSources(params, images, batch));
+        // Let the event loop breathe between batches (progress, cancellation).
+        await new Promise((r) => setImmediate(r));
+        continue;
+      }
+      present.forEach((id) => inFlight.add(id));
+      const job: Promise<void> = pool.embed(images).then((vectors) => {
+        write(vectors);
+        present.forEach((id) => inFlight.delete(id));
+        running.delete(job);
+      });
+      running.add(job);
+      if (running.size >= pool.size * 2) await Promise.race(running);
+    }
+    await Promise.all(running);
+  } finally {
+    await pool?.close();
   }
   tracker.update(embedded, 'done', true);
-  return { modelId, embedded };
+  return { modelId, embedded, threads: pool?.size ?? 1 };
 }

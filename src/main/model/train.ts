@@ -3,9 +3,8 @@
 // loss and each of its terms stream back; the loss history goes to SQLite; a checkpoint is written
 // regularly, and a run that was interrupted resumes from it on the next call.
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { LossPoint, ModelVersion } from '../../shared/api';
 import type { Core } from '../core';
 import { CancelledError, ProgressTracker, type ProgressSink } from '../jobs/progress';
@@ -28,6 +27,7 @@ import { paramSpecs } from './params';
 import type { SourceSpec } from './source';
 import { CONTROL_INTS, effectiveBatch, requestStop, sharedBuffers, type Budget, type StartFrom, type WorkerInit, type WorkerMessage } from './trainLoop';
 import type { StepLosses } from './trainer';
+import { defaultWorkers, startModelWorker } from './workerStart';
 
 export interface TrainOptions {
   minutes?: number;
@@ -68,9 +68,7 @@ interface StoredConfig {
   plan: { minutes?: number; epochs?: number; maxSteps?: number; seed: number; workers: number; preset: string };
 }
 
-export function defaultWorkers(): number {
-  return Math.max(1, Math.min(2, availableParallelism()));
-}
+export { defaultWorkers };
 
 export function buildConfig(options: TrainOptions): ModelConfig {
   const base = presetConfig(options.preset ?? 'fast', options.inputSize);
@@ -93,19 +91,6 @@ export function buildConfig(options: TrainOptions): ModelConfig {
 
 function sameArchitecture(a: ModelConfig, b: ModelConfig): boolean {
   return JSON.stringify(paramSpecs(a)) === JSON.stringify(paramSpecs(b));
-}
-
-/**
- * Starts the worker script. Under tsx the sources are .ts, and a worker thread does not inherit the
- * main thread's tsx loader: start it through a tiny ESM bootstrap that registers tsx first. In a
- * build, worker.js sits next to this file.
- */
-function startWorker(init: WorkerInit): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData: init });
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const script = new URL('./worker.ts', import.meta.url).href;
-  const bootstrap = `import { register } from ${JSON.stringify(tsxApi)}; register(); await import(${JSON.stringify(script)});`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), { workerData: init });
 }
 
 export async function trainModel(core: Core, options: TrainOptions = {}, hooks: TrainHooks = {}): Promise<ModelVersion> {
@@ -215,7 +200,7 @@ export async function trainModel(core: Core, options: TrainOptions = {}, hooks: 
             backend: options.backend,
             shared,
           };
-          const worker = startWorker(init);
+          const worker = startModelWorker('worker', init);
           threads.push(worker);
           worker.on('error', fail);
           worker.on('exit', (code) => {
