@@ -1,6 +1,5 @@
 // Choosing the TensorFlow.js backend: native TensorFlow (tfjs-node-gpu, then tfjs-node) when one
-// of those optional packages loaded, else WebGPU through Dawn when a hardware adapter is found
-// (a software one only when asked for by name), else the wasm backend (SIMD, with the kernels it lacks
+// of those optional packages loaded, else the wasm backend (SIMD, with the kernels it lacks
 // registered here), else the pure-JS cpu backend as a last resort. Every run reports which it used.
 import * as tf from '@tensorflow/tfjs';
 import { cpus } from 'node:os';
@@ -36,7 +35,9 @@ function cpuName(): string {
  */
 export async function initBackend(preferred: BackendName | undefined = process.env.LIKENESS_BACKEND as BackendName | undefined): Promise<BackendInfo> {
   if (chosen && (!preferred || tf.getBackend() === preferred)) return chosen;
-  const order: BackendName[] = preferred ? [preferred] : ['tensorflow', 'webgpu', 'wasm', 'cpu'];
+  // WebGPU (Dawn) is chosen only by name for now: its backend cannot read tensors synchronously in
+  // Node (tfjs reads through an OffscreenCanvas), and the trainer still does.
+  const order: BackendName[] = preferred ? [preferred] : ['tensorflow', 'wasm', 'cpu'];
   const skipped: string[] = [];
   for (const name of order) {
     if (name === 'tensorflow') {
