@@ -7,7 +7,7 @@ import { closeCore, openCore, type Core } from '../../src/main/core';
 import { seededRandom } from '../../src/main/search/graph';
 import { clusterPhotoIds, exportCluster, findSimilar, listClusters, renameCluster, SearchError } from '../../src/main/search/service';
 import { syntheticBlobs } from '../../src/main/search/synthetic';
-import { latestClustering } from '../../src/main/store/clusters';
+import { clustersOf, latestClustering, saveClustering } from '../../src/main/store/clusters';
 import { writeEmbeddings } from '../../src/main/store/embeddings';
 import { insertFolder, insertPhoto } from '../../src/main/store/library';
 import { activateModel, createModel, finishModel } from '../../src/main/store/models';
@@ -134,6 +134,27 @@ test('find similar, clusters, names that survive re-clustering and retraining, e
     assert.equal(again.written, members.length);
     assert.equal(readdirSync(copies.folder).length, 2 * members.length);
     await assert.rejects(exportCluster(core, afterRetraining.id, join(core.dataDir.root, 'album'), 'link'), SearchError);
+  } finally {
+    closeCore(core);
+  }
+});
+
+test('a recomputed clustering keeps old ids even when a new cluster is listed before them', () => {
+  const core = openCore(join(work, 'home-ids'));
+  try {
+    const folder = insertFolder(core.db, join(photosDir, 'ids'), sep);
+    mkdirSync(join(photosDir, 'ids'), { recursive: true });
+    const ids = addPhotos(core, folder.id, 6, 500);
+    const model = newActiveModel(core, 4);
+    const cluster = (memberIds: number[], id: number | null) => ({ id, name: null, memberIds, similarities: memberIds.map(() => 1), representatives: memberIds });
+    const first = saveClustering(core.db, model, 1, {}, 6, [cluster(ids.slice(0, 3), null), cluster(ids.slice(3), null)]);
+    const [a, b] = clustersOf(core.db, first.id);
+    const second = saveClustering(core.db, model, 2, {}, 6, [cluster(ids.slice(0, 2), null), cluster(ids.slice(3), b!.id), cluster([ids[2]!], a!.id)]);
+    const kept = clustersOf(core.db, second.id);
+    assert.deepEqual(kept.map((c) => c.size), [2, 3, 1], 'display order is kept');
+    assert.equal(kept[1]!.id, b!.id);
+    assert.equal(kept[2]!.id, a!.id);
+    assert.ok(![a!.id, b!.id].includes(kept[0]!.id));
   } finally {
     closeCore(core);
   }

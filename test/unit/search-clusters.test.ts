@@ -64,6 +64,17 @@ test('clusters of different tightness are both found (density-based, one global 
   assert.deepEqual([...new Set(found.map((f) => f.blob))].sort(), [0, 1, 2, 3]);
 });
 
+test('fine (leaf) selection splits no cluster across blobs and finds every blob', () => {
+  const { vectors, labels } = syntheticBlobs(8 * 50, 64, 8, 0.6, 20, 55);
+  const coarse = clusterEmbeddings(indexOf(vectors, 64));
+  const fine = clusterEmbeddings(indexOf(vectors, 64), { selection: 'leaf' });
+  assert.equal(fine.params.selection, 'leaf');
+  assert.ok(fine.clusters.length >= coarse.clusters.length);
+  const found = agreement(fine.clusters.map((c) => c.memberIds), labels);
+  for (const f of found) assert.equal(f.purity, 1);
+  assert.equal(new Set(found.map((f) => f.blob)).size, 8);
+});
+
 test('representatives are the members closest to the centre, members sorted by similarity', () => {
   const { vectors } = syntheticBlobs(120, 32, 2, 0.6, 0, 41);
   const result = clusterEmbeddings(indexOf(vectors, 32));

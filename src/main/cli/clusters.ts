@@ -14,12 +14,14 @@ const clusterId = (text: string | undefined) => {
 export const clustersCommand: Command = {
   name: 'clusters',
   summary: 'group the library by visual similarity; show or name a cluster',
-  usage: 'clusters [--recompute] [--min-size N] [--json] | clusters show <id> [--json] | clusters rename <id> [<name>]',
+  usage: 'clusters [--recompute] [--min-size N] [--fine | --coarse] [--json] | clusters show <id> [--json] | clusters rename <id> [<name>]',
   async run(args, ctx) {
     const { values, positionals } = parse(args, {
       json: { type: 'boolean', default: false },
       recompute: { type: 'boolean', default: false },
       'min-size': { type: 'string' },
+      fine: { type: 'boolean', default: false },
+      coarse: { type: 'boolean', default: false },
     });
     const core = ctx.core();
     const [action, ...rest] = positionals;
@@ -42,7 +44,9 @@ export const clustersCommand: Command = {
       if (!Number.isInteger(minClusterSize) || minClusterSize < 2) throw new UsageError('--min-size must be a whole number ≥ 2');
     }
     const printer = progressPrinter('neighbour graph');
-    const clusters = listClusters(core, { force: values.recompute, minClusterSize, onProgress: (p) => printer.show(p), signal: ctx.signal });
+    if (values.fine && values.coarse) throw new UsageError('--fine or --coarse, not both');
+    const selection = values.fine ? 'leaf' : values.coarse ? 'eom' : undefined;
+    const clusters = listClusters(core, { force: values.recompute, minClusterSize, selection, onProgress: (p) => printer.show(p), signal: ctx.signal });
     printer.end();
     if (values.json) {
       ctx.out(JSON.stringify(clusters.map((c) => ({ ...c, representatives: c.representatives.map((p) => ({ id: p.id, path: photoPaths(core.db, p.id)[0] ?? null })) }))));
@@ -56,7 +60,7 @@ export const clustersCommand: Command = {
     if (clustering) {
       ctx.out(
         `${clusters.length} clusters; ${clustering.unclustered} of ${clustering.photoCount} photos unclustered ` +
-          `(min cluster size ${String(clustering.params.minClusterSize)}, computed ${clustering.createdAt})`,
+          `(min cluster size ${String(clustering.params.minClusterSize)}, ${clustering.params.selection === 'leaf' ? 'fine' : 'coarse'}, computed ${clustering.createdAt})`,
       );
     }
     return 0;

@@ -14,6 +14,8 @@ export interface FoundCluster {
 
 export interface ClusteringParams {
   algorithm: 'hdbscan-knn';
+  /** 'eom': HDBSCAN's usual excess-of-mass choice; 'leaf': the finest clusters (more, smaller, more alike). */
+  selection: 'eom' | 'leaf';
   minClusterSize: number;
   minSamples: number;
   graphNeighbours: number;
@@ -39,17 +41,18 @@ export const REPRESENTATIVES = 6;
 
 export function clusterEmbeddings(
   index: EmbeddingIndex,
-  options: { minClusterSize?: number; minSamples?: number; onProgress?: ProgressSink; signal?: AbortSignal } = {},
+  options: { minClusterSize?: number; minSamples?: number; selection?: 'eom' | 'leaf'; onProgress?: ProgressSink; signal?: AbortSignal } = {},
 ): ClusteringResult {
   const n = index.size;
   const minClusterSize = options.minClusterSize ?? defaultMinClusterSize(n);
   const minSamples = options.minSamples ?? 5;
   const graphNeighbours = Math.max(15, minSamples);
-  const params: ClusteringParams = { algorithm: 'hdbscan-knn', minClusterSize, minSamples, graphNeighbours, exactGraph: true };
+  const selection = options.selection ?? 'eom';
+  const params: ClusteringParams = { algorithm: 'hdbscan-knn', selection, minClusterSize, minSamples, graphNeighbours, exactGraph: true };
   if (n < minClusterSize) return { clusters: [], params, unclustered: n };
   const graph = neighbourGraph(index, graphNeighbours, { onProgress: options.onProgress, signal: options.signal });
   params.exactGraph = graph.exact;
-  const { labels, clusterCount } = hdbscan(graph, n, { minClusterSize, minSamples });
+  const { labels, clusterCount } = hdbscan(graph, n, { minClusterSize, minSamples, selection });
   const rowsOf: number[][] = Array.from({ length: clusterCount }, () => []);
   for (let r = 0; r < n; r++) if (labels[r]! >= 0) rowsOf[labels[r]!]!.push(r);
   const clusters = rowsOf.flatMap((rows) => describeCluster(index, rows, minClusterSize) ?? []);

@@ -14,6 +14,8 @@ import type { NeighbourGraph } from './graph';
 export interface HdbscanOptions {
   minClusterSize: number;
   minSamples: number;
+  /** 'eom' (excess of mass, the default) or 'leaf' (the finest clusters of the condensed tree). */
+  selection?: 'eom' | 'leaf';
 }
 
 export interface HdbscanResult {
@@ -82,7 +84,7 @@ export function hdbscan(graph: NeighbourGraph, n: number, options: HdbscanOption
     c.node = node;
     const stability = c.sumLambda - c.size * lambdaBirth;
     const childBest = c.children.reduce((sum, child) => sum + clusters[child]!.best, 0);
-    if (c.children.length === 0 || stability >= childBest) {
+    if (c.children.length === 0 || (options.selection !== 'leaf' && stability >= childBest)) {
       c.best = stability;
       c.selected = [id];
     } else {

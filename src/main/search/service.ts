@@ -85,6 +85,8 @@ export function findSimilar(core: Core, photoId: number, k: number): SimilarResu
 
 export interface ClusterOptions {
   minClusterSize?: number;
+  /** Finest clusters ('leaf') instead of HDBSCAN's usual choice ('eom'). */
+  selection?: 'eom' | 'leaf';
   /** Recompute even if the stored clustering is up to date. */
   force?: boolean;
   onProgress?: ProgressSink;
@@ -98,9 +100,16 @@ export interface ClusterOptions {
 export function currentClustering(core: Core, options: ClusterOptions = {}): ClusteringRow {
   const active = activeIndex(core);
   const stored = latestClustering(core.db, active.modelId);
-  const sameSize = options.minClusterSize === undefined || stored?.params.minClusterSize === options.minClusterSize;
-  if (stored && !options.force && sameSize && stored.generation === active.generation) return stored;
-  const result = clusterEmbeddings(active.index, options);
+  const sameParams =
+    (options.minClusterSize === undefined || stored?.params.minClusterSize === options.minClusterSize) &&
+    (options.selection === undefined || (stored?.params.selection ?? 'eom') === options.selection);
+  if (stored && !options.force && sameParams && stored.generation === active.generation) return stored;
+  // A recomputation keeps the choices of the stored clustering unless told otherwise.
+  const result = clusterEmbeddings(active.index, {
+    ...options,
+    minClusterSize: options.minClusterSize ?? (stored?.params.minClusterSize as number | undefined),
+    selection: options.selection ?? (stored?.params.selection as 'eom' | 'leaf' | undefined),
+  });
   const previous = stored ?? latestClustering(core.db);
   const previousClusters = previous ? clusterMemberships(core.db, previous.id) : [];
   const matches = matchClusters(previousClusters, result.clusters);

@@ -129,10 +129,13 @@ export function saveClustering(
     );
     const insertCluster = db.prepare('INSERT INTO clusters (id, clustering_id, name, position, representatives) VALUES (?, ?, ?, ?, ?)');
     const insertMember = db.prepare('INSERT INTO cluster_members (cluster_id, photo_id, similarity) VALUES (?, ?, ?)');
-    clusters.forEach((c, position) => {
+    // Clusters keeping an old id go in first: SQLite gives a new row max(id) + 1, which could
+    // otherwise take an id a later cluster is meant to keep.
+    const order = clusters.map((c, position) => ({ c, position })).sort((a, b) => Number(a.c.id === null) - Number(b.c.id === null));
+    for (const { c, position } of order) {
       const id = Number(insertCluster.run(c.id, clusteringId, c.name, position, JSON.stringify(c.representatives)).lastInsertRowid);
       c.memberIds.forEach((photoId, i) => insertMember.run(id, photoId, c.similarities[i]!));
-    });
+    }
     return toClustering(db.prepare('SELECT * FROM clusterings WHERE id = ?').get(clusteringId) as RawClustering);
   })();
 }
