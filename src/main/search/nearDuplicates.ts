@@ -10,9 +10,12 @@
 // pairs caps z_e at (1 − median)/spread — 2.4 with a briefly trained model, below any sensible
 // threshold however identical two photos are. (A log-distance scale was tried too: it stretches the
 // unrelated pairs' upper tail, so random high-dimensional vectors crossed the threshold.)
-// Some edits defeat one signal but not the other (a crop moves the hash's 9×8 grid; the embedding
+// Some edits weaken one signal but not the other (a crop moves the hash's 9×8 grid; the embedding
 // still sees the same content), so the evidence for a pair is its strongest signal (Tippett's
-// method) rather than a sum, which would dilute a clear signal with a blind one.
+// method) rather than a sum, which would dilute a clear signal with a weak one. But a near-duplicate
+// keeps the picture's layout and content, so neither signal may speak against it: if one leans less
+// than one spread towards "same" (z < 1 — a hash at the distance of unrelated photos, or textures
+// and scenes a briefly trained embedding finds alike), the pair's evidence is that signal's z.
 // A pair is a duplicate when its evidence exceeds z*, the normal quantile at which the library's
 // N(N−1)/2 unrelated pairs, tested on each signal, would be expected to give fewer than 0.01 false
 // duplicates in all (Bonferroni: 5.6 for 1,000 photos, 7.0 for 100,000, with two signals).
@@ -59,8 +62,13 @@ export function normalQuantile(p: number): number {
   return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
 }
 
+/** Bumped whenever the rule changes, so stored groups found by an older rule are recomputed. */
+export const DUPLICATE_RULE_VERSION = 2;
+
 /** Expected false duplicates among all unrelated pairs of the library. */
 export const EXPECTED_FALSE_PAIRS = 0.01;
+/** A signal leaning less than this many spreads towards "same" vetoes the pair. */
+export const MIN_SIGNAL_Z = 1;
 /** z* such that N(N−1)/2 unrelated pairs, tested on `signals` signals each, give fewer than EXPECTED_FALSE_PAIRS false duplicates. */
 export function duplicateThreshold(photoCount: number, signals = 2): number {
   const tests = Math.max(1, (photoCount * (photoCount - 1)) / 2) * Math.max(1, signals);
@@ -137,7 +145,9 @@ export function pairSignals(
 /** Evidence that two photos are the same shot (see the module comment); null with no signal. */
 export function combineEvidence(z: { embedding: number | null; hash: number | null }): number | null {
   const present = [z.embedding, z.hash].filter((v): v is number => v !== null);
-  return present.length === 0 ? null : Math.max(...present);
+  if (present.length === 0) return null;
+  const weakest = Math.min(...present);
+  return weakest < MIN_SIGNAL_Z ? weakest : Math.max(...present);
 }
 
 /** The duplicate rule of the module comment. */

@@ -24,7 +24,7 @@ import { activeModel } from '../store/models';
 import { differenceHashes, photoPaths, photoSummaries } from '../store/photos';
 import { clusterEmbeddings, matchClusters } from './clustering';
 import { EmbeddingIndex } from './knn';
-import { chooseKeeper, findDuplicateGroups } from './nearDuplicates';
+import { chooseKeeper, DUPLICATE_RULE_VERSION, findDuplicateGroups } from './nearDuplicates';
 
 export class SearchError extends Error {
   constructor(
@@ -203,7 +203,8 @@ async function exists(path: string): Promise<boolean> {
 export function listDuplicateGroups(core: Core, options: { onProgress?: ProgressSink; signal?: AbortSignal } = {}): DuplicateGroup[] {
   const model = activeModel(core.db);
   const active = model ? activeIndex(core) : null;
-  const fingerprint = `photos:${changeGeneration(core.db, photosCounter)};model:${active?.modelId ?? 0}:${active?.generation ?? 0}`;
+  const fingerprint =
+    `rule:${DUPLICATE_RULE_VERSION};photos:${changeGeneration(core.db, photosCounter)};` + `model:${active?.modelId ?? 0}:${active?.generation ?? 0}`;
   let groups = readDuplicateGroups(core.db, fingerprint);
   if (!groups) {
     const { photoIds, hashes } = differenceHashes(core.db);
