@@ -6,7 +6,7 @@
 // photos, training continues from its checkpoint).
 // Jobs live in a JobStore; the in-memory one below is enough until jobs are persisted in SQLite.
 import type { Job, JobKind } from '../../shared/api';
-import { CancelledError, ProgressTracker, type ProgressSink } from './progress';
+import { CancelledError, type ProgressSink } from './progress';
 
 export interface JobContext {
   onProgress: ProgressSink;
@@ -231,9 +231,4 @@ export class JobNotFoundError extends Error {
   constructor(readonly id: number) {
     super(`no job ${id}`);
   }
-}
-
-/** A ProgressTracker feeding a job, for work that counts its own items. */
-export function trackerFor(ctx: JobContext, total: number): ProgressTracker {
-  return new ProgressTracker(ctx.onProgress, total);
 }
