@@ -140,3 +140,19 @@ test('unknown job ids are reported, and the store keeps only recent finished job
 async function waitFor(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((r) => setTimeout(r, 2));
 }
+
+test('work that finishes despite a late stop request counts as done', async () => {
+  const runner = new JobRunner();
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const job = runner.enqueue('cluster', 'no checks', async () => {
+    await gate; // never looks at the signal
+    return 'finished anyway';
+  });
+  await waitFor(() => runner.get(job.id)!.state === 'running');
+  runner.cancel(job.id);
+  release();
+  await runner.idle();
+  assert.equal(runner.get(job.id)!.state, 'done');
+  assert.equal(runner.get(job.id)!.message, 'finished anyway');
+});

@@ -204,7 +204,7 @@ export class JobRunner {
     };
     try {
       const summary = await entry.work({ onProgress, signal: entry.controller.signal });
-      if (entry.stopAs) throw new CancelledError();
+      // Work that finished although a stop was asked for (it had no check left) is simply done.
       job = this.update({ ...job, state: 'done', rate: null, etaSeconds: null, message: summary || job.message, finishedAt: new Date().toISOString() });
       this.entries.delete(id);
     } catch (error) {
