@@ -180,4 +180,24 @@ export const migrations: Migration[] = [
       END;
     `,
   },
+  {
+    version: 4,
+    description: 'jobs: the job queue, persisted so that work interrupted by a crash or a power cut resumes',
+    sql: `
+      CREATE TABLE jobs (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'paused', 'done', 'failed', 'cancelled')),
+        params TEXT NOT NULL DEFAULT '{}',  -- JSON: what is needed to start the work again
+        done INTEGER NOT NULL DEFAULT 0,
+        total INTEGER NOT NULL DEFAULT 0,
+        message TEXT NOT NULL DEFAULT '',
+        error TEXT,
+        created_at TEXT NOT NULL,
+        started_at TEXT,
+        finished_at TEXT
+      );
+      CREATE INDEX jobs_unfinished ON jobs (state) WHERE state IN ('queued', 'running', 'paused');
+    `,
+  },
 ];

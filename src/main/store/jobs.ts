@@ -1,0 +1,86 @@
+// SQL for the persisted job queue. Rates and ETAs are not stored: they mean nothing after a restart.
+import type { Job, JobKind, JobState } from '../../shared/api';
+import type { Db } from './db';
+import { nowIso } from './db';
+
+interface JobRow {
+  id: number;
+  kind: JobKind;
+  state: JobState;
+  params: string;
+  done: number;
+  total: number;
+  message: string;
+  error: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+function toJob(row: JobRow): Job {
+  return {
+    id: row.id,
+    kind: row.kind,
+    state: row.state,
+    done: row.done,
+    total: row.total,
+    rate: null,
+    etaSeconds: null,
+    message: row.message,
+    error: row.error,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+export function maxJobId(db: Db): number {
+  return (db.prepare('SELECT coalesce(max(id), 0) AS id FROM jobs').get() as { id: number }).id;
+}
+
+/** Inserts the job or updates its row (rate and ETA are left out). */
+export function saveJob(db: Db, job: Job): void {
+  db.prepare(
+    `INSERT INTO jobs (id, kind, state, done, total, message, error, created_at, started_at, finished_at)
+     VALUES (@id, @kind, @state, @done, @total, @message, @error, @createdAt, @startedAt, @finishedAt)
+     ON CONFLICT (id) DO UPDATE SET state = excluded.state, done = excluded.done, total = excluded.total,
+       message = excluded.message, error = excluded.error, started_at = excluded.started_at, finished_at = excluded.finished_at`,
+  ).run({ id: job.id, kind: job.kind, state: job.state, done: job.done, total: job.total, message: job.message, error: job.error, createdAt: nowIso(), startedAt: job.startedAt, finishedAt: job.finishedAt });
+}
+
+export function setJobParams(db: Db, id: number, params: unknown): void {
+  db.prepare('UPDATE jobs SET params = ? WHERE id = ?').run(JSON.stringify(params), id);
+}
+
+export function getJob(db: Db, id: number): Job | undefined {
+  const row = db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
+  return row && toJob(row);
+}
+
+export function jobParams(db: Db, id: number): unknown {
+  const row = db.prepare('SELECT params FROM jobs WHERE id = ?').get(id) as { params: string } | undefined;
+  return row ? JSON.parse(row.params) : undefined;
+}
+
+/** Newest first: every unfinished job, then the latest `keepFinished` finished ones. */
+export function listJobs(db: Db, keepFinished: number): Job[] {
+  const rows = db
+    .prepare(
+      `SELECT * FROM jobs WHERE state IN ('queued', 'running', 'paused')
+       UNION ALL SELECT * FROM (SELECT * FROM jobs WHERE state IN ('done', 'failed', 'cancelled') ORDER BY id DESC LIMIT ?)
+       ORDER BY id DESC`,
+    )
+    .all(keepFinished) as JobRow[];
+  return rows.map(toJob);
+}
+
+/** Jobs a previous process left queued, running or paused (it crashed or was killed), oldest first. */
+export function unfinishedJobs(db: Db): (Job & { params: unknown })[] {
+  const rows = db.prepare("SELECT * FROM jobs WHERE state IN ('queued', 'running', 'paused') ORDER BY id").all() as JobRow[];
+  return rows.map((row) => ({ ...toJob(row), params: JSON.parse(row.params) }));
+}
+
+/** Deletes finished jobs beyond the newest `keep`, so the table does not grow forever. */
+export function pruneJobs(db: Db, keep: number): void {
+  db.prepare(
+    "DELETE FROM jobs WHERE state IN ('done', 'failed', 'cancelled') AND id NOT IN (SELECT id FROM jobs WHERE state IN ('done', 'failed', 'cancelled') ORDER BY id DESC LIMIT ?)",
+  ).run(keep);
+}
