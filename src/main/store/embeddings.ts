@@ -7,9 +7,7 @@ export interface EmbeddingRow {
 }
 
 function toBlob(v: Float32Array): Buffer {
-  const b = Buffer.alloc(v.length * 4);
-  for (let i = 0; i < v.length; i++) b.writeFloatLE(v[i], i * 4);
-  return b;
+  return Buffer.from(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength));
 }
 
 export function writeEmbeddings(db: Db, modelId: number, rows: readonly EmbeddingRow[]): void {
@@ -19,19 +17,30 @@ export function writeEmbeddings(db: Db, modelId: number, rows: readonly Embeddin
   })();
 }
 
-/** Every embedding of a model version, row-major in one array, ordered by photo id. */
+/**
+ * Every embedding of a model version, row-major in one array, ordered by photo id. Rows are
+ * streamed and their bytes copied whole (float32 little-endian, as every platform we run on is),
+ * so a million embeddings load without a million intermediate objects.
+ */
 export function readEmbeddings(db: Db, modelId: number): { photoIds: number[]; vectors: Float32Array; dim: number } {
-  const rows = db.prepare('SELECT photo_id AS id, vector FROM embeddings WHERE model_id = ? ORDER BY photo_id').all(modelId) as {
+  const first = db.prepare('SELECT length(vector) AS bytes, count(*) AS n FROM embeddings WHERE model_id = ?').get(modelId) as {
+    bytes: number | null;
+    n: number;
+  };
+  const dim = (first.bytes ?? 0) / 4;
+  const vectors = new Float32Array(first.n * dim);
+  const bytes = new Uint8Array(vectors.buffer);
+  const photoIds: number[] = [];
+  const rows = db.prepare('SELECT photo_id AS id, vector FROM embeddings WHERE model_id = ? ORDER BY photo_id').iterate(modelId) as Iterable<{
     id: number;
     vector: Buffer;
-  }[];
-  const dim = rows.length ? rows[0].vector.byteLength / 4 : 0;
-  const vectors = new Float32Array(rows.length * dim);
-  rows.forEach((r, i) => {
+  }>;
+  for (const r of rows) {
     if (r.vector.byteLength !== dim * 4) throw new Error(`embedding of photo ${r.id} has ${r.vector.byteLength / 4} dimensions, expected ${dim}`);
-    for (let k = 0; k < dim; k++) vectors[i * dim + k] = r.vector.readFloatLE(k * 4);
-  });
-  return { photoIds: rows.map((r) => r.id), vectors, dim };
+    bytes.set(r.vector, photoIds.length * dim * 4);
+    photoIds.push(r.id);
+  }
+  return { photoIds, vectors, dim };
 }
 
 /** Photos that have a model input at the model's input size but no embedding from that model yet. */
