@@ -19,7 +19,7 @@ let library: FixtureLibrary;
 const problems: string[] = [];
 
 before(async () => {
-  ensureRendererBuilt();
+  await ensureRendererBuilt();
   library = await writeFixtureLibrary(join(tmp.path, 'photos'));
   serve = await startServe(join(tmp.path, 'home'));
   browser = await launchChromium();
@@ -144,7 +144,7 @@ test('Training: train now shows progress with ETA and the loss chart; the new mo
   // The chart appears once a couple of steps have been taken.
   await training.getByRole('img', { name: /Total loss over/ }).waitFor({ timeout: 300_000 });
   await page.screenshot({ path: screenshot('07-training-running') });
-  await training.getByText('Version').waitFor({ timeout: 300_000 });
+  await training.getByText('Version', { exact: true }).waitFor({ timeout: 300_000 });
   // Training is followed by embedding the library with the new model.
   await statusBar().getByText(`${library.photoCount} embedded`).waitFor({ timeout: 300_000 });
   for (const term of ['Total loss', 'Global MI term', 'Local MI term', 'Prior (KL) term']) {

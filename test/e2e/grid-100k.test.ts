@@ -18,7 +18,7 @@ let browser: Browser;
 let page: Page;
 
 before(async () => {
-  ensureRendererBuilt();
+  await ensureRendererBuilt();
   const core = openCore(join(tmp.path, 'home'));
   const started = performance.now();
   const folder = insertFolder(core.db, join(tmp.path, 'photos'), '/');
@@ -62,7 +62,7 @@ after(async () => {
 test('100k photos: a handful of rows in the DOM, End reaches the last photo, scrolling stays smooth', async () => {
   const loadStart = performance.now();
   await page.goto(serve.url);
-  await page.getByText(`${COUNT.toLocaleString('en-US')} photos`).waitFor();
+  await page.getByRole('region', { name: 'Library' }).getByText(`${COUNT.toLocaleString('en-US')} photos`, { exact: true }).waitFor();
   await page.locator('[role="grid"] [data-photo-id]').first().waitFor();
   console.log(`# first tiles after ${(performance.now() - loadStart).toFixed(0)} ms`);
   const tileCount = () => page.locator('[role="grid"] [role="gridcell"]').count();

@@ -1,7 +1,7 @@
 // Shared by the e2e tests: build the renderer when its sources are newer than the build, start the
 // real `likeness serve` CLI on a data directory, and launch Debian's Chromium through playwright-core.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -20,22 +20,47 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds out/renderer with Vite unless it is newer than every renderer and contract source. */
-export function ensureRendererBuilt(): string {
+/**
+ * Builds out/renderer with Vite unless it is newer than every renderer and contract source. Test
+ * files run in parallel: a lock (an exclusive mkdir) keeps two of them from building at once, which
+ * would empty the output under the other's feet.
+ */
+export async function ensureRendererBuilt(): Promise<string> {
   const out = join(repoRoot, 'out', 'renderer');
   const index = join(out, 'index.html');
-  const sources = Math.max(
-    newestMtime(join(repoRoot, 'src', 'renderer')),
-    newestMtime(join(repoRoot, 'src', 'shared')),
-    statSync(join(repoRoot, 'renderer.vite.config.ts')).mtimeMs,
-  );
-  if (!existsSync(index) || statSync(index).mtimeMs < sources) {
-    const vite = join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js');
-    const result = spawnSync(process.execPath, [vite, 'build', '-c', 'renderer.vite.config.ts', '--logLevel', 'warn'], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-    });
-    if (result.status !== 0) throw new Error(`renderer build failed:\n${result.stdout}\n${result.stderr}`);
+  const fresh = () => {
+    const sources = Math.max(
+      newestMtime(join(repoRoot, 'src', 'renderer')),
+      newestMtime(join(repoRoot, 'src', 'shared')),
+      statSync(join(repoRoot, 'renderer.vite.config.ts')).mtimeMs,
+    );
+    return existsSync(index) && statSync(index).mtimeMs >= sources;
+  };
+  if (fresh()) return out;
+  const lock = join(repoRoot, 'out', '.renderer-build.lock');
+  mkdirSync(join(repoRoot, 'out'), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // Someone else is building; a lock older than five minutes was left by a killed run.
+      const held = statSync(lock, { throwIfNoEntry: false });
+      if (held && Date.now() - held.mtimeMs > 5 * 60_000) rmSync(lock, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  try {
+    if (!fresh()) {
+      const vite = join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js');
+      const result = spawnSync(process.execPath, [vite, 'build', '-c', 'renderer.vite.config.ts', '--logLevel', 'warn'], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+      });
+      if (result.status !== 0) throw new Error(`renderer build failed:\n${result.stdout}\n${result.stderr}`);
+    }
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
   }
   return out;
 }
