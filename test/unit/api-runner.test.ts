@@ -156,3 +156,14 @@ test('work that finishes despite a late stop request counts as done', async () =
   assert.equal(runner.get(job.id)!.state, 'done');
   assert.equal(runner.get(job.id)!.message, 'finished anyway');
 });
+
+test('shutdown stops the running job and leaves it and the queued ones unfinished, to start again', async () => {
+  const runner = new JobRunner();
+  const running = runner.enqueue('scan', 'long', counting(10_000));
+  const queued = runner.enqueue('embed', 'waiting', counting(3));
+  await waitFor(() => (runner.get(running.id)!.done ?? 0) > 2);
+  await runner.shutdown();
+  assert.equal(runner.get(running.id)!.state, 'running');
+  assert.equal(runner.get(queued.id)!.state, 'queued');
+  assert.equal(runner.get(queued.id)!.startedAt, null, 'nothing new starts during shutdown');
+});

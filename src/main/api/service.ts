@@ -20,6 +20,16 @@ export type ServiceHandlers = {
   [M in ApiMethod]: (request: ParsedRequest<M>) => Promise<ApiResponses[M]>;
 };
 
+/** What is kept with a job so it can be started again after a restart. */
+interface ScanParams {
+  paths: string[];
+}
+interface RetrainParams {
+  message: string;
+  options: Pick<RetrainOptions, 'minutes' | 'epochs' | 'fromScratch'>;
+  deadline: string | null;
+}
+
 /** How often a running scan tells clients that the library grew, so the grid fills in as it goes. */
 const LIBRARY_CHANGED_INTERVAL_MS = 1500;
 
@@ -167,7 +177,8 @@ export class LikenessService implements ServiceHandlers {
 
   /** Queues a scan of these folders (none: every library folder); when it ends, new photos are embedded with the active model. */
   scan(paths: string[]): Job {
-    return this.jobs.enqueue('scan', paths.length === 0 ? 'Rescanning the library' : `Indexing ${paths.length === 1 ? paths[0] : `${paths.length} folders`}`, async ({ onProgress, signal }) => {
+    const message = paths.length === 0 ? 'Rescanning the library' : `Indexing ${paths.length === 1 ? paths[0] : `${paths.length} folders`}`;
+    return this.jobs.enqueue('scan', message, async ({ onProgress, signal }) => {
       let lastNotice = Date.now();
       // A full scan sees every change anyway; the watcher would only race it over the same files.
       const watching = this.watcher !== null;
@@ -189,7 +200,7 @@ export class LikenessService implements ServiceHandlers {
         this.events.publish({ type: 'library-changed' });
         if (watching) this.restartWatcher();
       }
-    });
+    }, { paths } satisfies ScanParams);
   }
 
   /**
@@ -221,7 +232,35 @@ export class LikenessService implements ServiceHandlers {
         if (timer) clearTimeout(timer);
         this.events.publish({ type: 'library-changed' });
       }
-    });
+    }, { message, options, deadline: deadline?.toISOString() ?? null } satisfies RetrainParams);
+  }
+
+  /**
+   * Starts again what a previous run left unfinished (a crash, a power cut, quitting mid-job), from
+   * the records of a persistent job store. Each kind's work resumes where it stopped. An overnight
+   * retrain whose window has closed is left to the schedule, which continues it the next night.
+   */
+  resumeInterrupted(interrupted: { kind: Job['kind']; state: Job['state']; params: unknown }[]): Job[] {
+    const started: Job[] = [];
+    for (const { kind, state, params } of interrupted) {
+      const before = started.length;
+      if (kind === 'scan') {
+        const paths = (params as ScanParams | null)?.paths;
+        if (Array.isArray(paths)) started.push(this.scan(paths.filter((p): p is string => typeof p === 'string')));
+      } else if (kind === 'train') {
+        const p = params as RetrainParams | null;
+        const deadline = p?.deadline ? new Date(p.deadline) : undefined;
+        if (this.jobs.pending('train') || (deadline && deadline.getTime() <= Date.now())) continue;
+        started.push(this.retrain(p?.message ?? 'Training the model on your photos', p?.options ?? { epochs: 10 }, deadline));
+      } else if (kind === 'embed') {
+        if (activeModel(this.core.db)) started.push(this.embed());
+      } else if (kind === 'cluster' || kind === 'duplicates') {
+        if (activeModel(this.core.db)) started.push(this.regroup());
+      }
+      // What the user had paused comes back paused, waiting for Resume.
+      if (state === 'paused' && started.length > before) started[started.length - 1] = this.jobs.pause(started[started.length - 1]!.id);
+    }
+    return started;
   }
 
   /**
@@ -264,7 +303,7 @@ export class LikenessService implements ServiceHandlers {
       this.events.publish({ type: 'library-changed' });
       if (embedded > 0) this.regroup();
       return `Embeddings up to date (${embedded} new)`;
-    });
+    }, {});
   }
 
   /**
@@ -282,7 +321,7 @@ export class LikenessService implements ServiceHandlers {
       this.events.publish({ type: 'library-changed' });
       const clustered = clustering.photoCount - clustering.unclustered;
       return `Grouped ${clustered} of ${clustering.photoCount} photos into clusters; ${duplicates.length} near-duplicate groups`;
-    });
+    }, {});
   }
 
   private onJob(id: number, action: () => Job): Job {

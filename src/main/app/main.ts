@@ -18,9 +18,11 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function start(): Promise<void> {
-  const [{ closeCore, openCore }, { LikenessService }, { RetrainScheduler }, { handleMediaProtocol }, { registerIpc }, { installMenu }, windows] = await Promise.all([
+  const [{ closeCore, openCore }, { LikenessService }, { JobRunner }, { SqliteJobStore }, { RetrainScheduler }, { handleMediaProtocol }, { registerIpc }, { installMenu }, windows] = await Promise.all([
     import('../core'),
     import('../api/service'),
+    import('../jobs/runner'),
+    import('../jobs/sqliteJobStore'),
     import('../api/retrainScheduler'),
     import('./protocol'),
     import('./ipc'),
@@ -37,7 +39,10 @@ async function start(): Promise<void> {
     app.exit(1);
     return;
   }
-  const service = new LikenessService(core);
+  // Jobs are recorded in the library: what a previous run left unfinished starts again below.
+  const jobStore = new SqliteJobStore(core.db);
+  const interrupted = jobStore.takeInterrupted();
+  const service = new LikenessService(core, new JobRunner(jobStore));
   windows.hardenWebContents();
   handleMediaProtocol(core);
   const unregister = registerIpc(service, windows.isAppUrl);
@@ -49,6 +54,7 @@ async function start(): Promise<void> {
   });
   retrainer.start();
   service.startWatching().catch((error: Error) => console.error('likeness: cannot watch the library folders:', error.message));
+  service.resumeInterrupted(interrupted);
 
   let main = windows.createMainWindow();
   app.on('second-instance', () => {
@@ -66,12 +72,12 @@ async function start(): Promise<void> {
   let quitting = false;
   app.on('before-quit', (event) => {
     if (quitting) return;
-    // Stop the running job cleanly (it resumes next time), then close the database.
+    // Stop the running job cleanly, then close the database.
     event.preventDefault();
     quitting = true;
     retrainer.stop();
-    service.jobs.cancelAll();
-    void Promise.all([service.stopWatching(), service.jobs.idle()]).then(() => {
+    // The running job stops at its next check and stays recorded as unfinished: it resumes next time.
+    void Promise.all([service.stopWatching(), service.jobs.shutdown()]).then(() => {
       unregister();
       closeCore(core);
       app.quit();

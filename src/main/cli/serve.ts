@@ -5,6 +5,8 @@ import { startServer } from '../api/http';
 import { RetrainScheduler } from '../api/retrainScheduler';
 import { LikenessService } from '../api/service';
 import { onBatteryPower } from '../jobs/power';
+import { JobRunner } from '../jobs/runner';
+import { SqliteJobStore } from '../jobs/sqliteJobStore';
 import { parse, UsageError, type Command } from './command';
 
 /** Where `npm run build:renderer` (or `npm run build`) puts the UI. */
@@ -27,9 +29,14 @@ export const serveCommand: Command = {
       ctx.err(`Listening on ${host}: anyone who can reach this machine and has the token can see your photos.`);
     }
     const core = ctx.core();
-    const service = new LikenessService(core);
+    // Jobs are recorded in the library: what a previous run left unfinished starts again.
+    const jobStore = new SqliteJobStore(core.db);
+    const interrupted = jobStore.takeInterrupted();
+    const service = new LikenessService(core, new JobRunner(jobStore));
     const server = await startServer({ service, core, host, port, rendererDir });
     if (!values['no-watch']) await service.startWatching();
+    const resumed = service.resumeInterrupted(interrupted);
+    if (resumed.length) ctx.err(`Starting again what was interrupted: ${resumed.map((j) => j.message).join('; ')}`);
     // A headless box (a NAS) has no user input to wait for: the schedule's window stands for idleness.
     const retrainer = values['retrain-overnight'] ? new RetrainScheduler(service, { idleSeconds: () => Number.POSITIVE_INFINITY, onBattery: () => onBatteryPower() }) : null;
     retrainer?.start();
@@ -46,8 +53,8 @@ export const serveCommand: Command = {
     ctx.err('Stopping…');
     retrainer?.stop();
     await service.stopWatching();
-    service.jobs.cancelAll();
-    await service.jobs.idle();
+    // The running job stops at its next check and stays recorded as unfinished: it resumes next time.
+    await service.jobs.shutdown();
     await server.close();
     return 0;
   },

@@ -22,6 +22,8 @@ export interface JobStore {
   get(id: number): Job | undefined;
   /** Newest first. */
   list(): Job[];
+  /** Keeps what is needed to start the job again after a restart (stores that persist). */
+  setParams?(id: number, params: unknown): void;
 }
 
 export class MemoryJobStore implements JobStore {
@@ -57,7 +59,7 @@ class PauseRequest extends Error {}
 interface Entry {
   work: JobWork;
   controller: AbortController | null;
-  stopAs: 'cancelled' | 'paused' | null;
+  stopAs: 'cancelled' | 'paused' | 'shutdown' | null;
 }
 
 export class JobRunner {
@@ -75,7 +77,8 @@ export class JobRunner {
     return () => this.listeners.delete(listener);
   }
 
-  enqueue(kind: JobKind, message: string, work: JobWork): Job {
+  /** Queues work; `params` (JSON) are kept by persistent stores so the job can be started again. */
+  enqueue(kind: JobKind, message: string, work: JobWork, params?: unknown): Job {
     const job: Job = {
       id: this.store.nextId(),
       kind,
@@ -92,6 +95,7 @@ export class JobRunner {
     this.entries.set(job.id, { work, controller: null, stopAs: null });
     this.queue.push(job.id);
     this.update(job);
+    if (params !== undefined) this.store.setParams?.(job.id, params);
     queueMicrotask(() => this.pump());
     return { ...job };
   }
@@ -153,13 +157,30 @@ export class JobRunner {
 
   /** Resolves when nothing is running or queued (tests, shutdown). */
   idle(): Promise<void> {
-    if (this.running === null && this.queue.length === 0) return Promise.resolve();
+    if (this.running === null && (this.queue.length === 0 || this.shuttingDown)) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Cancels everything (application quit). */
+  /** Cancels everything. */
   cancelAll(): void {
     for (const job of this.store.list()) if (!isFinished(job.state)) this.cancel(job.id);
+  }
+
+  private shuttingDown = false;
+
+  /**
+   * Application quit: stops the running job at its next check and starts nothing more, leaving the
+   * records as they are (running, queued, paused) so that a persistent store hands them back as
+   * interrupted on the next start, to be started again.
+   */
+  async shutdown(): Promise<void> {
+    this.shuttingDown = true;
+    const entry = this.running === null ? undefined : this.entries.get(this.running);
+    if (entry?.controller) {
+      entry.stopAs = 'shutdown';
+      entry.controller.abort(new CancelledError());
+    }
+    await this.idle();
   }
 
   private require(id: number): Job {
@@ -181,7 +202,7 @@ export class JobRunner {
 
   private pump(): void {
     if (this.running !== null) return;
-    const id = this.queue.shift();
+    const id = this.shuttingDown ? undefined : this.queue.shift();
     if (id === undefined) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
@@ -209,7 +230,9 @@ export class JobRunner {
       this.entries.delete(id);
     } catch (error) {
       const stoppedOnRequest = entry.stopAs !== null && (entry.controller.signal.aborted || error instanceof CancelledError);
-      if (stoppedOnRequest && entry.stopAs === 'paused') {
+      if (stoppedOnRequest && entry.stopAs === 'shutdown') {
+        // Left as 'running' in the store on purpose: interrupted, to be started again next time.
+      } else if (stoppedOnRequest && entry.stopAs === 'paused') {
         job = this.update({ ...job, state: 'paused', rate: null, etaSeconds: null });
       } else if (stoppedOnRequest || error instanceof CancelledError) {
         job = this.update({ ...job, state: 'cancelled', rate: null, etaSeconds: null, finishedAt: new Date().toISOString() });
