@@ -50,7 +50,6 @@ export const serveCommand: Command = {
       ctx.signal.addEventListener('abort', () => resolve(), { once: true });
       process.once('SIGTERM', () => resolve());
     });
-    ctx.err('Stopping…');
     retrainer?.stop();
     await service.stopWatching();
     // The running job stops at its next check and stays recorded as unfinished: it resumes next time.
