@@ -67,6 +67,7 @@ test('100k photos: a handful of rows in the DOM, End reaches the last photo, scr
   console.log(`# first tiles after ${(performance.now() - loadStart).toFixed(0)} ms`);
   const tileCount = () => page.locator('[role="grid"] [role="gridcell"]').count();
   const inDom = await tileCount();
+  console.log(`# ${inDom} tiles in the DOM for ${COUNT} photos`);
   assert.ok(inDom > 0 && inDom < 300, `only visible rows are rendered (${inDom} tiles)`);
   // Newest first: the first tile is the last photo written.
   assert.equal(await page.locator('[role="grid"] [data-photo-id] img').first().getAttribute('alt'), `img${String(COUNT - 1).padStart(6, '0')}.jpg`);
