@@ -79,7 +79,8 @@ function referenceDotLosses(phi: number[][], psi: number[][], rowsPerItem: numbe
   const b = psi.length;
   const cos = (a: number[], c: number[]) => {
     const dot = a.reduce((s, v, i) => s + v * c[i], 0);
-    return dot / (Math.hypot(...a) * Math.hypot(...c)) / tau;
+    // As the model does: a zero vector has cosine 0 with everything.
+    return dot / (Math.max(Math.hypot(...a), 1e-12) * Math.max(Math.hypot(...c), 1e-12)) / tau;
   };
   const inverse: number[] = [];
   perm.forEach((k, i) => (inverse[k] = i));
@@ -104,8 +105,8 @@ test('dot critics: InfoNCE and JS over the batch match a loop-by-loop computatio
     const b = 4;
     const m = mapSize(c);
     const hw = m * m;
-    const local = tf.randomNormal([b, m, m, c.blockFilters.at(-1)!]) as tf.Tensor4D;
-    const z = tf.randomNormal([b, c.zDim]) as tf.Tensor2D;
+    const local = tf.randomNormal([b, m, m, c.blockFilters.at(-1)!], 0, 1, 'float32', 11) as tf.Tensor4D;
+    const z = tf.randomNormal([b, c.zDim], 0, 1, 'float32', 12) as tf.Tensor2D;
     const perm = [3, 0, 1, 2];
     const neg = { perm, P: permutationMatrix(perm) };
     const proj = (prefix: string, x: tf.Tensor2D) =>
