@@ -200,4 +200,15 @@ export const migrations: Migration[] = [
       CREATE INDEX jobs_unfinished ON jobs (state) WHERE state IN ('queued', 'running', 'paused');
     `,
   },
+  {
+    version: 5,
+    description: 'library: indexes that let the grid page through 100k+ photos by date without sorting them all',
+    sql: `
+      CREATE INDEX photos_taken_desc ON photos ((taken_at IS NULL), taken_at DESC, id DESC);
+      CREATE INDEX photos_taken_asc ON photos ((taken_at IS NULL), taken_at ASC, id ASC);
+      -- "Is this photo in that folder?" answered from the index alone, for the folder filter.
+      DROP INDEX files_photo;
+      CREATE INDEX files_photo ON files (photo_id, folder_id);
+    `,
+  },
 ];

@@ -27,28 +27,43 @@ function toSummary(row: SummaryRow): PhotoSummary {
   };
 }
 
+// Each order matches an index (migration 5 for dates, the files path index for names), so a page
+// is read in order and the first-file lookup runs only for the rows on it.
 const ORDER_BY = {
   // Photos without a date sort after dated ones, then by when they were added.
-  taken: (dir: string) => `p.taken_at IS NULL, p.taken_at ${dir}, p.id ${dir}`,
+  taken: (dir: string) => `(p.taken_at IS NULL), p.taken_at ${dir}, p.id ${dir}`,
   added: (dir: string) => `p.id ${dir}`,
-  name: (dir: string) => `f.path ${dir}, p.id ${dir}`,
 };
 
 export function listPhotos(db: Db, request: ParsedRequest<'listPhotos'>): { total: number; photos: PhotoSummary[] } {
   const dir = request.order === 'asc' ? 'ASC' : 'DESC';
-  const where = request.folderId === undefined ? '' : 'WHERE f.folder_id = @folderId';
-  const params = { folderId: request.folderId, limit: request.limit, offset: request.offset };
+  const inFolder = request.folderId !== undefined;
+  const page = { limit: request.limit, offset: request.offset, ...(inFolder ? { folderId: request.folderId } : {}) };
   const total = (
-    request.folderId === undefined
-      ? db.prepare('SELECT count(*) AS n FROM photos').get()
-      : db.prepare('SELECT count(DISTINCT photo_id) AS n FROM files WHERE folder_id = ?').get(request.folderId)
+    inFolder
+      ? db.prepare('SELECT count(DISTINCT photo_id) AS n FROM files WHERE folder_id = ?').get(request.folderId)
+      : db.prepare('SELECT count(*) AS n FROM photos').get()
   ) as { n: number };
-  const rows = db
-    .prepare(
-      `SELECT ${SUMMARY_COLUMNS} FROM photos p ${FIRST_FILE_JOIN} ${where}
-       ORDER BY ${ORDER_BY[request.sort](dir)} LIMIT @limit OFFSET @offset`,
-    )
-    .all(request.folderId === undefined ? { limit: params.limit, offset: params.offset } : params) as SummaryRow[];
+  let rows: SummaryRow[];
+  if (request.sort === 'name') {
+    // Walk files by path, keeping each photo's first file only.
+    rows = db
+      .prepare(
+        `SELECT p.id, f.path, f.folder_id, p.taken_at, p.width, p.height FROM files f JOIN photos p ON p.id = f.photo_id
+         WHERE f.id = (SELECT min(id) FROM files WHERE photo_id = f.photo_id)
+           ${inFolder ? 'AND EXISTS (SELECT 1 FROM files g WHERE g.photo_id = p.id AND g.folder_id = @folderId)' : ''}
+         ORDER BY f.path ${dir} LIMIT @limit OFFSET @offset`,
+      )
+      .all(page) as SummaryRow[];
+  } else {
+    rows = db
+      .prepare(
+        `SELECT ${SUMMARY_COLUMNS} FROM photos p ${FIRST_FILE_JOIN}
+         ${inFolder ? 'WHERE EXISTS (SELECT 1 FROM files g WHERE g.photo_id = p.id AND g.folder_id = @folderId)' : ''}
+         ORDER BY ${ORDER_BY[request.sort](dir)} LIMIT @limit OFFSET @offset`,
+      )
+      .all(page) as SummaryRow[];
+  }
   return { total: total.n, photos: rows.map(toSummary) };
 }
 
