@@ -4,14 +4,14 @@ import { UsageError, type Command, type CommandContext } from './command';
 import { commands } from './commands';
 
 function help(): string {
-  const width = Math.max(...commands.map((c) => c.usage.length));
   return [
     'likeness — a local-first photo organiser that learns from your own photos',
     '',
     'Usage:',
-    ...commands.map((c) => `  likeness ${c.usage.padEnd(width)}  ${c.summary}`),
+    ...commands.flatMap((c) => [`  likeness ${c.usage}`, `      ${c.summary}`]),
     '',
     'Data directory: $LIKENESS_HOME, or the OS user-data folder by default.',
+    '`likeness <command> --help` shows one command.',
   ].join('\n');
 }
 
