@@ -138,3 +138,15 @@ test('total loss is α·global + β·local + γ·prior, and α = 0 or β = 0 dro
   close(value(globalOnly.total), 0.5 * value(globalOnly.global) + 0.01 * value(globalOnly.prior), 1e-5);
   p.dispose();
 });
+
+test('unit rows: a zero row stays zero and has a finite gradient', async () => {
+  await initBackend('wasm');
+  const { unit } = await import('../../src/main/model/loss');
+  const x = tf.tensor2d([[3, 4], [0, 0]]);
+  const out = unit(x).arraySync();
+  close(out[0][0], 0.6);
+  close(out[0][1], 0.8);
+  assert.deepEqual(out[1], [0, 0]);
+  const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(unit(t as tf.Tensor2D), tf.tensor2d([[1, 2], [3, 4]]))))(x);
+  assert.ok(Array.from(g.dataSync()).every(Number.isFinite));
+});

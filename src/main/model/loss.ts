@@ -45,8 +45,12 @@ function mlpLayer(p: Params, name: string, x: tf.Tensor2D, relu: boolean): tf.Te
   return relu ? tf.relu(y) : y;
 }
 
-function unit(x: tf.Tensor2D): tf.Tensor2D {
-  return tf.div(x, tf.maximum(tf.norm(x, 'euclidean', 1, true), 1e-12)) as tf.Tensor2D;
+/**
+ * Rows scaled to unit length. Not x / max(‖x‖, ε): the gradient of ‖x‖ at a zero row is 0/0, and
+ * 0·NaN is NaN, so one all-zero projection (ReLU, small widths) would poison every weight.
+ */
+export function unit(x: tf.Tensor2D): tf.Tensor2D {
+  return tf.mul(x, tf.rsqrt(tf.add(tf.sum(tf.square(x), 1, true), 1e-12))) as tf.Tensor2D;
 }
 
 /** Two-layer projection, L2-normalised, for the separable (dot) critics. */

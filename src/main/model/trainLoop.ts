@@ -175,6 +175,12 @@ export async function runTrainingWorker(init: WorkerInit, post: (m: WorkerMessag
         mean.localMi += losses[o + 2] / W;
         mean.prior += losses[o + 3] / W;
       }
+      if (!Number.isFinite(mean.loss)) {
+        // Every worker sees the same averaged losses, so all stop here together.
+        throw new Error(
+          `training diverged at step ${position.step + 1}: loss ${mean.loss} (global ${mean.globalMi}, local ${mean.localMi}, prior ${mean.prior})`,
+        );
+      }
       if (W > 1) for (let i = 0; i < P; i++) average[i] /= W;
       adamUpdate(weights, average, adam, config.learningRate);
       params.writeTrainable(weights);
