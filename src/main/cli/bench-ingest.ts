@@ -12,14 +12,17 @@ import { indexFolders } from '../library/scan';
 import { walkPhotos } from '../library/walk';
 import { parse, UsageError, type Command } from './command';
 
-function peakRss<T>(run: () => Promise<T>): Promise<{ result: T; seconds: number; peakMiB: number }> {
+/** Wall time, CPU time of the whole process (all threads) and peak RSS of one run. */
+function measure<T>(run: () => Promise<T>): Promise<{ result: T; seconds: number; cpuSeconds: number; peakMiB: number }> {
   let peak = process.memoryUsage.rss();
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
   const started = performance.now();
+  const cpu = process.cpuUsage();
   return run().then((result) => {
     clearInterval(timer);
+    const used = process.cpuUsage(cpu);
     peak = Math.max(peak, process.memoryUsage.rss());
-    return { result, seconds: (performance.now() - started) / 1000, peakMiB: peak / 2 ** 20 };
+    return { result, seconds: (performance.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6, peakMiB: peak / 2 ** 20 };
   });
 }
 
@@ -71,19 +74,20 @@ export const benchIngest: Command = {
     const concurrency = Math.max(2, availableParallelism() * 2);
     ctx.err(`${paths.length} files, ${(megapixels.reduce((a, b) => a + b, 0) / paths.length).toFixed(1)} MP on average; ${availableParallelism()} cores; ${repeat} runs each, alternating`);
 
-    const bare: { rate: number; peakMiB: number }[] = [];
-    const full: { rate: number; peakMiB: number }[] = [];
+    type Run = { rate: number; cpuMsPerPhoto: number; peakMiB: number };
+    const bare: Run[] = [];
+    const full: Run[] = [];
     for (let run = 0; run < repeat; run++) {
-      const b = await peakRss(() => barePipeline(paths, concurrency));
-      bare.push({ rate: b.result / b.seconds, peakMiB: b.peakMiB });
+      const b = await measure(() => barePipeline(paths, concurrency));
+      bare.push({ rate: b.result / b.seconds, cpuMsPerPhoto: (1000 * b.cpuSeconds) / b.result, peakMiB: b.peakMiB });
       const home = mkdtempSync(join(tmpdir(), 'likeness-bench-'));
       try {
         const core = openCore(home);
-        const f = await peakRss(() => indexFolders(core, [folder], { signal: ctx.signal }));
+        const f = await measure(() => indexFolders(core, [folder], { signal: ctx.signal }));
         closeCore(core);
         const ingested = f.result.added + f.result.moved;
-        full.push({ rate: ingested / f.seconds, peakMiB: f.peakMiB });
-        ctx.err(`run ${run + 1}: bare ${bare[run].rate.toFixed(1)} photos/s, full ${full[run].rate.toFixed(1)} photos/s`);
+        full.push({ rate: ingested / f.seconds, cpuMsPerPhoto: (1000 * f.cpuSeconds) / ingested, peakMiB: f.peakMiB });
+        ctx.err(`run ${run + 1}: bare ${bare[run].rate.toFixed(1)} photos/s ${bare[run].cpuMsPerPhoto.toFixed(1)} ms CPU each, full ${full[run].rate.toFixed(1)} photos/s ${full[run].cpuMsPerPhoto.toFixed(1)} ms CPU each`);
       } finally {
         rmSync(home, { recursive: true, force: true });
       }
@@ -95,6 +99,8 @@ export const benchIngest: Command = {
       barePhotosPerSecond: median(bare.map((b) => b.rate)),
       fullPhotosPerSecond: median(full.map((f) => f.rate)),
       ratio: median(full.map((f) => f.rate)) / median(bare.map((b) => b.rate)),
+      bareCpuMsPerPhoto: median(bare.map((b) => b.cpuMsPerPhoto)),
+      fullCpuMsPerPhoto: median(full.map((f) => f.cpuMsPerPhoto)),
       barePeakRssMiB: Math.max(...bare.map((b) => b.peakMiB)),
       fullPeakRssMiB: Math.max(...full.map((f) => f.peakMiB)),
     };
@@ -103,6 +109,8 @@ export const benchIngest: Command = {
       ctx.out(`bare sharp pipeline: ${result.barePhotosPerSecond.toFixed(1)} photos/s (peak RSS ${result.barePeakRssMiB.toFixed(0)} MiB)`);
       ctx.out(`full ingest:         ${result.fullPhotosPerSecond.toFixed(1)} photos/s (peak RSS ${result.fullPeakRssMiB.toFixed(0)} MiB)`);
       ctx.out(`ratio full/bare:     ${result.ratio.toFixed(2)} (target ≥ 0.85)`);
+      // CPU time per photo is steadier than wall time when other work shares the machine.
+      ctx.out(`CPU per photo:       bare ${result.bareCpuMsPerPhoto.toFixed(1)} ms, full ${result.fullCpuMsPerPhoto.toFixed(1)} ms (bare/full ${(result.bareCpuMsPerPhoto / result.fullCpuMsPerPhoto).toFixed(2)})`);
     }
     return 0;
   },
