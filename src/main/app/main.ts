@@ -18,11 +18,12 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function start(): Promise<void> {
-  const [{ closeCore, openCore }, { LikenessService }, { JobRunner }, { SqliteJobStore }, { RetrainScheduler }, { handleMediaProtocol }, { registerIpc }, { installMenu }, windows] = await Promise.all([
+  const [{ closeCore, openCore }, { LikenessService }, { JobRunner }, { SqliteJobStore }, { JobRequestPoller }, { RetrainScheduler }, { handleMediaProtocol }, { registerIpc }, { installMenu }, windows] = await Promise.all([
     import('../core'),
     import('../api/service'),
     import('../jobs/runner'),
     import('../jobs/sqliteJobStore'),
+    import('../jobs/jobControl'),
     import('../api/retrainScheduler'),
     import('./protocol'),
     import('./ipc'),
@@ -43,6 +44,9 @@ async function start(): Promise<void> {
   const jobStore = new SqliteJobStore(core.db);
   const interrupted = jobStore.takeInterrupted();
   const service = new LikenessService(core, new JobRunner(jobStore));
+  // `likeness jobs cancel|pause|resume` from a terminal reaches the app through the library.
+  const requests = new JobRequestPoller(core.db, service.jobs);
+  requests.start();
   windows.hardenWebContents();
   handleMediaProtocol(core);
   const unregister = registerIpc(service, windows.isAppUrl);
@@ -76,6 +80,7 @@ async function start(): Promise<void> {
     event.preventDefault();
     quitting = true;
     retrainer.stop();
+    requests.stop();
     // The running job stops at its next check and stays recorded as unfinished: it resumes next time.
     void Promise.all([service.stopWatching(), service.jobs.shutdown()]).then(() => {
       unregister();

@@ -9,6 +9,7 @@ import { commandGroup } from './group';
 import { indexCommand } from './index-folders';
 import { serveCommand } from './serve';
 import { similarCommand } from './similar';
+import { jobsCommand } from './jobs';
 import { retrainCommand } from './retrain';
 import { statusCommand } from './status';
 import { trainCommand } from './train';
@@ -30,6 +31,7 @@ export const commands: Command[] = [
   embedCommand,
   modelsCommand,
   retrainCommand,
+  jobsCommand,
   commandGroup('bench', 'benchmarks that print speed and memory figures', () => benchCommands),
   commandGroup('eval', 'quality evaluations on a folder of data', () => evalCommands),
 ];

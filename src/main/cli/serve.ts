@@ -6,6 +6,7 @@ import { RetrainScheduler } from '../api/retrainScheduler';
 import { LikenessService } from '../api/service';
 import { onBatteryPower } from '../jobs/power';
 import { JobRunner } from '../jobs/runner';
+import { JobRequestPoller, queueOwner } from '../jobs/jobControl';
 import { SqliteJobStore } from '../jobs/sqliteJobStore';
 import { parse, UsageError, type Command } from './command';
 
@@ -31,8 +32,13 @@ export const serveCommand: Command = {
     const core = ctx.core();
     // Jobs are recorded in the library: what a previous run left unfinished starts again.
     const jobStore = new SqliteJobStore(core.db);
-    const interrupted = jobStore.takeInterrupted();
+    const otherOwner = queueOwner(core.db);
+    if (otherOwner !== null) ctx.err(`Likeness (pid ${otherOwner}) is already running this library's jobs: this server leaves them to it.`);
+    const interrupted = otherOwner === null ? jobStore.takeInterrupted() : [];
     const service = new LikenessService(core, new JobRunner(jobStore));
+    // `likeness jobs cancel|pause|resume` from another terminal reaches this process through the library.
+    const requests = otherOwner === null ? new JobRequestPoller(core.db, service.jobs) : null;
+    requests?.start();
     const server = await startServer({ service, core, host, port, rendererDir });
     if (!values['no-watch']) await service.startWatching();
     const resumed = service.resumeInterrupted(interrupted);
@@ -51,6 +57,7 @@ export const serveCommand: Command = {
       process.once('SIGTERM', () => resolve());
     });
     retrainer?.stop();
+    requests?.stop();
     await service.stopWatching();
     // The running job stops at its next check and stays recorded as unfinished: it resumes next time.
     await service.jobs.shutdown();

@@ -84,3 +84,27 @@ export function pruneJobs(db: Db, keep: number): void {
     "DELETE FROM jobs WHERE state IN ('done', 'failed', 'cancelled') AND id NOT IN (SELECT id FROM jobs WHERE state IN ('done', 'failed', 'cancelled') ORDER BY id DESC LIMIT ?)",
   ).run(keep);
 }
+
+export type JobAction = 'cancel' | 'pause' | 'resume';
+
+/** Leaves a request for the process that runs the queue. */
+export function requestJobAction(db: Db, id: number, action: JobAction): boolean {
+  return db.prepare('UPDATE jobs SET requested = ? WHERE id = ?').run(action, id).changes > 0;
+}
+
+/** Requests left by other processes, cleared as they are taken. */
+export function takeJobRequests(db: Db): { id: number; action: JobAction }[] {
+  return db.transaction(() => {
+    const rows = db.prepare('SELECT id, requested AS action FROM jobs WHERE requested IS NOT NULL ORDER BY id').all() as { id: number; action: JobAction }[];
+    if (rows.length) db.prepare('UPDATE jobs SET requested = NULL WHERE requested IS NOT NULL').run();
+    return rows;
+  }).immediate();
+}
+
+/** Changes a job's recorded state directly (no process is running the queue). */
+export function setJobState(db: Db, id: number, state: JobState, error: string | null = null): void {
+  db.prepare(
+    `UPDATE jobs SET state = ?, requested = NULL, error = coalesce(?, error),
+       finished_at = CASE WHEN ? IN ('done', 'failed', 'cancelled') THEN ? ELSE finished_at END WHERE id = ?`,
+  ).run(state, error, state, nowIso(), id);
+}

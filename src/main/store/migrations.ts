@@ -211,4 +211,11 @@ export const migrations: Migration[] = [
       CREATE INDEX files_photo ON files (photo_id, folder_id);
     `,
   },
+  {
+    version: 6,
+    description: 'jobs: requests from another process (likeness jobs cancel|pause|resume) to the one running the queue',
+    sql: `
+      ALTER TABLE jobs ADD COLUMN requested TEXT CHECK (requested IN ('cancel', 'pause', 'resume'));
+    `,
+  },
 ];

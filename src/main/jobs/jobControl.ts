@@ -1,0 +1,87 @@
+// Who runs the job queue of a library, and how other processes (`likeness jobs cancel 12`) reach
+// it: the running app or `likeness serve` records its pid and polls for requests left in the jobs
+// table. With no such process alive, a request changes the job's record directly, so that the next
+// start does what the user asked.
+import type { Db } from '../store/db';
+import { getJob, requestJobAction, setJobState, takeJobRequests, type JobAction } from '../store/jobs';
+import { getSetting, setSetting } from '../store/settings';
+import type { Job } from '../../shared/api';
+import type { JobRunner } from './runner';
+
+const OWNER_KEY = 'jobs.owner';
+
+interface Owner {
+  pid: number;
+  startedAt: string;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The pid of the live process that runs this library's queue, if any (other than this one). */
+export function queueOwner(db: Db): number | null {
+  const owner = getSetting<Owner | null>(db, OWNER_KEY, null);
+  return owner && owner.pid !== process.pid && alive(owner.pid) ? owner.pid : null;
+}
+
+/** Applies requests from other processes to this process's runner while it runs the queue. */
+export class JobRequestPoller {
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly runner: JobRunner,
+    private readonly intervalMs = 1000,
+  ) {}
+
+  start(): void {
+    setSetting(this.db, OWNER_KEY, { pid: process.pid, startedAt: new Date().toISOString() } satisfies Owner);
+    this.timer = setInterval(() => this.poll(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  poll(): void {
+    for (const { id, action } of takeJobRequests(this.db)) {
+      try {
+        if (action === 'cancel') this.runner.cancel(id);
+        else if (action === 'pause') this.runner.pause(id);
+        else this.runner.resume(id);
+      } catch {
+        // a job this process does not know (finished and pruned): nothing to do
+      }
+    }
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    if (getSetting<Owner | null>(this.db, OWNER_KEY, null)?.pid === process.pid) setSetting(this.db, OWNER_KEY, null);
+  }
+}
+
+export type ControlOutcome = { job: Job; via: 'running process'; pid: number } | { job: Job; via: 'record' };
+
+/** Cancels, pauses or resumes a job from any process. */
+export function controlJob(db: Db, id: number, action: JobAction): ControlOutcome | null {
+  const job = getJob(db, id);
+  if (!job) return null;
+  const owner = queueOwner(db);
+  if (owner !== null) {
+    requestJobAction(db, id, action);
+    return { job, via: 'running process', pid: owner };
+  }
+  // Nobody runs the queue: the next start picks up what the record says.
+  const unfinished = job.state === 'queued' || job.state === 'running' || job.state === 'paused';
+  if (unfinished) {
+    if (action === 'cancel') setJobState(db, id, 'cancelled', 'cancelled by the user');
+    else if (action === 'pause') setJobState(db, id, 'paused');
+    else if (job.state === 'paused') setJobState(db, id, 'queued');
+  }
+  return { job: getJob(db, id)!, via: 'record' };
+}
