@@ -13,9 +13,14 @@ export default defineConfig({
       // better-sqlite3, sharp, tfjs… stay in node_modules (native code, and large).
       externalizeDeps: true,
       rollupOptions: {
-        // The trainer starts src/main/model/worker.ts as a worker thread, found as ./worker.js beside
-        // the code that starts it: so one flat directory, no chunks/ sub-folder.
-        input: { index: here('./src/main/app/main.ts'), worker: here('./src/main/model/worker.ts') },
+        // Training and embedding start src/main/model/worker.ts and embedWorker.ts as worker threads,
+        // found as ./worker.js and ./embedWorker.js beside the code that starts them: so one flat
+        // directory, no chunks/ sub-folder.
+        input: {
+          index: here('./src/main/app/main.ts'),
+          worker: here('./src/main/model/worker.ts'),
+          embedWorker: here('./src/main/model/embedWorker.ts'),
+        },
         output: { entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
       },
     },
