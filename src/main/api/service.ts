@@ -267,6 +267,16 @@ export class LikenessService implements ServiceHandlers {
    * Watches the library folders: new, changed, moved and deleted photos are synced in small
    * batches; the grid is told, and new photos are embedded with the active model.
    */
+  /**
+   * At start-up: a quick incremental re-scan catches what changed while Likeness was closed
+   * (unchanged files are not read again), unless a resumed scan is already doing it.
+   */
+  catchUp(): Job | null {
+    const pending = this.jobs.pending('scan');
+    if (pending) return pending;
+    return libraryCounts(this.core.db).folders === 0 ? null : this.scan([]);
+  }
+
   async startWatching(): Promise<void> {
     this.watcher ??= new LibraryWatcher(this.core, {
       onSynced: (summary) => {

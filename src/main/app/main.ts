@@ -1,6 +1,6 @@
 // The Electron main process: single instance, hardened window, likeness:// media protocol, IPC
 // transport to the same LikenessService that `likeness serve` uses, native menus.
-import { app, BrowserWindow, dialog, powerMonitor } from 'electron';
+import { app, BrowserWindow, dialog, Notification, powerMonitor } from 'electron';
 import { useElectronSqliteBuild } from './nativeSqlite';
 import { registerSchemePrivileges } from './scheme';
 
@@ -59,6 +59,11 @@ async function start(): Promise<void> {
   retrainer.start();
   service.startWatching().catch((error: Error) => console.error('likeness: cannot watch the library folders:', error.message));
   service.resumeInterrupted(interrupted);
+  service.catchUp();
+  // A finished retrain says what it did in one line, as a system notification.
+  service.jobs.onChange((job) => {
+    if (job.kind === 'train' && job.state === 'done' && Notification.isSupported()) new Notification({ title: 'Likeness', body: job.message }).show();
+  });
 
   let main = windows.createMainWindow();
   app.on('second-instance', () => {
