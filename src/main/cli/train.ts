@@ -24,6 +24,7 @@ export const trainOptionSpec = {
   workers: { type: 'string' },
   seed: { type: 'string' },
   'from-scratch': { type: 'boolean' },
+  'checkpoint-every': { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -74,6 +75,8 @@ export function trainOptionsFrom(values: Record<string, string | boolean | undef
     fromScratch: values['from-scratch'] === true,
     overrides,
   };
+  const checkpointSeconds = num('checkpoint-every', s('checkpoint-every'), (n) => n >= 0);
+  if (checkpointSeconds !== undefined) options.checkpointEveryMs = checkpointSeconds * 1000;
   const width = num('width', s('width'), Number.isInteger);
   if (width) options.width = width;
   if (options.epochs !== undefined && options.minutes !== undefined) throw new UsageError('give --epochs or --minutes, not both');
@@ -84,7 +87,7 @@ export const trainCommand: Command = {
   name: 'train',
   summary: 'train a new encoder version on the library (resumes an interrupted run)',
   usage:
-    'train [--epochs N | --minutes M] [--input-size S] [--alpha A --beta B --gamma G] [--preset fast|reference] [--from-scratch] [--workers W] [--estimator js|nce] [--views 1|2] [--global-critic zz|concat|dot] [--local-critic concat|dot] [--json]',
+    'train [--epochs N | --minutes M] [--input-size S] [--alpha A --beta B --gamma G] [--preset fast|reference] [--from-scratch] [--checkpoint-every SECONDS] [--workers W] [--estimator js|nce] [--views 1|2] [--global-critic zz|concat|dot] [--local-critic concat|dot] [--json]',
   async run(args, ctx) {
     const { values } = parse(args, trainOptionSpec, false);
     const options = trainOptionsFrom(values);

@@ -10,6 +10,7 @@ import type { Core } from '../core';
 import { CancelledError, ProgressTracker, type ProgressSink } from '../jobs/progress';
 import {
   activateModel,
+  abandonInterrupted,
   activeModel,
   appendLoss,
   createModel,
@@ -113,6 +114,11 @@ export async function trainModel(core: Core, options: TrainOptions = {}, hooks: 
     plan = { ...stored.plan, ...(given ? { minutes: options.minutes, epochs: options.epochs, maxSteps: options.maxSteps } : {}) };
     start = { kind: 'checkpoint' };
   } else {
+    // An interrupted run that cannot resume (no checkpoint yet, or a run from scratch was asked for)
+    // would otherwise stay 'training' for ever.
+    if (!options.source && interruptedModel(db)) {
+      abandonInterrupted(db, options.fromScratch ? 'replaced by a run from scratch' : 'interrupted before its first checkpoint; started again');
+    }
     config = buildConfig(options);
     const seed = options.seed ?? (Date.now() % 2 ** 31);
     plan = {

@@ -139,3 +139,8 @@ export function finishModel(db: Db, id: number, f: { status: 'ready' | 'failed';
     id,
   );
 }
+
+/** Marks versions left in 'training' (never to be resumed) as failed, saying why. */
+export function abandonInterrupted(db: Db, note: string): void {
+  db.prepare("UPDATE model_versions SET status = 'failed', note = ? WHERE status = 'training'").run(note);
+}
