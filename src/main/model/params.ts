@@ -56,31 +56,25 @@ export function paramSpecs(config: ModelConfig): ParamSpec[] {
   const flat = m * m * lc;
   const h = config.criticDim;
   const z = config.zDim;
-  if (config.alpha > 0) {
-    if (config.globalCritic === 'dot') {
-      dense(specs, 'global/phi1', flat, h);
-      dense(specs, 'global/phi2', h, h, 'glorot');
-      dense(specs, 'global/psi1', z, h);
-      dense(specs, 'global/psi2', h, h, 'glorot');
-    } else {
-      dense(specs, 'global/t1', (config.globalCritic === 'zz' ? z : flat) + z, h);
-      dense(specs, 'global/t2', h, h);
-      dense(specs, 'global/t3', h, 1, 'glorot');
-    }
-  }
-  if (config.beta > 0) {
-    if (config.localCritic === 'dot') {
-      dense(specs, 'local/phi1', lc, h);
-      dense(specs, 'local/phi2', h, h, 'glorot');
-      dense(specs, 'local/psi1', z, h);
-      dense(specs, 'local/psi2', h, h, 'glorot');
-    } else {
-      dense(specs, 'local/t1', lc + z, h);
-      dense(specs, 'local/t2', h, h);
-      dense(specs, 'local/t3', h, 1, 'glorot');
-    }
-  }
+  // The global critic sees the flattened map C(x) (or z itself, for the reference (z, z) critic),
+  // the local one each position's features; both score them against z.
+  if (config.alpha > 0) critic(specs, 'global', config.globalCritic === 'dot', config.globalCritic === 'zz' ? z : flat, z, h);
+  if (config.beta > 0) critic(specs, 'local', config.localCritic === 'dot', lc, z, h);
   return specs;
+}
+
+/** A separable critic φ(x)·ψ(z) (two 2-layer MLPs), or an MLP T([x, z]) → score. */
+function critic(specs: ParamSpec[], prefix: string, separable: boolean, xDim: number, z: number, h: number): void {
+  if (separable) {
+    dense(specs, `${prefix}/phi1`, xDim, h);
+    dense(specs, `${prefix}/phi2`, h, h, 'glorot');
+    dense(specs, `${prefix}/psi1`, z, h);
+    dense(specs, `${prefix}/psi2`, h, h, 'glorot');
+  } else {
+    dense(specs, `${prefix}/t1`, xDim + z, h);
+    dense(specs, `${prefix}/t2`, h, h);
+    dense(specs, `${prefix}/t3`, h, 1, 'glorot');
+  }
 }
 
 function initValues(spec: ParamSpec, rng: Rng): Float32Array {
