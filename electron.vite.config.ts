@@ -14,12 +14,13 @@ export default defineConfig({
       externalizeDeps: true,
       rollupOptions: {
         // Training and embedding start src/main/model/worker.ts and embedWorker.ts as worker threads,
-        // found as ./worker.js and ./embedWorker.js beside the code that starts them: so one flat
-        // directory, no chunks/ sub-folder.
+        // clusters and near-duplicates src/main/search/groupWorker.ts, found as ./<name>.js beside
+        // the code that starts them: so one flat directory, no chunks/ sub-folder.
         input: {
           index: here('./src/main/app/main.ts'),
           worker: here('./src/main/model/worker.ts'),
           embedWorker: here('./src/main/model/embedWorker.ts'),
+          groupWorker: here('./src/main/search/groupWorker.ts'),
         },
         output: { entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
       },

@@ -9,7 +9,10 @@ import { addFolder, FolderError, indexFolders } from '../library/scan';
 import { retrain, type RetrainOptions } from '../jobs/retrain';
 import { LibraryWatcher } from '../jobs/watcher';
 import { embedLibrary } from '../model';
-import { clusterPhotoIds, currentClustering, findSimilar, listClusters, listDuplicateGroups, renameCluster } from '../search/service';
+import { currentClusteringInWorker, duplicateGroupsInWorker } from '../search/background';
+import { clusterPhotoIds, clustersOfClustering, findSimilar, planClustering, planDuplicates, renameCluster, toApiDuplicateGroups } from '../search/service';
+import { latestClustering } from '../store/clusters';
+import { storedDuplicateGroups } from '../store/duplicates';
 import { countEmbeddings } from '../store/embeddings';
 import { activateModel, activeModel, getModel, listModels, lossHistory } from '../store/models';
 import { getPhoto, libraryCounts, listFolders, listPhotos, listProblems, photoSummaries } from '../store/photos';
@@ -112,9 +115,19 @@ export class LikenessService implements ServiceHandlers {
     return listProblems(this.core.db, limit);
   }
 
+  /**
+   * Clusters as stored. If the embeddings changed since, the last clustering of the active model is
+   * shown while a regroup job (queued like any heavy job, computed in a worker thread) brings it up
+   * to date; clients hear 'library-changed' when it has.
+   */
   async listClusters(): Promise<ApiResponses['listClusters']> {
-    if (!activeModel(this.core.db)) return [];
-    return listClusters(this.core);
+    const model = activeModel(this.core.db);
+    if (!model) return [];
+    const plan = planClustering(this.core);
+    if (plan.current) return clustersOfClustering(this.core, plan.current.id);
+    this.regroup();
+    const shown = latestClustering(this.core.db, model.id);
+    return shown ? clustersOfClustering(this.core, shown.id) : [];
   }
 
   async clusterPhotos({ id }: ParsedRequest<'clusterPhotos'>): Promise<ApiResponses['clusterPhotos']> {
@@ -125,8 +138,12 @@ export class LikenessService implements ServiceHandlers {
     return renameCluster(this.core, id, name === null ? null : name.trim() || null);
   }
 
+  /** Near-duplicate groups as stored; if the library changed since, as for clusters, a regroup job is queued. */
   async listDuplicates(): Promise<ApiResponses['listDuplicates']> {
-    return listDuplicateGroups(this.core);
+    const plan = planDuplicates(this.core);
+    if (plan.current) return toApiDuplicateGroups(this.core, plan.current);
+    this.regroup();
+    return toApiDuplicateGroups(this.core, storedDuplicateGroups(this.core.db));
   }
 
   async listJobs(): Promise<ApiResponses['listJobs']> {
@@ -324,11 +341,11 @@ export class LikenessService implements ServiceHandlers {
     const pending = this.jobs.pending('cluster');
     if (pending && pending.state === 'queued') return pending;
     return this.jobs.enqueue('cluster', 'Grouping similar photos', async ({ onProgress, signal }) => {
-      // Let the 'running' event reach clients before the (synchronous) computation starts.
-      await new Promise((resolve) => setImmediate(resolve));
-      const clustering = currentClustering(this.core, { onProgress, signal });
-      const duplicates = listDuplicateGroups(this.core, { onProgress, signal });
+      // Computed in worker threads: requests keep being answered while a large library is regrouped.
+      const clustering = activeModel(this.core.db) ? await currentClusteringInWorker(this.core, { onProgress, signal }) : null;
+      const duplicates = await duplicateGroupsInWorker(this.core, { onProgress, signal });
       this.events.publish({ type: 'library-changed' });
+      if (!clustering) return `${duplicates.length} near-duplicate groups`;
       const clustered = clustering.photoCount - clustering.unclustered;
       return `Grouped ${clustered} of ${clustering.photoCount} photos into clusters; ${duplicates.length} near-duplicate groups`;
     }, {});

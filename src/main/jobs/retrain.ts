@@ -6,7 +6,8 @@ import type { Core } from '../core';
 import { embedLibrary } from '../model/embed';
 import { qualityGate, type GateResult } from '../model/qualityGate';
 import { trainModel } from '../model/train';
-import { currentClustering, listClusters, listDuplicateGroups } from '../search/service';
+import { currentClusteringInWorker, duplicateGroupsInWorker } from '../search/background';
+import { clustersOf } from '../store/clusters';
 import { activeModel, activateModel, interruptedModel } from '../store/models';
 import { photosAddedSince, recordGateResult } from '../store/retrain';
 import { getSetting, setSetting } from '../store/settings';
@@ -72,9 +73,10 @@ export async function retrain(core: Core, options: RetrainOptions = {}): Promise
   }
   activateModel(core.db, candidate.id);
   options.onStage?.('clustering');
-  currentClustering(core, { onProgress: options.onProgress, signal: options.signal });
-  const clusters = listClusters(core).length;
-  const duplicates = listDuplicateGroups(core, { onProgress: options.onProgress, signal: options.signal });
+  // In worker threads: the app and `likeness serve` keep answering while a large library is regrouped.
+  const clustering = await currentClusteringInWorker(core, { onProgress: options.onProgress, signal: options.signal });
+  const clusters = clustersOf(core.db, clustering.id).length;
+  const duplicates = await duplicateGroupsInWorker(core, { onProgress: options.onProgress, signal: options.signal });
   return {
     modelId: candidate.id,
     activated: true,

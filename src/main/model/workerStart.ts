@@ -13,9 +13,18 @@ export function defaultWorkers(): number {
  * through a tiny ESM bootstrap that registers tsx first.
  */
 export function startModelWorker(name: 'worker' | 'embedWorker', workerData: unknown): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, import.meta.url), { workerData });
+  return startWorkerScript(import.meta.url, name, workerData);
+}
+
+/**
+ * Starts the worker script `name` that sits beside the module whose `import.meta.url` is `base`:
+ * `name`.ts under tsx, `name`.js in the build (every worker is an entry of electron.vite.config's
+ * main build, all in one flat folder).
+ */
+export function startWorkerScript(base: string, name: string, workerData: unknown, transferList: ArrayBuffer[] = []): Worker {
+  if (!base.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, base), { workerData, transferList });
   const tsxApi = import.meta.resolve('tsx/esm/api');
-  const script = new URL(`./${name}.ts`, import.meta.url).href;
+  const script = new URL(`./${name}.ts`, base).href;
   const bootstrap = `import { register } from ${JSON.stringify(tsxApi)}; register(); await import(${JSON.stringify(script)});`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), { workerData });
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), { workerData, transferList });
 }

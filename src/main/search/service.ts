@@ -18,13 +18,13 @@ import {
   type ClusteringRow,
 } from '../store/clusters';
 import type { Db } from '../store/db';
-import { keeperFacts, readDuplicateGroups, saveDuplicateGroups } from '../store/duplicates';
+import { keeperFacts, readDuplicateGroups, saveDuplicateGroups, type DuplicateGroupRow } from '../store/duplicates';
 import { readEmbeddings } from '../store/embeddings';
 import { activeModel } from '../store/models';
 import { differenceHashes, photoPaths, photoSummaries } from '../store/photos';
-import { clusterEmbeddings, matchClusters } from './clustering';
+import { clusterEmbeddings, matchClusters, type ClusteringResult } from './clustering';
 import { EmbeddingIndex } from './knn';
-import { chooseKeeper, DUPLICATE_RULE_VERSION, findDuplicateGroups } from './nearDuplicates';
+import { chooseKeeper, DUPLICATE_RULE_VERSION, findDuplicateGroups, type DuplicateAnalysis, type DuplicateSignals } from './nearDuplicates';
 
 export class SearchError extends Error {
   constructor(
@@ -93,35 +93,55 @@ export interface ClusterOptions {
   signal?: AbortSignal;
 }
 
-/**
- * The active model's clustering, computed if there is none or the embeddings changed since.
- * Names (and, for the same model, ids) of clusters whose membership mostly stays carry over.
- */
-export function currentClustering(core: Core, options: ClusterOptions = {}): ClusteringRow {
+/** Either the stored clustering, up to date, or what computing a new one takes and how to save it. */
+export type ClusteringPlan =
+  | { current: ClusteringRow }
+  | {
+      current: null;
+      index: EmbeddingIndex;
+      compute: { minClusterSize?: number; selection?: 'eom' | 'leaf' };
+      /** Writes a computed clustering (one transaction), carrying names and ids over. */
+      save: (result: ClusteringResult) => ClusteringRow;
+    };
+
+/** Decides whether the active model's clustering must be computed (none yet, or the embeddings or choices changed). */
+export function planClustering(core: Core, options: Pick<ClusterOptions, 'minClusterSize' | 'selection' | 'force'> = {}): ClusteringPlan {
   const active = activeIndex(core);
   const stored = latestClustering(core.db, active.modelId);
   const sameParams =
     (options.minClusterSize === undefined || stored?.params.minClusterSize === options.minClusterSize) &&
     (options.selection === undefined || (stored?.params.selection ?? 'eom') === options.selection);
-  if (stored && !options.force && sameParams && stored.generation === active.generation) return stored;
+  if (stored && !options.force && sameParams && stored.generation === active.generation) return { current: stored };
   // A recomputation keeps the choices of the stored clustering unless told otherwise.
-  const result = clusterEmbeddings(active.index, {
-    ...options,
+  const compute = {
     minClusterSize: options.minClusterSize ?? (stored?.params.minClusterSize as number | undefined),
     selection: options.selection ?? (stored?.params.selection as 'eom' | 'leaf' | undefined),
-  });
-  const previous = stored ?? latestClustering(core.db);
-  const previousClusters = previous ? clusterMemberships(core.db, previous.id) : [];
-  const matches = matchClusters(previousClusters, result.clusters);
-  const reuseIds = previous?.modelId === active.modelId;
-  return saveClustering(
-    core.db,
-    active.modelId,
-    active.generation,
-    { ...result.params },
-    active.index.size,
-    result.clusters.map((c, i) => ({ ...c, id: reuseIds ? (matches[i]?.id ?? null) : null, name: matches[i]?.name ?? null })),
-  );
+  };
+  const save = (result: ClusteringResult): ClusteringRow => {
+    const previous = stored ?? latestClustering(core.db);
+    const previousClusters = previous ? clusterMemberships(core.db, previous.id) : [];
+    const matches = matchClusters(previousClusters, result.clusters);
+    const reuseIds = previous?.modelId === active.modelId;
+    return saveClustering(
+      core.db,
+      active.modelId,
+      active.generation,
+      { ...result.params },
+      active.index.size,
+      result.clusters.map((c, i) => ({ ...c, id: reuseIds ? (matches[i]?.id ?? null) : null, name: matches[i]?.name ?? null })),
+    );
+  };
+  return { current: null, index: active.index, compute, save };
+}
+
+/**
+ * The active model's clustering, computed (on this thread) if there is none or the embeddings changed since.
+ * Names (and, for the same model, ids) of clusters whose membership mostly stays carry over.
+ */
+export function currentClustering(core: Core, options: ClusterOptions = {}): ClusteringRow {
+  const plan = planClustering(core, options);
+  if (plan.current) return plan.current;
+  return plan.save(clusterEmbeddings(plan.index, { ...plan.compute, onProgress: options.onProgress, signal: options.signal }));
 }
 
 function toApiCluster(core: Core, row: { id: number; name: string | null; size: number; representatives: number[] }): Cluster {
@@ -129,8 +149,11 @@ function toApiCluster(core: Core, row: { id: number; name: string | null; size: 
 }
 
 export function listClusters(core: Core, options: ClusterOptions = {}): Cluster[] {
-  const clustering = currentClustering(core, options);
-  return clustersOf(core.db, clustering.id).map((c) => toApiCluster(core, c));
+  return clustersOfClustering(core, currentClustering(core, options).id);
+}
+
+export function clustersOfClustering(core: Core, clusteringId: number): Cluster[] {
+  return clustersOf(core.db, clusteringId).map((c) => toApiCluster(core, c));
 }
 
 /** Member photo ids of a cluster, closest to its centre first. */
@@ -199,23 +222,43 @@ async function exists(path: string): Promise<boolean> {
 
 // ---------------- near-duplicates ----------------
 
-/** Near-duplicate groups for the library as it is now, with the suggested keeper; cached until photos or embeddings change. */
-export function listDuplicateGroups(core: Core, options: { onProgress?: ProgressSink; signal?: AbortSignal } = {}): DuplicateGroup[] {
+/** Either the stored near-duplicate groups, up to date, or what finding them takes and how to save them. */
+export type DuplicatesPlan =
+  | { current: DuplicateGroupRow[] }
+  | {
+      current: null;
+      signals: DuplicateSignals;
+      photoIds: number[];
+      /** Chooses keepers and writes the groups (one transaction). */
+      save: (analysis: DuplicateAnalysis) => DuplicateGroupRow[];
+    };
+
+export function planDuplicates(core: Core): DuplicatesPlan {
   const model = activeModel(core.db);
   const active = model ? activeIndex(core) : null;
   const fingerprint =
     `rule:${DUPLICATE_RULE_VERSION};photos:${changeGeneration(core.db, photosCounter)};` + `model:${active?.modelId ?? 0}:${active?.generation ?? 0}`;
-  let groups = readDuplicateGroups(core.db, fingerprint);
-  if (!groups) {
-    const { photoIds, hashes } = differenceHashes(core.db);
-    const hashMap = new Map(photoIds.map((id, i) => [id, new Uint8Array(hashes[i]!)]));
-    const allIds = [...new Set([...photoIds, ...(active?.index.photoIds ?? [])])];
-    const analysis = findDuplicateGroups({ index: active?.index ?? null, hashes: hashMap }, allIds, options);
-    groups = saveDuplicateGroups(
+  const groups = readDuplicateGroups(core.db, fingerprint);
+  if (groups) return { current: groups };
+  const { photoIds, hashes } = differenceHashes(core.db);
+  const hashMap = new Map(photoIds.map((id, i) => [id, new Uint8Array(hashes[i]!)]));
+  const allIds = [...new Set([...photoIds, ...(active?.index.photoIds ?? [])])];
+  const save = (analysis: DuplicateAnalysis) =>
+    saveDuplicateGroups(
       core.db,
       fingerprint,
       analysis.groups.map((g) => ({ photoIds: g, keeperId: chooseKeeper(keeperFacts(core.db, g)) })),
     );
-  }
+  return { current: null, signals: { index: active?.index ?? null, hashes: hashMap }, photoIds: allIds, save };
+}
+
+export function toApiDuplicateGroups(core: Core, groups: DuplicateGroupRow[]): DuplicateGroup[] {
   return groups.map((g) => ({ id: g.id, photos: photoSummaries(core.db, g.photoIds), keeperId: g.keeperId }));
+}
+
+/** Near-duplicate groups for the library as it is now (found on this thread), with the suggested keeper; cached until photos or embeddings change. */
+export function listDuplicateGroups(core: Core, options: { onProgress?: ProgressSink; signal?: AbortSignal } = {}): DuplicateGroup[] {
+  const plan = planDuplicates(core);
+  const groups = plan.current ?? plan.save(findDuplicateGroups(plan.signals, plan.photoIds, options));
+  return toApiDuplicateGroups(core, groups);
 }

@@ -19,6 +19,12 @@ export function readDuplicateGroups(db: Db, fingerprint: string): DuplicateGroup
   return groups.map((g) => ({ id: g.id, keeperId: g.keeper_id, photoIds: (members.all(g.id) as { id: number }[]).map((m) => m.id) }));
 }
 
+/** The groups stored last, whatever library state they were found in (shown while newer ones are computed). */
+export function storedDuplicateGroups(db: Db): DuplicateGroupRow[] {
+  const stored = db.prepare("SELECT value FROM settings WHERE key = 'search.duplicates.fingerprint'").get() as { value: string } | undefined;
+  return stored ? (readDuplicateGroups(db, JSON.parse(stored.value) as string) ?? []) : [];
+}
+
 export function saveDuplicateGroups(db: Db, fingerprint: string, groups: { keeperId: number; photoIds: number[] }[]): DuplicateGroupRow[] {
   return db.transaction(() => {
     db.prepare('DELETE FROM duplicate_groups').run();
