@@ -28,9 +28,9 @@ test('5-NN by cosine: majority label of the five most similar references', async
   }
   const queries = new Float32Array([10, 0.1, 0.01, 5, 1, 1.2]);
   // The third query (angle ≈ 0.876) is nearer label 1 by angle.
-  assert.equal(knnAccuracy(queries, [0, 1, 1], new Float32Array(refs), refLabels, 2, 5), 1);
-  assert.equal(knnAccuracy(queries, [1, 0, 0], new Float32Array(refs), refLabels, 2, 5), 0);
-  assert.ok(Math.abs(knnAccuracy(queries, [0, 1, 0], new Float32Array(refs), refLabels, 2, 5) - 2 / 3) < 1e-9);
+  assert.equal(await knnAccuracy(queries, [0, 1, 1], new Float32Array(refs), refLabels, 2, 5), 1);
+  assert.equal(await knnAccuracy(queries, [1, 0, 0], new Float32Array(refs), refLabels, 2, 5), 0);
+  assert.ok(Math.abs((await knnAccuracy(queries, [0, 1, 0], new Float32Array(refs), refLabels, 2, 5)) - 2 / 3) < 1e-9);
 });
 
 test('IDX files (gzipped) are read with their header', () => {

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/main/model/backend';
 import { presetConfig, type ModelConfig } from '../../src/main/model/config';
-import { loadWeights, Params, saveWeights } from '../../src/main/model/params';
+import { Params } from '../../src/main/model/params';
+import { loadWeights, saveWeights } from '../../src/main/model/weightsFile';
 import { Rng } from '../../src/main/model/rng';
 import { adamUpdate, computeGradients, newAdamState, recalibrateBatchNorm } from '../../src/main/model/trainer';
 
@@ -34,7 +35,7 @@ for (const [name, c] of configs) {
       await initBackend(backend);
       const p = Params.init(c, 42);
       const g = new Float32Array(p.trainableCount);
-      const losses = computeGradients(p, batch, new Rng(3), g);
+      const losses = await computeGradients(p, batch, new Rng(3), g);
       assert.ok(Number.isFinite(losses.loss));
       grads.push(g);
       p.dispose();
@@ -55,13 +56,13 @@ test('training steps leak no tensors and reduce the loss on a fixed batch', asyn
   const c = presetConfig('tiny', 16);
   const p = Params.init(c, 1);
   const batch = batchOf(c, 8, 5);
-  const weights = p.readTrainable();
+  const weights = await p.readTrainable();
   const grad = new Float32Array(p.trainableCount);
   const adam = newAdamState(p.trainableCount);
   const losses: number[] = [];
   let tensorsAfterFirst = 0;
   for (let step = 0; step < 25; step++) {
-    losses.push(computeGradients(p, batch, new Rng(100), grad).loss);
+    losses.push((await computeGradients(p, batch, new Rng(100), grad)).loss);
     adamUpdate(weights, grad, adam, 3e-3);
     p.writeTrainable(weights);
     if (step === 0) tensorsAfterFirst = tf.memory().numTensors;
@@ -76,10 +77,10 @@ test('weights (with recalibrated batch-norm statistics) load back bit-identicall
   const c = presetConfig('tiny', 16);
   const p = Params.init(c, 9);
   const b = batchOf(c, 6, 1);
-  assert.equal(recalibrateBatchNorm(p, [{ x: b.x1, count: 6, size: 16 }]), 1);
+  assert.equal(await recalibrateBatchNorm(p, [{ x: b.x1, count: 6, size: 16 }]), 1);
   const dir = mkdtempSync(join(tmpdir(), 'likeness-weights-'));
   try {
-    const before = p.values();
+    const before = await p.values();
     saveWeights(dir, c, before);
     const { config, values } = loadWeights(dir);
     assert.deepEqual(config, c);
@@ -90,8 +91,8 @@ test('weights (with recalibrated batch-norm statistics) load back bit-identicall
     }
     assert.notDeepEqual(Array.from(before.get('enc/block0/mean')!), new Array(before.get('enc/block0/mean')!.length).fill(0));
     const q = Params.fromValues(config, values);
-    const a = p.readTrainable();
-    const r = q.readTrainable();
+    const a = await p.readTrainable();
+    const r = await q.readTrainable();
     assert.ok(Buffer.from(a.buffer).equals(Buffer.from(r.buffer)));
     q.dispose();
   } finally {

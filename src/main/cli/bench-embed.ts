@@ -25,13 +25,13 @@ export const benchEmbed: Command = {
     const params = Params.init(config, 1);
     const s = config.inputSize;
     const images = Array.from({ length: count }, (_, i) => ({ data: syntheticImage(i, s, 3), width: s, height: s, channels: 3 }));
-    embedSources(params, images.slice(0, batch), batch);
+    await embedSources(params, images.slice(0, batch), batch);
     const t0 = performance.now();
-    embedSources(params, images, batch);
+    await embedSources(params, images, batch);
     const seconds = (performance.now() - t0) / 1000;
     // The same on worker threads (what `likeness embed` uses for large jobs); start-up excluded.
     const threads = defaultWorkers();
-    const pool = await EmbedPool.start(config, params.values(), threads);
+    const pool = await EmbedPool.start(config, await params.values(), threads);
     await pool.embedAll(images.slice(0, batch * threads), batch);
     const t1 = performance.now();
     await pool.embedAll(images, batch);

@@ -11,7 +11,8 @@ import { plainInto } from '../model/augment';
 import { initBackend } from '../model/backend';
 import { EmbedPool } from '../model/embedPool';
 import { knnAccuracy } from '../model/knn';
-import { loadWeights, Params } from '../model/params';
+import { Params } from '../model/params';
+import { loadWeights } from '../model/weightsFile';
 import { Rng, shuffleInPlace } from '../model/rng';
 import { readIdxImages, readIdxLabels } from '../model/source';
 import { buildConfig, trainModel, type TrainOptions } from '../model/train';
@@ -49,18 +50,18 @@ async function embedAll(pool: EmbedPool, images: SourceImage[]): Promise<Float32
 
 /** Embeds train and test on worker threads (both cores) and scores 5-NN. */
 async function accuracyOf(params: Params, train: Split, test: Split): Promise<number> {
-  const pool = await EmbedPool.start(params.config, params.values());
+  const pool = await EmbedPool.start(params.config, await params.values());
   try {
     const refs = await embedAll(pool, train.images);
     const queries = await embedAll(pool, test.images);
-    return knnAccuracy(queries, test.labels, refs, train.labels, params.config.zDim, 5);
+    return await knnAccuracy(queries, test.labels, refs, train.labels, params.config.zDim, 5);
   } finally {
     await pool.close();
   }
 }
 
 /** Batch-norm statistics of an untrained encoder from un-augmented training images (as training's end does). */
-function recalibrateOn(params: Params, images: SourceImage[], seed: number, batches = 16): void {
+async function recalibrateOn(params: Params, images: SourceImage[], seed: number, batches = 16): Promise<void> {
   const s = params.config.inputSize;
   const order = shuffleInPlace(Array.from({ length: images.length }, (_, i) => i), new Rng(seed));
   const size = params.config.batchSize;
@@ -71,7 +72,7 @@ function recalibrateOn(params: Params, images: SourceImage[], seed: number, batc
       yield { x, count: size, size: s };
     }
   }
-  recalibrateBatchNorm(params, gen());
+  await recalibrateBatchNorm(params, gen());
 }
 
 export const evalFashionMnist: Command = {
@@ -101,12 +102,12 @@ export const evalFashionMnist: Command = {
     const mean = new Float32Array(train.dim);
     for (let i = 0; i < train.pixels.length; i++) mean[i % train.dim] += train.pixels[i] / train.images.length;
     const centre = (p: Float32Array) => p.map((v, i) => v - mean[i % train.dim]);
-    const rawPixelAccuracy = knnAccuracy(centre(test.pixels), test.labels, centre(train.pixels), train.labels, train.dim, 5);
+    const rawPixelAccuracy = await knnAccuracy(centre(test.pixels), test.labels, centre(train.pixels), train.labels, train.dim, 5);
     log(`raw pixels (mean-centred, cosine 5-NN): ${rawPixelAccuracy.toFixed(4)}`);
 
     const config = buildConfig(base);
     const random = Params.init(config, base.seed);
-    recalibrateOn(random, train.images, base.seed);
+    await recalibrateOn(random, train.images, base.seed);
     const randomInitAccuracy = await accuracyOf(random, train, test);
     random.dispose();
     log(`untrained encoder (${describeConfig(config)}): ${randomInitAccuracy.toFixed(4)}`);

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelConfig } from './config';
-import { loadWeights, saveWeights } from './params';
+import { loadWeights, saveWeights } from './weightsFile';
 import type { AdamState } from './trainer';
 
 export interface TrainPosition {

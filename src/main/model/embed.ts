@@ -12,7 +12,8 @@ import { plainInto, type SourceImage } from './augment';
 import { initBackend } from './backend';
 import { embedBatch } from './encoder';
 import { EmbedPool } from './embedPool';
-import { loadWeights, Params } from './params';
+import { Params } from './params';
+import { loadWeights } from './weightsFile';
 import { defaultWorkers } from './workerStart';
 
 const loaded = new Map<string, Params>();
@@ -35,7 +36,7 @@ export async function loadModelParams(core: Core, modelId: number): Promise<Para
 }
 
 /** Embeddings of already-prepared images (each size×size×3 or size×size×1) with loaded parameters. */
-export function embedSources(params: Params, images: SourceImage[], batchSize = 128): Float32Array[] {
+export async function embedSources(params: Params, images: SourceImage[], batchSize = 128): Promise<Float32Array[]> {
   const s = params.config.inputSize;
   const per = s * s * 3;
   const out: Float32Array[] = [];
@@ -43,7 +44,10 @@ export function embedSources(params: Params, images: SourceImage[], batchSize = 
     const chunk = images.slice(start, start + batchSize);
     const x = new Float32Array(chunk.length * per);
     chunk.forEach((img, i) => plainInto(img, s, x, i * per));
-    const flat = tf.tidy(() => embedBatch(params, tf.tensor4d(x, [chunk.length, s, s, 3])).dataSync() as Float32Array);
+    // Read asynchronously: WebGPU cannot read synchronously in Node.
+    const embedded = tf.tidy(() => embedBatch(params, tf.tensor4d(x, [chunk.length, s, s, 3])));
+    const flat = (await embedded.data()) as Float32Array;
+    embedded.dispose();
     const dim = flat.length / chunk.length;
     for (let i = 0; i < chunk.length; i++) out.push(flat.slice(i * dim, (i + 1) * dim));
   }
@@ -91,7 +95,7 @@ export async function embedLibrary(core: Core, options: EmbedOptions = {}): Prom
   let pool: EmbedPool | null = null;
   if (workers > 1 && total >= (options.poolThreshold ?? POOL_THRESHOLD)) {
     try {
-      pool = await EmbedPool.start(params.config, params.values(), workers);
+      pool = await EmbedPool.start(params.config, await params.values(), workers);
     } catch {
       pool = null; // no worker script (e.g. a build without it): embed in-process
     }
@@ -119,7 +123,7 @@ export async function embedLibrary(core: Core, options: EmbedOptions = {}): Prom
         tracker.update(embedded, 'embedding');
       };
       if (!pool) {
-        write(embedSources(params, images, batch));
+        write(await embedSources(params, images, batch));
         // Let the event loop breathe between batches (progress, cancellation).
         await new Promise((r) => setImmediate(r));
         continue;

@@ -21,9 +21,9 @@ const port = parentPort!;
 try {
   const info = await initBackend(init.backend);
   const params = Params.fromValues(init.config, init.values);
-  port.on('message', (req: EmbedRequest) => {
+  port.on('message', async (req: EmbedRequest) => {
     try {
-      const vectors = embedSources(params, req.images, 128);
+      const vectors = await embedSources(params, req.images, 128);
       const dim = vectors[0]?.length ?? init.config.zDim;
       const flat = new Float32Array(vectors.length * dim);
       vectors.forEach((v, i) => flat.set(v, i * dim));

@@ -15,14 +15,14 @@ export function normaliseRows(vectors: Float32Array, dim: number): Float32Array 
   return out;
 }
 
-export function knnAccuracy(
+export async function knnAccuracy(
   queries: Float32Array,
   queryLabels: ArrayLike<number>,
   refs: Float32Array,
   refLabels: ArrayLike<number>,
   dim: number,
   k = 5,
-): number {
+): Promise<number> {
   const q = normaliseRows(queries, dim);
   const r = normaliseRows(refs, dim);
   const nq = q.length / dim;
@@ -34,11 +34,14 @@ export function knnAccuracy(
   const qt = tf.tensor2d(q, [nq, dim]);
   for (let start = 0; start < nr; start += chunk) {
     const n = Math.min(chunk, nr - start);
-    const { values, indices } = tf.tidy(() => {
+    const top = tf.tidy(() => {
       const sims = tf.matMul(qt, tf.tensor2d(r.subarray(start * dim, (start + n) * dim), [n, dim]), false, true);
-      const top = tf.topk(sims, Math.min(k, n));
-      return { values: top.values.dataSync() as Float32Array, indices: top.indices.dataSync() as Int32Array };
+      return tf.topk(sims, Math.min(k, n));
     });
+    // Asynchronous reads: WebGPU cannot read synchronously in Node.
+    const values = (await top.values.data()) as Float32Array;
+    const indices = (await top.indices.data()) as Int32Array;
+    tf.dispose([top.values, top.indices]);
     const kk = Math.min(k, n);
     for (let i = 0; i < nq; i++) {
       for (let j = 0; j < kk; j++) {

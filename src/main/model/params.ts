@@ -1,9 +1,8 @@
 // The model's parameters as named tensors, created from the config with a seeded initialisation
 // (so every data-parallel worker starts identical), and saved as raw little-endian float32 with a
-// JSON manifest: loading gives back exactly the same bits.
+// JSON manifest (weightsFile.ts): loading gives back exactly the same bits. No Node imports here:
+// the desktop app's GPU training window runs this same file in Chromium.
 import * as tf from '@tensorflow/tfjs';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { mapSize, type ModelConfig } from './config';
 import { Rng } from './rng';
 
@@ -17,7 +16,7 @@ export interface ParamSpec {
   trainable: boolean;
 }
 
-function size(shape: number[]): number {
+export function size(shape: number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
@@ -138,14 +137,14 @@ export class Params {
     return this.trainable.map((s) => this.get(s.name));
   }
 
-  /** Trainable parameters concatenated in spec order. */
-  readTrainable(out = new Float32Array(this.trainableCount)): Float32Array {
-    let o = 0;
-    for (const s of this.trainable) {
-      const d = this.get(s.name).dataSync() as Float32Array;
-      out.set(d, o);
-      o += d.length;
-    }
+  /**
+   * Trainable parameters concatenated in spec order. Asynchronous, in one read: WebGPU cannot read
+   * synchronously in Node, and each read from a GPU is a round trip.
+   */
+  async readTrainable(): Promise<Float32Array> {
+    const flat = tf.tidy(() => tf.concat(this.trainable.map((s) => tf.reshape(this.get(s.name), [-1]))));
+    const out = (await flat.data()) as Float32Array;
+    flat.dispose();
     return out;
   }
 
@@ -168,48 +167,23 @@ export class Params {
     t.dispose();
   }
 
-  values(): Map<string, Float32Array> {
-    return new Map(this.specs.map((s) => [s.name, (this.get(s.name).dataSync() as Float32Array).slice()]));
+  /** Every parameter (batch-norm statistics too), copied out in one asynchronous read. */
+  async values(): Promise<Map<string, Float32Array>> {
+    const flat = tf.tidy(() => tf.concat(this.specs.map((s) => tf.reshape(this.get(s.name), [-1]))));
+    const all = (await flat.data()) as Float32Array;
+    flat.dispose();
+    const out = new Map<string, Float32Array>();
+    let o = 0;
+    for (const s of this.specs) {
+      const n = size(s.shape);
+      out.set(s.name, all.slice(o, o + n));
+      o += n;
+    }
+    return out;
   }
 
   dispose(): void {
     for (const v of this.vars.values()) v.dispose();
     this.vars.clear();
   }
-}
-
-/** Writes manifest.json + weights.bin into dir (atomically: a half-written checkpoint is never read). */
-export function saveWeights(dir: string, config: ModelConfig, values: Map<string, Float32Array>, specs = paramSpecs(config)): void {
-  mkdirSync(dir, { recursive: true });
-  let offset = 0;
-  const tensors = specs.map((s) => {
-    const entry = { name: s.name, shape: s.shape, offset };
-    offset += size(s.shape) * 4;
-    return entry;
-  });
-  const buf = Buffer.alloc(offset);
-  for (const t of tensors) {
-    const v = values.get(t.name)!;
-    for (let i = 0; i < v.length; i++) buf.writeFloatLE(v[i], t.offset + 4 * i);
-  }
-  const manifest: WeightsManifest = { format: 'likeness-weights-1', config, tensors, byteLength: offset };
-  writeFileSync(join(dir, 'weights.bin.tmp'), buf);
-  writeFileSync(join(dir, 'manifest.json.tmp'), JSON.stringify(manifest, null, 1));
-  renameSync(join(dir, 'weights.bin.tmp'), join(dir, 'weights.bin'));
-  renameSync(join(dir, 'manifest.json.tmp'), join(dir, 'manifest.json'));
-}
-
-export function loadWeights(dir: string): { config: ModelConfig; values: Map<string, Float32Array> } {
-  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as WeightsManifest;
-  if (manifest.format !== 'likeness-weights-1') throw new Error(`${dir}: unknown weights format ${manifest.format}`);
-  const buf = readFileSync(join(dir, 'weights.bin'));
-  if (buf.length !== manifest.byteLength) throw new Error(`${dir}: weights.bin is ${buf.length} bytes, expected ${manifest.byteLength}`);
-  const values = new Map<string, Float32Array>();
-  for (const t of manifest.tensors) {
-    const n = size(t.shape);
-    const v = new Float32Array(n);
-    for (let i = 0; i < n; i++) v[i] = buf.readFloatLE(t.offset + 4 * i);
-    values.set(t.name, v);
-  }
-  return { config: manifest.config, values };
 }

@@ -5,10 +5,11 @@
 // and at the end recalibrates batch norm and saves the weights.
 import { join } from 'node:path';
 import { initBackend, type BackendName } from './backend';
-import { augmentInto, plainInto } from './augment';
+import { augmentInto, augmentOptionsOf, plainInto } from './augment';
 import { loadCheckpoint, saveCheckpoint, type TrainPosition } from './checkpoint';
 import type { ModelConfig } from './config';
-import { loadWeights, Params, saveWeights } from './params';
+import { Params } from './params';
+import { loadWeights, saveWeights } from './weightsFile';
 import { Rng, shuffleInPlace } from './rng';
 import { openSource, type ImageSource, type SourceSpec } from './source';
 import { adamUpdate, computeGradients, newAdamState, recalibrateBatchNorm, type HostBatch, type StepLosses } from './trainer';
@@ -95,10 +96,11 @@ function buildBatch(source: ImageSource, positions: number[], config: ModelConfi
   const images = source.read(positions);
   const x1 = new Float32Array(images.length * per);
   const x2 = config.views === 2 ? new Float32Array(images.length * per) : undefined;
+  const augment = augmentOptionsOf(config);
   images.forEach((img, i) => {
-    if (config.views === 2 || config.augment) augmentInto(img, s, rng, x1, i * per);
+    if (config.views === 2 || config.augment) augmentInto(img, s, rng, x1, i * per, augment);
     else plainInto(img, s, x1, i * per);
-    if (x2) augmentInto(img, s, rng, x2, i * per);
+    if (x2) augmentInto(img, s, rng, x2, i * per, augment);
   });
   return { x1, x2, size: s, count: images.length };
 }
@@ -133,7 +135,7 @@ export async function runTrainingWorker(init: WorkerInit, post: (m: WorkerMessag
     const grads = new Float32Array(init.shared.grads);
     const losses = new Float64Array(init.shared.losses);
     const ctl = new Int32Array(init.shared.control);
-    const weights = params.readTrainable();
+    const weights = await params.readTrainable();
     const average = new Float32Array(P);
     post({ type: 'ready', backend: info.backend, device: info.device, params: P, position });
 
@@ -152,7 +154,7 @@ export async function runTrainingWorker(init: WorkerInit, post: (m: WorkerMessag
       const rng = new Rng((seed * 31 + position.step * 7919 + k * 104729) >>> 0);
       const mine = order.slice(position.cursor + k * per, position.cursor + (k + 1) * per);
       const slot = grads.subarray((parity * W + k) * P, (parity * W + k + 1) * P);
-      const l = computeGradients(params, buildBatch(source, mine, config, rng), rng, slot);
+      const l = await computeGradients(params, buildBatch(source, mine, config, rng), rng, slot);
       losses.set([l.loss, l.globalMi, l.localMi, l.prior], (parity * W + k) * 4);
       if (k === 0) {
         const seenAfter = position.photosSeen + batch;
@@ -194,7 +196,7 @@ export async function runTrainingWorker(init: WorkerInit, post: (m: WorkerMessag
       if (k === 0) {
         post({ type: 'step', position, losses: mean, batch, stepMs: performance.now() - t0 });
         if (decision === INTERRUPT || (decision === CONTINUE && Date.now() - lastCheckpoint >= init.checkpointEveryMs)) {
-          saveCheckpoint(init.modelDir, { config, values: params.values(), adam, position });
+          saveCheckpoint(init.modelDir, { config, values: await params.values(), adam, position });
           lastCheckpoint = Date.now();
           post({ type: 'checkpoint', position });
         }
@@ -203,7 +205,7 @@ export async function runTrainingWorker(init: WorkerInit, post: (m: WorkerMessag
         let weightsDir: string | null = null;
         if (k === 0 && decision === FINISH) {
           weightsDir = join(init.modelDir, 'weights');
-          finalise(params, source, config, seed, init.recalibrationBatches, weightsDir);
+          await finalise(params, source, config, seed, init.recalibrationBatches, weightsDir);
         }
         if (k === 0) post({ type: 'done', position, weightsDir, interrupted: decision === INTERRUPT });
         params.dispose();
@@ -216,7 +218,7 @@ export async function runTrainingWorker(init: WorkerInit, post: (m: WorkerMessag
 }
 
 /** Batch-norm statistics from un-augmented images (what embedding sees), then the weights on disk. */
-function finalise(params: Params, source: ImageSource, config: ModelConfig, seed: number, batches: number, dir: string): void {
+async function finalise(params: Params, source: ImageSource, config: ModelConfig, seed: number, batches: number, dir: string): Promise<void> {
   const s = config.inputSize;
   const per = s * s * 3;
   const order = epochOrder(source.count, seed + 1, 0);
@@ -229,6 +231,6 @@ function finalise(params: Params, source: ImageSource, config: ModelConfig, seed
       yield { x, count: images.length, size: s };
     }
   }
-  recalibrateBatchNorm(params, plainBatches());
-  saveWeights(dir, config, params.values());
+  await recalibrateBatchNorm(params, plainBatches());
+  saveWeights(dir, config, await params.values());
 }

@@ -24,37 +24,52 @@ export interface HostBatch {
   count: number;
 }
 
+/** The step's random inputs: prior noise for z and the derangement pairing negatives. */
+export function stepNoise(params: Params, batch: HostBatch, rng: Rng): { eps: Float32Array; perm: number[] } {
+  const c = params.config;
+  const views = c.views === 2 && batch.x2 ? 2 : 1;
+  const eps = new Float32Array(batch.count * views * c.zDim);
+  for (let i = 0; i < eps.length; i++) eps[i] = rng.normal();
+  return { eps, perm: derangement(batch.count, rng) };
+}
+
 /** Forward and backward on one batch; writes the gradient into `gradOut` (trainable spec order). */
-export function computeGradients(params: Params, batch: HostBatch, rng: Rng, gradOut: Float32Array): StepLosses {
+export async function computeGradients(params: Params, batch: HostBatch, rng: Rng, gradOut: Float32Array): Promise<StepLosses> {
+  const { eps, perm } = stepNoise(params, batch, rng);
+  return gradientsFor(params, batch, eps, perm, gradOut);
+}
+
+/**
+ * The same with the random inputs given (the desktop app's GPU window gets them from the main
+ * process). Gradients and losses come back in one asynchronous read: WebGPU cannot read
+ * synchronously in Node, and every read from a GPU is a round trip.
+ */
+export async function gradientsFor(params: Params, batch: HostBatch, eps: Float32Array, perm: number[], gradOut: Float32Array): Promise<StepLosses> {
   const c = params.config;
   const b = batch.count;
   const views = c.views === 2 && batch.x2 ? 2 : 1;
-  const eps = new Float32Array(b * views * c.zDim);
-  for (let i = 0; i < eps.length; i++) eps[i] = rng.normal();
-  const perm = derangement(b, rng);
   const vars = params.trainableVariables();
-  const kept: tf.Tensor[] = [];
-  const losses = tf.tidy(() => {
+  const flat = tf.tidy(() => {
     const x1 = tf.tensor4d(batch.x1, [b, batch.size, batch.size, 3]);
     const x2 = views === 2 ? tf.tensor4d(batch.x2!, [b, batch.size, batch.size, 3]) : undefined;
     const epsT = tf.tensor2d(eps, [b * views, c.zDim]);
+    let terms: tf.Scalar[] = [];
     const { value, grads } = tf.variableGrads(() => {
       const t = dimLoss(params, c, { x1, x2, eps: epsT, perm });
-      kept.push(tf.keep(t.global), tf.keep(t.local), tf.keep(t.prior));
+      // Kept past variableGrads' own scope; disposed below.
+      terms = [tf.keep(t.global), tf.keep(t.local), tf.keep(t.prior)];
       return t.total;
     }, vars);
-    let o = 0;
-    for (const v of vars) {
-      const g = grads[v.name];
-      const d = g ? (g.dataSync() as Float32Array) : new Float32Array(v.size);
-      gradOut.set(d, o);
-      o += v.size;
-    }
-    return { loss: value.dataSync()[0] };
+    const parts = vars.map((v) => (grads[v.name] ? tf.reshape(grads[v.name], [-1]) : tf.zeros([v.size])));
+    const out = tf.concat([...parts, tf.stack([value, ...terms])]);
+    tf.dispose(terms);
+    return out;
   });
-  const [g, l, p] = kept.map((t) => t.dataSync()[0]);
-  tf.dispose(kept);
-  return { loss: losses.loss, globalMi: g, localMi: l, prior: p };
+  const data = (await flat.data()) as Float32Array;
+  flat.dispose();
+  const n = gradOut.length;
+  gradOut.set(data.subarray(0, n));
+  return { loss: data[n], globalMi: data[n + 1], localMi: data[n + 2], prior: data[n + 3] };
 }
 
 export interface AdamState {
@@ -88,7 +103,7 @@ export function adamUpdate(weights: Float32Array, grad: Float32Array, state: Ada
  * Replace the batch-norm statistics by their average over training-mode passes on un-augmented
  * inputs (what embedding will see), so inference matches training without running averages.
  */
-export function recalibrateBatchNorm(params: Params, batches: Iterable<{ x: Float32Array; count: number; size: number }>): number {
+export async function recalibrateBatchNorm(params: Params, batches: Iterable<{ x: Float32Array; count: number; size: number }>): Promise<number> {
   const sums = new Map<string, { mean: Float64Array; sq: Float64Array }>();
   let n = 0;
   for (const batch of batches) {
@@ -96,9 +111,16 @@ export function recalibrateBatchNorm(params: Params, batches: Iterable<{ x: Floa
     tf.tidy(() => {
       encode(params, tf.tensor4d(batch.x, [batch.count, batch.size, batch.size, 3]), true, stats);
     });
+    // Every layer's statistics in one asynchronous read.
+    const names = [...stats.keys()];
+    const all = tf.tidy(() => tf.concat(names.flatMap((name) => [stats.get(name)!.mean, stats.get(name)!.variance])));
+    const data = (await all.data()) as Float32Array;
+    all.dispose();
+    let at = 0;
     for (const [name, s] of stats) {
-      const mean = s.mean.dataSync();
-      const variance = s.variance.dataSync();
+      const mean = data.subarray(at, at + s.mean.size);
+      const variance = data.subarray(at + s.mean.size, at + 2 * s.mean.size);
+      at += 2 * s.mean.size;
       let acc = sums.get(name);
       if (!acc) sums.set(name, (acc = { mean: new Float64Array(mean.length), sq: new Float64Array(mean.length) }));
       for (let i = 0; i < mean.length; i++) {
