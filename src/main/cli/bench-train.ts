@@ -16,6 +16,8 @@ async function measure(workers: number, steps: number, options: ReturnType<typeo
   const times: number[] = [];
   let batch = 0;
   let backend = '';
+  let backendName = '';
+  let software = false;
   try {
     const config = buildConfig(options);
     await trainModel(
@@ -32,7 +34,11 @@ async function measure(workers: number, steps: number, options: ReturnType<typeo
       },
       {
         onEvent: (m) => {
-          if (m.type === 'ready') backend = `${m.backend} on ${m.device}`;
+          if (m.type === 'ready') {
+            backend = `${m.backend} on ${m.device}`;
+            backendName = m.backend;
+            software = m.adapter?.software ?? false;
+          }
           if (m.type === 'step') {
             times.push(performance.now());
             batch = m.batch;
@@ -46,13 +52,13 @@ async function measure(workers: number, steps: number, options: ReturnType<typeo
   }
   // The first step includes warm-up (kernel set-up, allocation): time from its end.
   const imagesPerSecond = (batch * (times.length - 1)) / ((times.at(-1)! - times[0]) / 1000);
-  return { workers, imagesPerSecond, backend };
+  return { workers, imagesPerSecond, backend, backendName, software };
 }
 
 export const benchTrain: Command = {
   name: 'train',
-  summary: 'training images/s on one core and on all cores (64×64, batch 64 by default)',
-  usage: 'train [--steps N] [--input-size S] [--batch-size B] [--preset fast|reference] [--workers W] [--json]',
+  summary: 'training images/s on one core and on all cores, or on the GPU (64×64, batch 64 by default)',
+  usage: 'train [--steps N] [--input-size S] [--batch-size B] [--preset fast|reference] [--workers W] [--backend auto|webgpu|wasm|cpu|tensorflow] [--json]',
   async run(args, ctx) {
     const { values } = parse(args, { ...trainOptionSpec, steps: { type: 'string' } }, false);
     const options = trainOptionsFrom(values);
@@ -64,7 +70,20 @@ export const benchTrain: Command = {
     const config = buildConfig(options);
     ctx.err(`model: ${describeConfig(config)}; batch ${config.batchSize}; ${steps} steps per measurement`);
     const one = await measure(1, steps, options);
-    ctx.err(`1 core:  ${one.imagesPerSecond.toFixed(1)} img/s`);
+    const onGpu = one.backendName === 'webgpu';
+    // A GPU trains on one thread (one device): no all-cores measurement.
+    const label = onGpu ? `webgpu${one.software ? ' (SOFTWARE adapter: a CPU emulating a GPU)' : ''}` : '1 core';
+    ctx.err(`${label}:  ${one.imagesPerSecond.toFixed(1)} img/s`);
+    if (onGpu) {
+      const result = { backend: one.backend, config: describeConfig(config), batchSize: config.batchSize, software: one.software, imagesPerSecond: one.imagesPerSecond };
+      if (values.json) ctx.out(JSON.stringify(result));
+      else {
+        ctx.out(`backend: ${result.backend}`);
+        ctx.out(`model: ${result.config}, batch ${result.batchSize}`);
+        ctx.out(`training, ${label}: ${result.imagesPerSecond.toFixed(1)} img/s`);
+      }
+      return 0;
+    }
     const many = all > 1 ? await measure(all, steps, options) : one;
     ctx.err(`${all} cores: ${many.imagesPerSecond.toFixed(1)} img/s`);
     const result = {

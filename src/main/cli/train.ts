@@ -1,4 +1,5 @@
 // `likeness train`: train a new encoder version on the library's photos (or resume an interrupted one).
+import { BACKEND_CHOICES, type BackendChoice } from '../model/backend';
 import type { Estimator, GlobalCritic, LocalCritic, ModelConfig, PresetName } from '../model/config';
 import { trainModel, type TrainOptions } from '../model/train';
 import { parse, progressPrinter, UsageError, type Command } from './command';
@@ -25,6 +26,7 @@ export const trainOptionSpec = {
   seed: { type: 'string' },
   'from-scratch': { type: 'boolean' },
   'checkpoint-every': { type: 'string' },
+  backend: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -77,6 +79,8 @@ export function trainOptionsFrom(values: Record<string, string | boolean | undef
   };
   const checkpointSeconds = num('checkpoint-every', s('checkpoint-every'), (n) => n >= 0);
   if (checkpointSeconds !== undefined) options.checkpointEveryMs = checkpointSeconds * 1000;
+  const backend = oneOf<BackendChoice>('backend', s('backend'), BACKEND_CHOICES);
+  if (backend) options.backend = backend;
   const width = num('width', s('width'), Number.isInteger);
   if (width) options.width = width;
   if (options.epochs !== undefined && options.minutes !== undefined) throw new UsageError('give --epochs or --minutes, not both');
@@ -87,7 +91,7 @@ export const trainCommand: Command = {
   name: 'train',
   summary: 'train a new encoder version on the library (resumes an interrupted run)',
   usage:
-    'train [--epochs N | --minutes M] [--input-size S] [--alpha A --beta B --gamma G] [--preset fast|reference] [--from-scratch] [--checkpoint-every SECONDS] [--workers W] [--estimator js|nce] [--views 1|2] [--global-critic zz|concat|dot] [--local-critic concat|dot] [--json]',
+    'train [--epochs N | --minutes M] [--input-size S] [--alpha A --beta B --gamma G] [--preset fast|reference] [--from-scratch] [--checkpoint-every SECONDS] [--workers W] [--estimator js|nce] [--views 1|2] [--global-critic zz|concat|dot] [--local-critic concat|dot] [--backend auto|webgpu|wasm|cpu|tensorflow] [--json]',
   async run(args, ctx) {
     const { values } = parse(args, trainOptionSpec, false);
     const options = trainOptionsFrom(values);
@@ -97,9 +101,12 @@ export const trainCommand: Command = {
     const model = await trainModel(core, options, {
       signal: ctx.signal,
       onProgress: (p) => printer.show(p),
+      onBackendPlan: (plan) => ctx.err(`backend: ${plan.name} (${plan.reason})`),
       onEvent: (m, id) => {
         if (m.type === 'ready') {
           ctx.err(`model version ${id}: ${m.backend} on ${m.device}; ${(m.params / 1e6).toFixed(2)} M trainable parameters${m.position.step ? `; resuming at step ${m.position.step}` : ''}`);
+        } else if (m.type === 'deviceLost') {
+          ctx.err(`${m.message} at step ${m.position.step}: checkpoint written, continuing on the CPU (wasm)`);
         }
       },
     });

@@ -1,23 +1,42 @@
-// Choosing the TensorFlow.js backend: native TensorFlow (tfjs-node-gpu, then tfjs-node) when one
-// of those optional packages loaded, else the wasm backend (SIMD, with the kernels it lacks
-// registered here), else the pure-JS cpu backend as a last resort. Every run reports which it used.
+// Choosing the TensorFlow.js backend (Node: the CLI, `likeness serve`, their worker threads):
+// tfjs-node-gpu on a CUDA device, WebGPU through Dawn on a hardware adapter, native TensorFlow on
+// the CPU, the wasm backend (SIMD, with the kernels it lacks registered here), and the pure-JS cpu
+// backend as a last resort. Every run reports which it used, and on which device.
 import * as tf from '@tensorflow/tfjs';
+import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { registerMissingWasmKernels } from './wasmKernels';
-import { describeAdapter, probeWebGpu } from './webgpu';
+import { describeAdapter, probeWebGpu, type GpuAdapterDescription } from './webgpu';
 
 export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 export const BACKEND_NAMES: readonly BackendName[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
+/** What the user can ask for: a backend by name, or the automatic choice. */
+export type BackendChoice = BackendName | 'auto';
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', ...BACKEND_NAMES];
+/** The persisted choice (settings table), used when no --backend flag or LIKENESS_BACKEND is given. */
+export const BACKEND_SETTING = 'model.backend';
+
 export interface BackendInfo {
   backend: string;
   device: string;
+  /** The GPU adapter, for the webgpu backend. */
+  adapter?: GpuAdapterDescription;
 }
 
-let chosen: BackendInfo | null = null;
+let chosen: (BackendInfo & { name: BackendName }) | null = null;
 
 async function tryImport(name: string): Promise<boolean> {
   try {
     await import(/* @vite-ignore */ name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function resolvable(name: string): boolean {
+  try {
+    import.meta.resolve(name);
     return true;
   } catch {
     return false;
@@ -30,25 +49,74 @@ function cpuName(): string {
 }
 
 /**
- * Initialise a backend once per thread. `preferred` forces one (tests compare wasm with cpu);
- * LIKENESS_BACKEND does the same from the environment.
+ * Whether tfjs-node-gpu would find a CUDA device: it silently runs on the CPU without one (and then
+ * WebGPU or even wasm may be faster). NVIDIA's driver exposes /dev/nvidia0 on Linux; on Windows the
+ * package only loads with CUDA present.
  */
-export async function initBackend(preferred: BackendName | undefined = process.env.LIKENESS_BACKEND as BackendName | undefined): Promise<BackendInfo> {
-  if (chosen && (!preferred || tf.getBackend() === preferred)) return chosen;
-  // WebGPU (Dawn) is chosen only by name for now: its backend cannot read tensors synchronously in
-  // Node (tfjs reads through an OffscreenCanvas), and the trainer still does.
-  const order: BackendName[] = preferred ? [preferred] : ['tensorflow', 'wasm', 'cpu'];
+function cudaDevicePresent(): boolean {
+  if (process.platform === 'linux') return existsSync('/dev/nvidia0');
+  return process.platform === 'win32';
+}
+
+/** The choice from the flag, else LIKENESS_BACKEND, else the setting, else automatic. */
+export function backendChoice(flag?: BackendChoice, setting?: BackendChoice): BackendChoice {
+  const env = process.env.LIKENESS_BACKEND as BackendChoice | undefined;
+  const choice = flag ?? (env || undefined) ?? setting ?? 'auto';
+  if (!BACKEND_CHOICES.includes(choice)) throw new Error(`unknown backend '${choice}' (one of ${BACKEND_CHOICES.join(', ')})`);
+  return choice;
+}
+
+export interface BackendPlan {
+  name: BackendName;
+  /** Why this one, for the CLI and the Training screen. */
+  reason: string;
+}
+
+/**
+ * The automatic order, decided before any worker starts (a GPU trains on one thread, the CPU
+ * backends on all cores): tfjs-node-gpu with a CUDA device → WebGPU on a hardware adapter → native
+ * TensorFlow on the CPU (tfjs-node) → wasm. A software adapter (lavapipe, SwiftShader, WARP) is
+ * slower than wasm, so it is used only when asked for by name.
+ */
+export async function planBackend(choice: BackendChoice = 'auto'): Promise<BackendPlan> {
+  if (choice !== 'auto') return { name: choice, reason: 'chosen' };
+  const notes: string[] = [];
+  if (resolvable('@tensorflow/tfjs-node-gpu')) {
+    if (cudaDevicePresent()) return { name: 'tensorflow', reason: 'tfjs-node-gpu with a CUDA device' };
+    notes.push('tfjs-node-gpu: no CUDA device');
+  }
+  const probe = await probeWebGpu(false);
+  if (probe.ok) return { name: 'webgpu', reason: `GPU adapter ${describeAdapter(probe.adapter)}` };
+  notes.push(`webgpu: ${probe.reason}`);
+  if (resolvable('@tensorflow/tfjs-node')) return { name: 'tensorflow', reason: `tfjs-node (${notes.join('; ')})` };
+  return { name: 'wasm', reason: notes.join('; ') };
+}
+
+/**
+ * Initialise a backend once per thread. `preferred` forces one (a software WebGPU adapter is then
+ * accepted); without it the CPU backends are tried in order (tensorflow, wasm, cpu). With
+ * `fallback`, a preferred backend that cannot start gives way to wasm, then cpu.
+ */
+export async function initBackend(
+  preferred: BackendName | undefined = (process.env.LIKENESS_BACKEND as BackendName | undefined) || undefined,
+  fallback = false,
+): Promise<BackendInfo> {
+  if (chosen && (!preferred || chosen.name === preferred)) return chosen;
+  const order: BackendName[] = preferred ? [preferred, ...(fallback ? (['wasm', 'cpu'] as const).filter((n) => n !== preferred) : [])] : ['tensorflow', 'wasm', 'cpu'];
   const skipped: string[] = [];
   for (const name of order) {
     if (name === 'tensorflow') {
       const gpu = await tryImport('@tensorflow/tfjs-node-gpu');
-      if (!gpu && !(await tryImport('@tensorflow/tfjs-node'))) continue;
+      if (!gpu && !(await tryImport('@tensorflow/tfjs-node'))) {
+        skipped.push('tensorflow: neither tfjs-node-gpu nor tfjs-node is installed');
+        continue;
+      }
       if (await tf.setBackend('tensorflow')) {
-        chosen = { backend: gpu ? 'tensorflow (tfjs-node-gpu)' : 'tensorflow (tfjs-node)', device: gpu ? 'gpu' : cpuName() };
+        chosen = { name, backend: gpu ? 'tensorflow (tfjs-node-gpu)' : 'tensorflow (tfjs-node)', device: gpu ? 'gpu' : cpuName() };
         return chosen;
       }
     } else if (name === 'webgpu') {
-      const probe = await probeWebGpu(preferred === 'webgpu');
+      const probe = await probeWebGpu(true);
       if (!probe.ok) {
         skipped.push(`webgpu: ${probe.reason}`);
         continue;
@@ -57,7 +125,7 @@ export async function initBackend(preferred: BackendName | undefined = process.e
       await import('@tensorflow/tfjs-backend-webgpu');
       if (await tf.setBackend('webgpu')) {
         await tf.ready();
-        chosen = { backend: 'webgpu', device: describeAdapter(probe.adapter) };
+        chosen = { name, backend: 'webgpu', device: describeAdapter(probe.adapter), adapter: probe.adapter };
         return chosen;
       }
     } else if (name === 'wasm') {
@@ -68,7 +136,7 @@ export async function initBackend(preferred: BackendName | undefined = process.e
           await tf.ready();
           const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
           const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
-          chosen = { backend: 'wasm', device: `${cpuName()}, simd ${simd ? 'on' : 'off'}, threads ${threads ? 'on' : 'off'}` };
+          chosen = { name, backend: 'wasm', device: `${cpuName()}, simd ${simd ? 'on' : 'off'}, threads ${threads ? 'on' : 'off'}` };
           return chosen;
         }
       } catch {
@@ -77,11 +145,20 @@ export async function initBackend(preferred: BackendName | undefined = process.e
     } else {
       await tf.setBackend('cpu');
       await tf.ready();
-      chosen = { backend: 'cpu', device: cpuName() };
+      chosen = { name, backend: 'cpu', device: cpuName() };
       return chosen;
     }
   }
   throw new Error(`no TensorFlow.js backend could be initialised (tried ${order.join(', ')}${skipped.length ? `; ${skipped.join('; ')}` : ''})`);
+}
+
+/**
+ * The WebGPU device tfjs trains on, when that is the backend: its `lost` promise settles when the
+ * GPU resets, the driver crashes or the device is destroyed.
+ */
+export function webgpuDevice(): GPUDevice | null {
+  if (tf.getBackend() !== 'webgpu') return null;
+  return (tf.backend() as unknown as { device: GPUDevice }).device ?? null;
 }
 
 export function describeBackend(info: BackendInfo): string {

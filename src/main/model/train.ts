@@ -21,8 +21,9 @@ import {
   recordProgress,
 } from '../store/models';
 import { photoIdsWithInputs } from '../store/modelInputs';
-import type { BackendName } from './backend';
-import { loadCheckpoint, removeCheckpoint } from './checkpoint';
+import { getSetting } from '../store/settings';
+import { BACKEND_SETTING, backendChoice, planBackend, type BackendChoice, type BackendName, type BackendPlan } from './backend';
+import { loadCheckpoint, removeCheckpoint, type TrainPosition } from './checkpoint';
 import { filtersFor, presetConfig, validateConfig, type ModelConfig, type PresetName } from './config';
 import { paramSpecs } from './params';
 import type { SourceSpec } from './source';
@@ -47,7 +48,8 @@ export interface TrainOptions {
   fromScratch?: boolean;
   workers?: number;
   seed?: number;
-  backend?: BackendName;
+  /** A backend by name, or 'auto'; default: LIKENESS_BACKEND, else the saved setting, else 'auto'. */
+  backend?: BackendChoice;
   checkpointEveryMs?: number;
   /** Make the new version the active one when it finishes (default true). */
   activate?: boolean;
@@ -62,6 +64,8 @@ export interface TrainHooks {
   /** Every message from worker 0 (ready, step, checkpoint, done), for benchmarks and the CLI. */
   onEvent?: (message: WorkerMessage, modelId: number) => void;
   signal?: AbortSignal;
+  /** Which backend the run will use and why, before any worker starts. */
+  onBackendPlan?: (plan: BackendPlan, modelId: number) => void;
 }
 
 interface StoredConfig {
@@ -159,18 +163,12 @@ export async function trainModel(core: Core, options: TrainOptions = {}, hooks: 
 
   const checkpoint = start.kind === 'checkpoint' ? loadCheckpoint(modelDir) : null;
   const elapsedBefore = checkpoint?.position.elapsedMs ?? 0;
-  const budget: Budget = {
-    epochs: plan.epochs,
-    deadline: plan.minutes ? Date.now() + Math.max(0, plan.minutes * 60_000 - elapsedBefore) : undefined,
-    maxSteps: plan.maxSteps,
-  };
   const trainable = paramSpecs(config)
     .filter((s) => s.trainable)
     .reduce((a, s) => a + s.shape.reduce((x, y) => x * y, 1), 0);
-  let workers = Math.max(1, plan.workers);
-  if (source.kind === 'library') while (workers > 1 && effectiveBatch(config, count, workers) / workers < 2) workers--;
-  const shared = sharedBuffers(workers, trainable);
-  if (new Int32Array(shared.control).length !== CONTROL_INTS) throw new Error('control buffer layout');
+  const choice = backendChoice(options.backend, getSetting<BackendChoice>(db, BACKEND_SETTING, 'auto'));
+  const backendPlan = await planBackend(choice);
+  hooks.onBackendPlan?.(backendPlan, modelId);
 
   const tracker = new ProgressTracker(hooks.onProgress ?? (() => {}), 1);
   const pendingLoss: LossPoint[] = [];
@@ -178,13 +176,24 @@ export async function trainModel(core: Core, options: TrainOptions = {}, hooks: 
     if (pendingLoss.length) appendLoss(db, modelId, pendingLoss.splice(0));
   };
   let backendInfo = { backend: 'unknown', device: 'unknown' };
+  let deviceNote = '';
 
-  const threads: Worker[] = [];
-  const onAbort = () => requestStop(shared.control);
-  hooks.signal?.addEventListener('abort', onAbort);
-  try {
-    const result = await new Promise<{ weightsDir: string | null; interrupted: boolean; steps: number; photosSeen: number; elapsedMs: number }>(
-      (resolve, reject) => {
+  type RunResult =
+    | { kind: 'done'; weightsDir: string | null; interrupted: boolean; steps: number; photosSeen: number; elapsedMs: number }
+    | { kind: 'deviceLost'; message: string; position: TrainPosition };
+
+  /** One set of worker threads on one backend, until they finish, are stopped, or lose their GPU. */
+  const runWorkers = async (backend: BackendName, fallback: boolean, start: StartFrom, budget: Budget): Promise<RunResult> => {
+    // A GPU is one device: data-parallel threads would only queue on it.
+    let workers = backend === 'webgpu' ? 1 : Math.max(1, plan.workers);
+    if (source.kind === 'library') while (workers > 1 && effectiveBatch(config, count, workers) / workers < 2) workers--;
+    const shared = sharedBuffers(workers, trainable);
+    if (new Int32Array(shared.control).length !== CONTROL_INTS) throw new Error('control buffer layout');
+    const threads: Worker[] = [];
+    const onAbort = () => requestStop(shared.control);
+    hooks.signal?.addEventListener('abort', onAbort);
+    try {
+      return await new Promise<RunResult>((resolve, reject) => {
         let settled = false;
         const fail = (error: Error) => {
           if (settled) return;
@@ -203,7 +212,8 @@ export async function trainModel(core: Core, options: TrainOptions = {}, hooks: 
             budget,
             checkpointEveryMs: options.checkpointEveryMs ?? 60_000,
             recalibrationBatches: options.recalibrationBatches ?? 16,
-            backend: options.backend,
+            backend,
+            backendFallback: fallback,
             shared,
           };
           const worker = startModelWorker('worker', init);
@@ -217,7 +227,7 @@ export async function trainModel(core: Core, options: TrainOptions = {}, hooks: 
             if (k !== 0) return;
             hooks.onEvent?.(m, modelId);
             if (m.type === 'ready') {
-              backendInfo = { backend: m.backend, device: `${m.device}; ${workers} worker thread${workers > 1 ? 's' : ''}` };
+              backendInfo = { backend: m.backend, device: `${m.device}; ${workers} worker thread${workers > 1 ? 's' : ''}${deviceNote}` };
               recordProgress(db, modelId, { ...m.position, durationMs: m.position.elapsedMs, steps: m.position.step, ...backendInfo });
             } else if (m.type === 'step') {
               const point: LossPoint = { step: m.position.step, ...lossPoint(m.losses) };
@@ -240,14 +250,41 @@ export async function trainModel(core: Core, options: TrainOptions = {}, hooks: 
               );
             } else if (m.type === 'checkpoint') {
               flushLoss();
+            } else if (m.type === 'deviceLost') {
+              settled = true;
+              resolve({ kind: 'deviceLost', message: m.message, position: m.position });
             } else if (m.type === 'done') {
               settled = true;
-              resolve({ weightsDir: m.weightsDir, interrupted: m.interrupted, steps: m.position.step, photosSeen: m.position.photosSeen, elapsedMs: m.position.elapsedMs });
+              resolve({ kind: 'done', weightsDir: m.weightsDir, interrupted: m.interrupted, steps: m.position.step, photosSeen: m.position.photosSeen, elapsedMs: m.position.elapsedMs });
             }
           });
         }
-      },
-    );
+      });
+    } finally {
+      hooks.signal?.removeEventListener('abort', onAbort);
+      await Promise.all(threads.map((t) => t.terminate()));
+    }
+  };
+
+  try {
+    const budget: Budget = {
+      epochs: plan.epochs,
+      deadline: plan.minutes ? Date.now() + Math.max(0, plan.minutes * 60_000 - elapsedBefore) : undefined,
+      maxSteps: plan.maxSteps,
+    };
+    const firstStep = checkpoint?.position.step ?? 0;
+    let run = await runWorkers(backendPlan.name, choice === 'auto', start, budget);
+    if (run.kind === 'deviceLost') {
+      // The run goes on from the checkpoint the worker wrote at the last completed step, on the CPU.
+      flushLoss();
+      const lost = run;
+      deviceNote = `; continued on the CPU after ${lost.message} at step ${lost.position.step}`;
+      tracker.update(lost.position.photosSeen, `${lost.message} at step ${lost.position.step}: continuing from the checkpoint on the CPU (wasm)`, true);
+      const rest = budget.maxSteps !== undefined ? { ...budget, maxSteps: Math.max(1, budget.maxSteps - (lost.position.step - firstStep)) } : budget;
+      run = await runWorkers('wasm', true, { kind: 'checkpoint' }, rest);
+      if (run.kind === 'deviceLost') throw new Error(run.message);
+    }
+    const result = run;
     flushLoss();
     recordProgress(db, modelId, { photosSeen: result.photosSeen, steps: result.steps, durationMs: result.elapsedMs });
     if (result.interrupted) throw new CancelledError();
@@ -262,9 +299,6 @@ export async function trainModel(core: Core, options: TrainOptions = {}, hooks: 
       finishModel(db, modelId, { status: 'failed', note: (error as Error).message });
     }
     throw error;
-  } finally {
-    hooks.signal?.removeEventListener('abort', onAbort);
-    await Promise.all(threads.map((t) => t.terminate()));
   }
 }
 

@@ -4,15 +4,16 @@
 // Worker 0 decides when to stop (time, epochs, or a stop request), reports progress, checkpoints,
 // and at the end recalibrates batch norm and saves the weights.
 import { join } from 'node:path';
-import { initBackend, type BackendName } from './backend';
+import { initBackend, webgpuDevice, type BackendName } from './backend';
 import { augmentInto, augmentOptionsOf, plainInto } from './augment';
 import { loadCheckpoint, saveCheckpoint, type TrainPosition } from './checkpoint';
 import type { ModelConfig } from './config';
-import { Params } from './params';
+import { Params, type ParamSpec } from './params';
 import { loadWeights, saveWeights } from './weightsFile';
 import { Rng, shuffleInPlace } from './rng';
 import { openSource, type ImageSource, type SourceSpec } from './source';
-import { adamUpdate, computeGradients, newAdamState, recalibrateBatchNorm, type HostBatch, type StepLosses } from './trainer';
+import { adamUpdate, computeGradients, newAdamState, recalibrateBatchNorm, type AdamState, type HostBatch, type StepLosses } from './trainer';
+import type { GpuAdapterDescription } from './webgpu';
 
 export type StartFrom = { kind: 'scratch' } | { kind: 'checkpoint' } | { kind: 'weights'; dir: string };
 
@@ -35,15 +36,19 @@ export interface WorkerInit {
   checkpointEveryMs: number;
   recalibrationBatches: number;
   backend?: BackendName;
+  /** When the backend asked for cannot start, use wasm (then cpu) instead of failing. */
+  backendFallback?: boolean;
   shared: { grads: SharedArrayBuffer; losses: SharedArrayBuffer; control: SharedArrayBuffer };
 }
 
 export type WorkerMessage =
-  | { type: 'ready'; backend: string; device: string; params: number; position: TrainPosition }
+  | { type: 'ready'; backend: string; device: string; adapter?: GpuAdapterDescription; params: number; position: TrainPosition }
   | { type: 'step'; position: TrainPosition; losses: StepLosses; batch: number; stepMs: number }
   | { type: 'checkpoint'; position: TrainPosition }
   | { type: 'done'; position: TrainPosition; weightsDir: string | null; interrupted: boolean }
-  | { type: 'error'; message: string; stack?: string };
+  | { type: 'error'; message: string; stack?: string }
+  /** The GPU went away (reset, driver crash, unplugged): a checkpoint of the last completed step was written. */
+  | { type: 'deviceLost'; message: string; position: TrainPosition };
 
 // control: [barrier count, barrier generation, stop request, decision (parity 0), decision (parity 1)]
 export const CONTROL_INTS = 5;
@@ -107,7 +112,11 @@ function buildBatch(source: ImageSource, positions: number[], config: ModelConfi
 
 export async function runTrainingWorker(init: WorkerInit, post: (m: WorkerMessage) => void): Promise<void> {
   const { workerIndex: k, workerCount: W, config, seed } = init;
-  const info = await initBackend(init.backend);
+  const info = await initBackend(init.backend, init.backendFallback);
+  // A lost GPU device makes every later operation fail (or read zeros): note it, and stop cleanly.
+  let deviceLost: string | null = null;
+  const device = webgpuDevice();
+  void device?.lost.then((l) => (deviceLost = `the GPU device was lost (${l.reason}${l.message ? `: ${l.message}` : ''})`));
   const source = openSource(init.source);
   try {
     const n = source.count;
@@ -137,7 +146,10 @@ export async function runTrainingWorker(init: WorkerInit, post: (m: WorkerMessag
     const ctl = new Int32Array(init.shared.control);
     const weights = await params.readTrainable();
     const average = new Float32Array(P);
-    post({ type: 'ready', backend: info.backend, device: info.device, params: P, position });
+    // Batch-norm statistics are not trained: with the host copy of the trainable weights they make
+    // a checkpoint without reading the GPU, which may be gone by then.
+    const frozen = device ? await params.values() : null;
+    post({ type: 'ready', backend: info.backend, device: info.device, adapter: info.adapter, params: P, position });
 
     let order = epochOrder(n, seed, position.epoch);
     const startedAt = Date.now() - position.elapsedMs;
@@ -154,7 +166,19 @@ export async function runTrainingWorker(init: WorkerInit, post: (m: WorkerMessag
       const rng = new Rng((seed * 31 + position.step * 7919 + k * 104729) >>> 0);
       const mine = order.slice(position.cursor + k * per, position.cursor + (k + 1) * per);
       const slot = grads.subarray((parity * W + k) * P, (parity * W + k + 1) * P);
-      const l = await computeGradients(params, buildBatch(source, mine, config, rng), rng, slot);
+      let l: StepLosses;
+      try {
+        l = await computeGradients(params, buildBatch(source, mine, config, rng), rng, slot);
+        if (device) await Promise.race([device.lost, new Promise((r) => setImmediate(r))]);
+        if (deviceLost) throw new Error(deviceLost);
+      } catch (error) {
+        // The device's lost promise can settle just after the failed read: give it a moment.
+        if (device && !deviceLost) await Promise.race([device.lost, new Promise((r) => setTimeout(r, 500))]);
+        if (!deviceLost || !frozen) throw error;
+        saveCheckpoint(init.modelDir, { config, values: hostValues(params.specs, weights, frozen), adam: copyAdam(adam), position });
+        post({ type: 'deviceLost', message: deviceLost, position });
+        return;
+      }
       losses.set([l.loss, l.globalMi, l.localMi, l.prior], (parity * W + k) * 4);
       if (k === 0) {
         const seenAfter = position.photosSeen + batch;
@@ -233,4 +257,24 @@ async function finalise(params: Params, source: ImageSource, config: ModelConfig
   }
   await recalibrateBatchNorm(params, plainBatches());
   saveWeights(dir, config, await params.values());
+}
+
+/** All parameter values from the host copy of the trainable weights plus the untrained ones. */
+function hostValues(specs: ParamSpec[], weights: Float32Array, frozen: Map<string, Float32Array>): Map<string, Float32Array> {
+  const out = new Map<string, Float32Array>();
+  let o = 0;
+  for (const s of specs) {
+    if (!s.trainable) {
+      out.set(s.name, frozen.get(s.name)!);
+      continue;
+    }
+    const n = s.shape.reduce((a, b) => a * b, 1);
+    out.set(s.name, weights.slice(o, o + n));
+    o += n;
+  }
+  return out;
+}
+
+function copyAdam(a: AdamState): AdamState {
+  return { step: a.step, m: a.m.slice(), v: a.v.slice() };
 }

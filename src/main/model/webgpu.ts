@@ -65,7 +65,9 @@ async function probe(): Promise<WebGpuProbe> {
   };
 }
 
+/** One line with everything the adapter says about itself; software adapters say so. */
 export function describeAdapter(a: GpuAdapterDescription): string {
   const name = a.description || [a.vendor, a.device].filter(Boolean).join(' ') || 'GPU';
-  return `${name} (${a.api}${a.architecture ? `, ${a.architecture}` : ''}${a.software ? ', software' : ''})`;
+  const fields = [a.vendor && `vendor ${a.vendor}`, a.device && `device ${a.device}`, a.architecture && `architecture ${a.architecture}`, a.api];
+  return `${name} (${fields.filter(Boolean).join(', ')})${a.software ? ' [software adapter]' : ''}`;
 }
