@@ -169,6 +169,8 @@ export async function runTrainingWorker(init: WorkerInit, post: (m: WorkerMessag
       let l: StepLosses;
       try {
         l = await computeGradients(params, buildBatch(source, mine, config, rng), rng, slot);
+        // Tests lose the device for real (GPUDevice.destroy) after a given step.
+        if (device && Number(process.env.LIKENESS_TEST_LOSE_GPU_AFTER_STEP) === position.step + 1) device.destroy();
         if (device) await Promise.race([device.lost, new Promise((r) => setImmediate(r))]);
         if (deviceLost) throw new Error(deviceLost);
       } catch (error) {
