@@ -14,6 +14,7 @@ import { retrainCommand } from './retrain';
 import { statusCommand } from './status';
 import { trainCommand } from './train';
 import { embedCommand } from './embed';
+import { backendCommand } from './backend';
 import { modelsCommand } from './models';
 import { benchCommands, evalCommands } from './subcommands';
 
@@ -31,6 +32,7 @@ export const commands: Command[] = [
   embedCommand,
   modelsCommand,
   retrainCommand,
+  backendCommand,
   jobsCommand,
   commandGroup('bench', 'benchmarks that print speed and memory figures', () => benchCommands),
   commandGroup('eval', 'quality evaluations on a folder of data', () => evalCommands),

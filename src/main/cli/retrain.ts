@@ -1,6 +1,7 @@
 // `likeness retrain [--if-due]`: retrain on the whole library, keep the new model only if it passes
 // the quality gate. `--if-due` applies the overnight schedule, for cron or a systemd timer.
 import { onBatteryPower } from '../jobs/power';
+import { BACKEND_CHOICES, type BackendChoice } from '../model/backend';
 import { libraryRetrainState, retrain, retrainSchedule } from '../jobs/retrain';
 import { retrainDecision } from '../jobs/schedule';
 import { parse, progressPrinter, UsageError, type Command } from './command';
@@ -8,7 +9,7 @@ import { parse, progressPrinter, UsageError, type Command } from './command';
 export const retrainCommand: Command = {
   name: 'retrain',
   summary: 'retrain the model on the whole library; the new one becomes active only if it is not worse',
-  usage: 'retrain [--if-due] [--from-scratch] [--minutes M] [--epochs N] [--idle-minutes N] [--json]',
+  usage: 'retrain [--if-due] [--from-scratch] [--minutes M] [--epochs N] [--idle-minutes N] [--backend auto|webgpu|wasm|cpu|tensorflow] [--json]',
   async run(args, ctx) {
     const { values } = parse(
       args,
@@ -18,6 +19,7 @@ export const retrainCommand: Command = {
         minutes: { type: 'string' },
         epochs: { type: 'string' },
         'idle-minutes': { type: 'string' },
+        backend: { type: 'string' },
         json: { type: 'boolean' },
       },
       false,
@@ -28,6 +30,8 @@ export const retrainCommand: Command = {
       if (!(n > 0)) throw new UsageError(`--${name} takes a positive number`);
       return n;
     };
+    const backend = values.backend as BackendChoice | undefined;
+    if (backend !== undefined && !BACKEND_CHOICES.includes(backend)) throw new UsageError(`--backend must be one of ${BACKEND_CHOICES.join(', ')}`);
     const core = ctx.core();
     let deadline: Date | null = null;
     if (values['if-due']) {
@@ -54,6 +58,7 @@ export const retrainCommand: Command = {
     try {
       const outcome = await retrain(core, {
         fromScratch: values['from-scratch'],
+        backend,
         minutes: number(values.minutes, 'minutes'),
         epochs: number(values.epochs, 'epochs') ?? (values.minutes ? undefined : 10),
         signal: stop.signal,

@@ -3,6 +3,7 @@
 // gate; then recompute clusters and duplicates. Stopped (window over, or cancelled), it leaves a
 // checkpoint, and the next retrain continues from there.
 import type { Core } from '../core';
+import type { BackendChoice } from '../model/backend';
 import { embedLibrary } from '../model/embed';
 import { qualityGate, type GateResult } from '../model/qualityGate';
 import { trainModel } from '../model/train';
@@ -17,6 +18,8 @@ import { DEFAULT_SCHEDULE, type MachineState, type RetrainSchedule } from './sch
 
 export interface RetrainOptions {
   fromScratch?: boolean;
+  /** Backend for training and embedding (default: the saved setting, else automatic). */
+  backend?: BackendChoice;
   minutes?: number;
   epochs?: number;
   /** Photos sampled for the quality gate. */
@@ -55,11 +58,11 @@ export async function retrain(core: Core, options: RetrainOptions = {}): Promise
   options.onStage?.('training');
   const candidate = await trainModel(
     core,
-    { fromScratch: options.fromScratch, minutes: options.minutes, epochs: options.epochs, activate: false },
+    { fromScratch: options.fromScratch, minutes: options.minutes, epochs: options.epochs, activate: false, backend: options.backend },
     { onProgress: options.onProgress, onLoss: options.onLoss, signal: options.signal },
   );
   options.onStage?.('embedding');
-  await embedLibrary(core, { modelId: candidate.id, onProgress: options.onProgress, signal: options.signal });
+  await embedLibrary(core, { modelId: candidate.id, onProgress: options.onProgress, signal: options.signal, backend: options.backend });
   options.onStage?.('checking quality');
   const gate = await qualityGate(core, candidate.id, previous?.id ?? null, {
     sample: options.gateSample,

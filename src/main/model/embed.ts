@@ -9,7 +9,8 @@ import { countMissingEmbeddings, photosMissingEmbedding, writeEmbeddings } from 
 import { readModelInputs } from '../store/modelInputs';
 import { activeModel, getModelRecord } from '../store/models';
 import { plainInto, type SourceImage } from './augment';
-import { initBackend } from './backend';
+import { BACKEND_SETTING, backendChoice, initBackend, planBackend, type BackendChoice, type BackendInfo, type BackendName } from './backend';
+import { getSetting } from '../store/settings';
 import { embedBatch } from './encoder';
 import { EmbedPool } from './embedPool';
 import { Params } from './params';
@@ -72,6 +73,19 @@ export interface EmbedOptions {
   workers?: number;
   /** Fewest photos worth starting worker threads for (default 512). */
   poolThreshold?: number;
+  /** A backend by name, or 'auto'; default: LIKENESS_BACKEND, else the saved setting, else 'auto'. */
+  backend?: BackendChoice;
+}
+
+/**
+ * Sets up this thread's backend for embedding as chosen: a GPU embeds on this thread (one device),
+ * a CPU backend also on worker threads.
+ */
+export async function initEmbedBackend(core: Core, choice?: BackendChoice): Promise<BackendInfo & { gpu: boolean }> {
+  const resolved = backendChoice(choice, getSetting<BackendChoice>(core.db, BACKEND_SETTING, 'auto'));
+  const plan = await planBackend(resolved);
+  const info = await initBackend(plan.name, resolved === 'auto');
+  return { ...info, gpu: info.backend === 'webgpu' || info.backend === 'tensorflow (tfjs-node-gpu)' };
 }
 
 /** Below this many photos, starting worker threads costs more than it saves. */
@@ -82,20 +96,24 @@ const POOL_THRESHOLD = 512;
  * default), on worker threads when there are many; results are written as each batch completes, so
  * an interrupted run loses at most the batches in flight.
  */
-export async function embedLibrary(core: Core, options: EmbedOptions = {}): Promise<{ modelId: number; embedded: number; threads: number }> {
+export async function embedLibrary(
+  core: Core,
+  options: EmbedOptions = {},
+): Promise<{ modelId: number; embedded: number; threads: number; backend: string; device: string }> {
   const modelId = options.modelId ?? activeModel(core.db)?.id;
   if (modelId === undefined) throw new Error('no active model: train one first (likeness train)');
+  const info = await initEmbedBackend(core, options.backend);
   const params = await loadModelParams(core, modelId);
   const size = params.config.inputSize;
   const batch = options.batchSize ?? 128;
   const total = countMissingEmbeddings(core.db, modelId);
   const tracker = new ProgressTracker(options.onProgress ?? (() => {}), total);
   tracker.update(0, 'embedding', true);
-  const workers = options.workers ?? defaultWorkers();
+  const workers = info.gpu ? 1 : (options.workers ?? defaultWorkers());
   let pool: EmbedPool | null = null;
   if (workers > 1 && total >= (options.poolThreshold ?? POOL_THRESHOLD)) {
     try {
-      pool = await EmbedPool.start(params.config, await params.values(), workers);
+      pool = await EmbedPool.start(params.config, await params.values(), workers, tf.getBackend() as BackendName);
     } catch {
       pool = null; // no worker script (e.g. a build without it): embed in-process
     }
@@ -142,5 +160,5 @@ export async function embedLibrary(core: Core, options: EmbedOptions = {}): Prom
     await pool?.close();
   }
   tracker.update(embedded, 'done', true);
-  return { modelId, embedded, threads: pool?.size ?? 1 };
+  return { modelId, embedded, threads: pool?.size ?? 1, backend: info.backend, device: info.device };
 }
