@@ -1,12 +1,14 @@
 // `likeness serve` security and robustness: the access token, Host/Origin checks (DNS rebinding,
-// cross-site requests), path traversal on every route, ids that do not exist, malformed requests.
+// cross-site requests), path traversal on every route, ids that do not exist, malformed requests,
+// symbolic links out of the data directory, request size limits.
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import WebSocket from 'ws';
-import { startServer, type RunningServer } from '../../src/main/api/http';
+import { loadStaticFiles, startServer, type RunningServer } from '../../src/main/api/http';
+import { thumbnailFile } from '../../src/main/library/thumbnails';
 import { LikenessService } from '../../src/main/api/service';
 import { closeCore, openCore, type Core } from '../../src/main/core';
 import { indexFolders } from '../../src/main/library/scan';
@@ -240,4 +242,60 @@ test('malformed API requests get an ApiError, never a crash', async () => {
   // Still alive and answering.
   const status = await api('status', {});
   assert.equal(status.status, 200);
+});
+
+test('symbolic links out of the data directory and the renderer build are never followed', async () => {
+  // A thumbnail replaced by a link to a secret, and a thumbnail folder replaced by a link elsewhere.
+  const thumb = thumbnailFile(core, 1)!;
+  const saved = readFileSync(thumb);
+  rmSync(thumb);
+  symlinkSync(join(tmp.path, 'secret.txt'), thumb);
+  try {
+    const reply = await raw('GET', '/thumb/1', auth());
+    assert.equal(reply.status, 404);
+    assert.ok(!reply.body.includes(SECRET));
+  } finally {
+    rmSync(thumb);
+    writeFileSync(thumb, saved);
+  }
+  const thumbDir = dirname(thumbnailFile(core, 2)!);
+  const outside = join(tmp.path, 'outside-thumbs');
+  cpSync(thumbDir, outside, { recursive: true });
+  renameSync(thumbDir, `${thumbDir}.moved`);
+  symlinkSync(outside, thumbDir);
+  try {
+    assert.equal((await raw('GET', '/thumb/2', auth())).status, 404, 'a folder link leading out of the data directory');
+  } finally {
+    rmSync(thumbDir);
+    renameSync(`${thumbDir}.moved`, thumbDir);
+  }
+  assert.equal((await raw('GET', '/thumb/2', auth())).status, 200, 'served again once it is a plain file');
+
+  const renderer = join(tmp.path, 'renderer-with-link');
+  mkdirSync(renderer);
+  writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>Likeness</title>');
+  symlinkSync(join(tmp.path, 'secret.txt'), join(renderer, 'leak.txt'));
+  symlinkSync(tmp.path, join(renderer, 'up'));
+  const files = loadStaticFiles(renderer);
+  assert.deepEqual([...files.keys()].sort(), ['/', '/index.html']);
+});
+
+test('request size: a chunked body over 1 MiB and oversize headers are refused, and the server lives on', async () => {
+  const status = await new Promise<number>((resolve, reject) => {
+    const req = httpRequest(
+      { host: '127.0.0.1', port: server.port, method: 'POST', path: '/api/status', headers: { Host: host, 'Content-Type': 'application/json', ...auth(), 'Transfer-Encoding': 'chunked' } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on('error', (error) => ((error as NodeJS.ErrnoException).code === 'ECONNRESET' || (error as NodeJS.ErrnoException).code === 'EPIPE' ? resolve(413) : reject(error)));
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    for (let i = 0; i < 20; i++) req.write(chunk);
+    req.end();
+  });
+  assert.equal(status, 413);
+  const headers = await raw('GET', '/', { ...auth(), 'X-Padding': 'x'.repeat(64 * 1024) });
+  assert.equal(headers.status, 431);
+  assert.equal((await api('status', {})).status, 200);
 });

@@ -13,13 +13,14 @@
 // - static files are looked up in a table built at start-up from the renderer's build output, and
 //   media by numeric id, so no part of a request URL ever becomes a file-system path.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { hostname, networkInterfaces } from 'node:os';
 import { extname, join, relative, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ApiError } from '../../shared/api';
+import { contentSecurityPolicy } from '../security/csp';
 import type { Core } from '../core';
 import { dispatch } from './dispatch';
 import { httpStatusFor } from './errors';
@@ -80,7 +81,8 @@ export function loadStaticFiles(dir: string | undefined): Map<string, StaticFile
     }
     for (const name of names) {
       const path = join(at, name);
-      const stat = statSync(path);
+      // lstat: a symbolic link in the build output is never followed (nor served).
+      const stat = lstatSync(path);
       if (stat.isDirectory()) walk(path);
       else if (stat.isFile()) {
         const urlPath = '/' + relative(dir, path).split(sep).join('/');
@@ -245,9 +247,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       'Content-Type': file.contentType,
       'Content-Length': file.body.length,
       'Cache-Control': pathname.startsWith('/assets/') ? 'private, max-age=3600' : 'no-cache',
-      'Content-Security-Policy':
-        `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; ` +
-        `connect-src 'self' ${wsOrigin}; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+      'Content-Security-Policy': contentSecurityPolicy({ eventSocketOrigin: wsOrigin, header: true }),
     });
     res.end(req.method === 'HEAD' ? undefined : file.body);
   }

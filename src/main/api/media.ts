@@ -2,7 +2,8 @@
 // /thumb/<id> and /photo/<id>, Electron's likeness://thumb/<id> and likeness://photo/<id>) parse the
 // request with parseMediaRequest and resolve it here, so a client can never name a file on disk:
 // the file comes from the data directory layout (thumbnails) or from the library database (originals).
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, lstatSync, realpathSync, statSync } from 'node:fs';
+import { sep } from 'node:path';
 import { Readable } from 'node:stream';
 import sharp from 'sharp';
 import type { Core } from '../core';
@@ -29,6 +30,9 @@ export function parseMediaPath(pathname: string): MediaRequest | null {
 
 /** `likeness://thumb/12` or `likeness://photo/12` → request; anything else (other hosts, paths, queries) → null. */
 export function parseMediaUrl(url: string): MediaRequest | null {
+  // The URL parser resolves dot segments, encoded ones too (likeness://thumb/%2e%2e/1 is thumb/1):
+  // harmless with ids only, but odd input is refused, not normalised, as on the HTTP routes.
+  if (!/^likeness:\/\/(thumb|photo)\/[1-9][0-9]{0,14}$/.test(url)) return null;
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -59,7 +63,7 @@ export interface MediaBody {
 export async function resolveMedia(core: Core, request: MediaRequest): Promise<MediaBody | null> {
   if (request.kind === 'thumb') {
     const file = thumbnailFile(core, request.id);
-    const size = file === null ? null : fileSize(file);
+    const size = file === null ? null : dataFileSize(file, core.dataDir.root);
     if (file === null || size === null) return null;
     return { contentType: 'image/webp', size, stream: () => createReadStream(file) };
   }
@@ -75,6 +79,22 @@ export async function resolveMedia(core: Core, request: MediaRequest): Promise<M
     return { contentType: 'image/jpeg', size: jpeg.length, stream: () => Readable.from([jpeg]) };
   } catch {
     return resolveMedia(core, { kind: 'thumb', id: request.id });
+  }
+}
+
+/**
+ * Size of a file of our data directory, or null. A symbolic link — the file itself, or a folder on
+ * its way that leads out of the data directory — is refused: someone who planted one would have
+ * the server hand out whatever it points at.
+ */
+function dataFileSize(file: string, root: string): number | null {
+  try {
+    const stat = lstatSync(file);
+    if (!stat.isFile()) return null;
+    const realRoot = realpathSync(root);
+    return realpathSync(file).startsWith(realRoot + sep) ? stat.size : null;
+  } catch {
+    return null;
   }
 }
 

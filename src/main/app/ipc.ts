@@ -7,11 +7,12 @@ import { dispatch } from '../api/dispatch';
 import type { LikenessService } from '../api/service';
 import { getPhoto } from '../store/photos';
 import { existsSync } from 'node:fs';
+import { ipcSenderAllowed } from '../security/electronPolicy';
 
 /** Only our own page may call the API (not some frame that got navigated elsewhere). */
 function fromOurPage(event: IpcMainInvokeEvent, isAppUrl: (url: string) => boolean): boolean {
-  const url = event.senderFrame?.url ?? '';
-  return event.senderFrame?.parent === null && isAppUrl(url);
+  const frame = event.senderFrame;
+  return ipcSenderAllowed(frame ? { url: frame.url, isTopFrame: frame.parent === null } : null, isAppUrl);
 }
 
 export function registerIpc(service: LikenessService, isAppUrl: (url: string) => boolean): () => void {
