@@ -79,6 +79,7 @@ export async function duplicateGroupsInWorker(core: Core, options: RunOptions = 
     embeddings: plan.signals.index ? embeddingRows(plan.signals.index) : null,
     hashIds,
     hashes,
+    pixels: plan.signals.pixels ?? null,
     photoIds: plan.photoIds,
   };
   return plan.save((await runGroupTask(task, options)) as DuplicateAnalysis);

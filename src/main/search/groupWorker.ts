@@ -8,6 +8,7 @@ import type { Progress } from '../jobs/progress';
 import { clusterEmbeddings, type ClusteringResult } from './clustering';
 import { EmbeddingIndex } from './knn';
 import { findDuplicateGroups, type DuplicateAnalysis } from './nearDuplicates';
+import type { PixelSignatures } from './pixelSignatures';
 
 /** Embeddings as they cross to the worker: row-major, L2-normalised, `photoIds.length × dim`. */
 export interface EmbeddingRows {
@@ -24,6 +25,8 @@ export type GroupTask =
       /** Photo ids with a difference hash, and their 8-byte hashes packed one after another. */
       hashIds: number[];
       hashes: Uint8Array;
+      /** Plain typed arrays, sent as they are. */
+      pixels?: PixelSignatures | null;
       photoIds: number[];
     };
 
@@ -44,7 +47,7 @@ try {
     port.postMessage({ type: 'cluster', result } satisfies GroupReply);
   } else {
     const hashes = new Map(task.hashIds.map((id, i) => [id, task.hashes.subarray(i * 8, i * 8 + 8)]));
-    const result = findDuplicateGroups({ index: task.embeddings ? indexOf(task.embeddings) : null, hashes }, task.photoIds, { onProgress });
+    const result = findDuplicateGroups({ index: task.embeddings ? indexOf(task.embeddings) : null, hashes, pixels: task.pixels ?? null }, task.photoIds, { onProgress });
     port.postMessage({ type: 'duplicates', result } satisfies GroupReply);
   }
 } catch (error) {

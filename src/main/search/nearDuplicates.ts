@@ -23,7 +23,8 @@
 // Groups are the connected components of duplicate pairs.
 import { hammingDistance } from '../library/renditions';
 import { neighbourGraph, seededRandom } from './graph';
-import type { EmbeddingIndex } from './knn';
+import { EmbeddingIndex } from './knn';
+import { pixelRows, pixelSimilarity, type PixelSignatures } from './pixelSignatures';
 import type { ProgressSink } from '../jobs/progress';
 
 export interface DuplicateSignals {
@@ -31,7 +32,28 @@ export interface DuplicateSignals {
   index: EmbeddingIndex | null;
   /** 8-byte difference hashes by photo id. */
   hashes: Map<number, Uint8Array>;
+  /** Pixel signatures of the stored model inputs (pixelSignatures.ts); absent, the rule uses the other two. */
+  pixels?: PixelSignatures | null;
 }
+
+/** Each signal's z-score for a pair; null where a photo lacks that signal. */
+export interface PairEvidence {
+  embedding: number | null;
+  hash: number | null;
+  pixels: number | null;
+}
+
+export interface NullStats {
+  embedding: SignalStats | null;
+  hash: SignalStats | null;
+  /** The library-wide centre and spread of the pixel signal (reported; pairs are judged by `pixelsByRow`). */
+  pixels: SignalStats | null;
+  /** Each photo's own centre and spread of the pixel signal against random others, by signature row. */
+  pixelsByRow: { mean: Float32Array; sd: Float32Array } | null;
+}
+
+/** Random partners per photo for its own pixel null (robust median and MAD of this many Fisher z values). */
+export const PIXEL_NULL_SAMPLES = 48;
 
 export interface SignalStats {
   /** Centre (median) of the signal over unrelated pairs. */
@@ -45,6 +67,7 @@ export interface DuplicateAnalysis {
   threshold: number;
   embedding: SignalStats | null;
   hash: SignalStats | null;
+  pixels: SignalStats | null;
   candidatePairs: number;
 }
 
@@ -64,7 +87,7 @@ export function normalQuantile(p: number): number {
 }
 
 /** Bumped whenever the rule changes, so stored groups found by an older rule are recomputed. */
-export const DUPLICATE_RULE_VERSION = 3;
+export const DUPLICATE_RULE_VERSION = 4;
 
 /** Expected false duplicates among all unrelated pairs of the library. */
 export const EXPECTED_FALSE_PAIRS = 0.01;
@@ -90,10 +113,11 @@ function robustStats(values: number[]): SignalStats | null {
 }
 
 /** Mean and spread of each signal over random pairs of distinct photos. */
-export function nullStats(signals: DuplicateSignals, photoIds: readonly number[], samples = 20000, seed = 11) {
+export function nullStats(signals: DuplicateSignals, photoIds: readonly number[], samples = 20000, seed = 11): NullStats {
   const random = seededRandom(seed);
   const embedding: number[] = [];
   const hash: number[] = [];
+  const pixels: number[] = [];
   const n = photoIds.length;
   if (n >= 2) {
     for (let s = 0; s < samples; s++) {
@@ -105,9 +129,39 @@ export function nullStats(signals: DuplicateSignals, photoIds: readonly number[]
       const ha = signals.hashes.get(a);
       const hb = signals.hashes.get(b);
       if (ha && hb) hash.push(hammingDistance(ha, hb));
+      const p = pixelCorrelation(signals.pixels, a, b);
+      if (p !== null) pixels.push(fisherZ(p));
     }
   }
-  return { embedding: robustStats(embedding), hash: robustStats(hash) };
+  return { embedding: robustStats(embedding), hash: robustStats(hash), pixels: robustStats(pixels), pixelsByRow: pixelNullByRow(signals.pixels, seed) };
+}
+
+/**
+ * Each photo's own null for the pixel signal. The spread of the correlation between unrelated
+ * pictures depends on the pictures themselves (Bartlett: the fewer independent pixels — the
+ * smoother the picture — the wider it is), so one library-wide spread lets smooth, low-contrast
+ * pictures look alike (measured: a dark dusk scene against a grey aerial photo reached z 6) while
+ * textured ones could be judged too strictly. A pair is judged against the average of its two
+ * photos' nulls.
+ */
+function pixelNullByRow(pixels: PixelSignatures | null | undefined, seed: number): NullStats['pixelsByRow'] {
+  if (!pixels || pixels.photoIds.length < 3) return null;
+  const n = pixels.photoIds.length;
+  const random = seededRandom(seed + 1);
+  const mean = new Float32Array(n);
+  const sd = new Float32Array(n);
+  const values: number[] = [];
+  for (let row = 0; row < n; row++) {
+    values.length = 0;
+    for (let s = 0; s < PIXEL_NULL_SAMPLES; s++) {
+      const other = Math.floor(random() * n);
+      if (other !== row) values.push(fisherZ(pixelSimilarity(pixels, row, other)));
+    }
+    const stats = robustStats(values)!;
+    mean[row] = stats.mean;
+    sd[row] = stats.sd;
+  }
+  return { mean, sd };
 }
 
 /** Fisher's z of a cosine, clamped where float32 rounding makes identical inputs differ by ~1e-7. */
@@ -127,32 +181,58 @@ function embeddingCosine(index: EmbeddingIndex | null, a: number, b: number): nu
   return dot;
 }
 
-/** Each signal's z-score for a pair (null where a photo lacks that signal). */
-export function pairSignals(
-  signals: DuplicateSignals,
-  stats: { embedding: SignalStats | null; hash: SignalStats | null },
-  a: number,
-  b: number,
-): { embedding: number | null; hash: number | null } {
+const rowsOfSignatures = new WeakMap<PixelSignatures, Map<number, number>>();
+
+function pixelRowsOf(pixels: PixelSignatures, a: number, b: number): [number, number] | null {
+  let rows = rowsOfSignatures.get(pixels);
+  if (!rows) rowsOfSignatures.set(pixels, (rows = pixelRows(pixels)));
+  const ra = rows.get(a);
+  const rb = rows.get(b);
+  return ra === undefined || rb === undefined ? null : [ra, rb];
+}
+
+function pixelCorrelation(pixels: PixelSignatures | null | undefined, a: number, b: number): number | null {
+  const rows = pixels ? pixelRowsOf(pixels, a, b) : null;
+  return rows ? pixelSimilarity(pixels!, rows[0], rows[1]) : null;
+}
+
+function pixelZ(pixels: PixelSignatures | null | undefined, byRow: NullStats['pixelsByRow'], a: number, b: number): number | null {
+  const rows = pixels && byRow ? pixelRowsOf(pixels, a, b) : null;
+  if (!rows) return null;
+  const [ra, rb] = rows;
+  const centre = (byRow!.mean[ra]! + byRow!.mean[rb]!) / 2;
+  const spread = Math.sqrt((byRow!.sd[ra]! ** 2 + byRow!.sd[rb]! ** 2) / 2);
+  return (fisherZ(pixelSimilarity(pixels!, ra, rb)) - centre) / spread;
+}
+
+/**
+ * Each signal's z-score for a pair (null where a photo lacks that signal). The hash counts only
+ * where the pair has no pixel signal: it is a coarser summary (9×8 grey gradient signs) of the same
+ * pixels, so counting both would count one piece of evidence twice — and its tail is not Gaussian
+ * (measured: two unrelated dark wallpapers reached hash z 5.8, above z*, while their pixel z was 2).
+ */
+export function pairSignals(signals: DuplicateSignals, stats: NullStats, a: number, b: number): PairEvidence {
   const e = stats.embedding ? embeddingCosine(signals.index, a, b) : null;
-  const ha = signals.hashes.get(a);
-  const hb = signals.hashes.get(b);
+  const pixels = pixelZ(signals.pixels, stats.pixelsByRow, a, b);
+  const ha = pixels === null ? signals.hashes.get(a) : undefined;
+  const hb = pixels === null ? signals.hashes.get(b) : undefined;
   return {
     embedding: e !== null && stats.embedding ? (fisherZ(e) - stats.embedding.mean) / stats.embedding.sd : null,
     hash: ha && hb && stats.hash ? (stats.hash.mean - hammingDistance(ha, hb)) / stats.hash.sd : null,
+    pixels,
   };
 }
 
 /** Evidence that two photos are the same shot (see the module comment); null with no signal. */
-export function combineEvidence(z: { embedding: number | null; hash: number | null }): number | null {
-  const present = [z.embedding, z.hash].filter((v): v is number => v !== null);
+export function combineEvidence(z: PairEvidence): number | null {
+  const present = [z.embedding, z.hash, z.pixels].filter((v): v is number => v !== null);
   if (present.length === 0) return null;
   const weakest = Math.min(...present);
   return weakest < MIN_SIGNAL_Z ? weakest : Math.max(...present);
 }
 
 /** The duplicate rule of the module comment. */
-export function isDuplicatePair(z: { embedding: number | null; hash: number | null }, threshold: number): boolean {
+export function isDuplicatePair(z: PairEvidence, threshold: number): boolean {
   const evidence = combineEvidence(z);
   return evidence !== null && evidence >= threshold;
 }
@@ -167,8 +247,8 @@ function candidatePairs(signals: DuplicateSignals, photoIds: readonly number[], 
   const add = (a: number, b: number) => {
     if (a !== b) pairs.add(a < b ? `${a},${b}` : `${b},${a}`);
   };
-  const index = signals.index;
-  if (index && index.size > 1) {
+  const addNeighbours = (index: EmbeddingIndex) => {
+    if (index.size < 2) return;
     const graph = neighbourGraph(index, neighbours, options);
     for (let row = 0; row < index.size; row++) {
       for (let i = 0; i < graph.k; i++) {
@@ -176,7 +256,11 @@ function candidatePairs(signals: DuplicateSignals, photoIds: readonly number[], 
         if (other >= 0) add(index.photoIds[row]!, index.photoIds[other]!);
       }
     }
-  }
+  };
+  if (signals.index) addNeighbours(signals.index);
+  // Nearest by coarse pixels too: with no model yet (or one that has not learned much) these are
+  // the likely copies, and a hash bucket misses whatever moved more than a few bits.
+  if (signals.pixels) addNeighbours(new EmbeddingIndex(signals.pixels.photoIds, signals.pixels.coarse, signals.pixels.coarseDim));
   const maxBucket = 64;
   for (let quarter = 0; quarter < 4; quarter++) {
     const buckets = new Map<number, number[]>();
@@ -202,7 +286,9 @@ export function findDuplicateGroups(
   options: { neighbours?: number; onProgress?: ProgressSink; signal?: AbortSignal } = {},
 ): DuplicateAnalysis {
   const stats = nullStats(signals, photoIds);
-  const threshold = duplicateThreshold(photoIds.length, (stats.embedding ? 1 : 0) + (stats.hash ? 1 : 0));
+  // Two signals judge each pair: the embedding and the pixels (or, for a photo with no pixel
+  // signature, the hash in their place).
+  const threshold = duplicateThreshold(photoIds.length, (stats.embedding ? 1 : 0) + (stats.pixels || stats.hash ? 1 : 0));
   const pairs = candidatePairs(signals, photoIds, options.neighbours ?? 10, options);
   const parent = new Map<number, number>();
   const find = (x: number): number => {
@@ -227,7 +313,7 @@ export function findDuplicateGroups(
   }
   const result = [...groups.values()].filter((g) => g.length > 1).map((g) => g.sort((x, y) => x - y));
   result.sort((x, y) => y.length - x.length || x[0]! - y[0]!);
-  return { groups: result, threshold, embedding: stats.embedding, hash: stats.hash, candidatePairs: pairs.size };
+  return { groups: result, threshold, embedding: stats.embedding, hash: stats.hash, pixels: stats.pixels, candidatePairs: pairs.size };
 }
 
 /** The copy to keep: largest resolution, then oldest (date taken, else when added), then lowest id. */

@@ -24,6 +24,8 @@ import { activeModel } from '../store/models';
 import { differenceHashes, photoPaths, photoSummaries } from '../store/photos';
 import { clusterEmbeddings, matchClusters, type ClusteringResult } from './clustering';
 import { EmbeddingIndex } from './knn';
+import { loadPixelSignatures } from './pixelSignatures';
+import { modelInputSizes } from '../library/inputSizes';
 import { chooseKeeper, DUPLICATE_RULE_VERSION, findDuplicateGroups, type DuplicateAnalysis, type DuplicateSignals } from './nearDuplicates';
 
 export class SearchError extends Error {
@@ -249,7 +251,9 @@ export function planDuplicates(core: Core): DuplicatesPlan {
       fingerprint,
       analysis.groups.map((g) => ({ photoIds: g, keeperId: chooseKeeper(keeperFacts(core.db, g)) })),
     );
-  return { current: null, signals: { index: active?.index ?? null, hashes: hashMap }, photoIds: allIds, save };
+  // The pixel signal reads the smallest stored model input (all photos have the configured size).
+  const pixels = loadPixelSignatures(core.db, modelInputSizes(core.db)[0]!, allIds);
+  return { current: null, signals: { index: active?.index ?? null, hashes: hashMap, pixels }, photoIds: allIds, save };
 }
 
 export function toApiDuplicateGroups(core: Core, groups: DuplicateGroupRow[]): DuplicateGroup[] {

@@ -1,0 +1,191 @@
+// A pixel-level near-duplicate signal that needs no trained model: each photo's stored square model
+// input (the whole picture, upright, squeezed to size×size) reduced to 16×16 RGB, centred on its own
+// mean and L2-normalised, so the cosine of two signatures is the Pearson correlation of their
+// pixels — unchanged by a gain or offset in brightness, and by re-encoding or resizing, which only
+// disturb fine detail that 16×16 averages away.
+// A crop squeezed to the square is the original's centre zoomed in, so besides the full frame each
+// photo keeps views of its centre at CROP_SCALES; a pair's similarity is the best match of either
+// photo's full frame with the other's full frame or centre view. The library's unrelated pairs are
+// scored the same way (nearDuplicates.ts judges every signal against them), so taking the best of
+// several views does not make unrelated photos look closer than the threshold allows.
+// Plain data (typed arrays, no class) so it can be sent to a worker thread as it is.
+import type { Db } from '../store/db';
+import { readModelInputs } from '../store/modelInputs';
+
+export const PIXEL_SIDE = 16;
+/** The full frame, then centre views covering these fractions of the width and height. */
+export const CROP_SCALES = [1, 0.9, 0.8] as const;
+/** Side of the coarse full-frame vector used to find candidate pairs (8×8 RGB: cheap to search). */
+export const COARSE_SIDE = 8;
+
+export interface PixelSignatures {
+  photoIds: number[];
+  side: number;
+  /** side·side·3 */
+  dim: number;
+  views: number;
+  /** photoIds.length × views × dim int8 codes of the centred, normalised vectors. */
+  codes: Int8Array;
+  /** 1/‖code‖ per photo and view, so code·code′·norm·norm′ is the cosine (0 for a flat picture). */
+  inverseNorms: Float32Array;
+  /** photoIds.length × COARSE_SIDE²·3 centred, L2-normalised full-frame vectors (candidate search). */
+  coarse: Float32Array;
+  coarseDim: number;
+}
+
+/**
+ * Area-weighted resampling of the square [offset, offset + extent)² region of an RGB image to
+ * side×side, centred on its own mean (over all channels) and L2-normalised.
+ */
+function regionVector(rgb: Uint8Array, size: number, offset: number, extent: number, side: number): Float32Array {
+  const out = new Float32Array(side * side * 3);
+  const step = extent / side;
+  // Per output cell along one axis: the source pixels it overlaps and by how much.
+  const spans: { first: number; weights: number[] }[] = [];
+  for (let i = 0; i < side; i++) {
+    const from = offset + i * step;
+    const to = from + step;
+    const first = Math.floor(from);
+    const weights: number[] = [];
+    for (let p = first; p < to && p < size; p++) weights.push(Math.min(to, p + 1) - Math.max(from, p));
+    spans.push({ first, weights });
+  }
+  const mean = [0, 0, 0];
+  for (let y = 0; y < side; y++) {
+    const sy = spans[y]!;
+    for (let x = 0; x < side; x++) {
+      const sx = spans[x]!;
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      let total = 0;
+      for (let dy = 0; dy < sy.weights.length; dy++) {
+        const row = (sy.first + dy) * size;
+        for (let dx = 0; dx < sx.weights.length; dx++) {
+          const w = sy.weights[dy]! * sx.weights[dx]!;
+          const at = (row + sx.first + dx) * 3;
+          r += w * rgb[at]!;
+          g += w * rgb[at + 1]!;
+          b += w * rgb[at + 2]!;
+          total += w;
+        }
+      }
+      const at = (y * side + x) * 3;
+      out[at] = r / total;
+      out[at + 1] = g / total;
+      out[at + 2] = b / total;
+      mean[0]! += out[at]!;
+      mean[1]! += out[at + 1]!;
+      mean[2]! += out[at + 2]!;
+    }
+  }
+  let sum = 0;
+  for (let j = 0; j < out.length; j++) {
+    out[j]! -= mean[j % 3]! / (side * side);
+    sum += out[j]! * out[j]!;
+  }
+  const scale = sum > 1e-9 ? 1 / Math.sqrt(sum) : 0;
+  for (let j = 0; j < out.length; j++) out[j]! *= scale;
+  return out;
+}
+
+/** The views of one model input (size×size×3 uint8), each centred and normalised. */
+export function pixelViews(rgb: Uint8Array, size: number, side = PIXEL_SIDE): Float32Array[] {
+  return CROP_SCALES.map((scale) => regionVector(rgb, size, (size * (1 - scale)) / 2, size * scale, side));
+}
+
+/** Signatures of the given photos' model inputs, read from the library a block at a time (100k inputs would not fit at once). */
+export function loadPixelSignatures(db: Db, inputSize: number, photoIds: readonly number[], block = 2000): PixelSignatures {
+  const signatures = emptySignatures(photoIds.length);
+  const present: number[] = [];
+  for (let first = 0; first < photoIds.length; first += block) {
+    const ids = photoIds.slice(first, first + block);
+    const inputs = readModelInputs(db, inputSize, ids);
+    for (const id of ids) {
+      const rgb = inputs.get(id);
+      if (!rgb) continue;
+      writeSignature(signatures, present.length, rgb, inputSize);
+      present.push(id);
+    }
+  }
+  return trim(signatures, present);
+}
+
+/** Signatures from inputs already in memory (tests, evaluations). */
+export function pixelSignatures(inputs: Map<number, Uint8Array>, inputSize: number): PixelSignatures {
+  const ids = [...inputs.keys()];
+  const signatures = emptySignatures(ids.length);
+  ids.forEach((id, row) => writeSignature(signatures, row, inputs.get(id)!, inputSize));
+  return trim(signatures, ids);
+}
+
+function emptySignatures(capacity: number): PixelSignatures {
+  const dim = PIXEL_SIDE * PIXEL_SIDE * 3;
+  const coarseDim = COARSE_SIDE * COARSE_SIDE * 3;
+  return {
+    photoIds: [],
+    side: PIXEL_SIDE,
+    dim,
+    views: CROP_SCALES.length,
+    codes: new Int8Array(capacity * CROP_SCALES.length * dim),
+    inverseNorms: new Float32Array(capacity * CROP_SCALES.length),
+    coarse: new Float32Array(capacity * coarseDim),
+    coarseDim,
+  };
+}
+
+function writeSignature(s: PixelSignatures, row: number, rgb: Uint8Array, inputSize: number): void {
+  pixelViews(rgb, inputSize).forEach((v, view) => {
+    // Int8 codes scaled to each vector's largest value: a quarter of float32's memory, and the
+    // rounding moves a correlation by well under 0.01.
+    let max = 0;
+    for (let j = 0; j < v.length; j++) max = Math.max(max, Math.abs(v[j]!));
+    const scale = max > 0 ? 127 / max : 0;
+    const at = (row * s.views + view) * s.dim;
+    let sum = 0;
+    for (let j = 0; j < v.length; j++) {
+      const q = Math.round(v[j]! * scale);
+      s.codes[at + j] = q;
+      sum += q * q;
+    }
+    s.inverseNorms[row * s.views + view] = sum > 0 ? 1 / Math.sqrt(sum) : 0;
+  });
+  s.coarse.set(regionVector(rgb, inputSize, 0, inputSize, COARSE_SIDE), row * s.coarseDim);
+}
+
+function trim(s: PixelSignatures, ids: number[]): PixelSignatures {
+  const n = ids.length;
+  return {
+    ...s,
+    photoIds: ids,
+    codes: s.codes.slice(0, n * s.views * s.dim),
+    inverseNorms: s.inverseNorms.slice(0, n * s.views),
+    coarse: s.coarse.slice(0, n * s.coarseDim),
+  };
+}
+
+function viewCosine(s: PixelSignatures, rowA: number, viewA: number, rowB: number, viewB: number): number {
+  const a = (rowA * s.views + viewA) * s.dim;
+  const b = (rowB * s.views + viewB) * s.dim;
+  const codes = s.codes;
+  let dot = 0;
+  for (let j = 0; j < s.dim; j++) dot += codes[a + j]! * codes[b + j]!;
+  return dot * s.inverseNorms[rowA * s.views + viewA]! * s.inverseNorms[rowB * s.views + viewB]!;
+}
+
+/**
+ * Pixel similarity of two rows: the best correlation of one photo's full frame with the other's
+ * full frame or a centre view (one of the two may be a crop of the other, never both).
+ */
+export function pixelSimilarity(s: PixelSignatures, rowA: number, rowB: number): number {
+  let best = viewCosine(s, rowA, 0, rowB, 0);
+  for (let view = 1; view < s.views; view++) {
+    best = Math.max(best, viewCosine(s, rowA, view, rowB, 0), viewCosine(s, rowA, 0, rowB, view));
+  }
+  return best;
+}
+
+/** Row of each photo id. */
+export function pixelRows(s: PixelSignatures): Map<number, number> {
+  return new Map(s.photoIds.map((id, row) => [id, row]));
+}
