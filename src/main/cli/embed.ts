@@ -17,12 +17,13 @@ export const embedCommand: Command = {
       modelId: values.model ? Number(values.model) : undefined,
       signal: ctx.signal,
       backend,
+      onBackend: (info) => ctx.err(`embedding on ${info.backend} on ${info.device}`),
       onProgress: (p) => printer.show(p),
     });
     printer.end();
     const seconds = (performance.now() - started) / 1000;
     if (values.json) ctx.out(JSON.stringify({ ...result, seconds }));
-    else ctx.out(`model version ${result.modelId}: embedded ${result.embedded} photos in ${seconds.toFixed(1)} s (${result.backend} on ${result.device})`);
+    else ctx.out(`model version ${result.modelId}: embedded ${result.embedded} photos in ${seconds.toFixed(1)} s`);
     return 0;
   },
 };

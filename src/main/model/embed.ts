@@ -75,6 +75,8 @@ export interface EmbedOptions {
   poolThreshold?: number;
   /** A backend by name, or 'auto'; default: LIKENESS_BACKEND, else the saved setting, else 'auto'. */
   backend?: BackendChoice;
+  /** Told which backend embeds, and on what. */
+  onBackend?: (info: BackendInfo) => void;
 }
 
 /**
@@ -99,10 +101,11 @@ const POOL_THRESHOLD = 512;
 export async function embedLibrary(
   core: Core,
   options: EmbedOptions = {},
-): Promise<{ modelId: number; embedded: number; threads: number; backend: string; device: string }> {
+): Promise<{ modelId: number; embedded: number; threads: number }> {
   const modelId = options.modelId ?? activeModel(core.db)?.id;
   if (modelId === undefined) throw new Error('no active model: train one first (likeness train)');
   const info = await initEmbedBackend(core, options.backend);
+  options.onBackend?.(info);
   const params = await loadModelParams(core, modelId);
   const size = params.config.inputSize;
   const batch = options.batchSize ?? 128;
@@ -160,5 +163,5 @@ export async function embedLibrary(
     await pool?.close();
   }
   tracker.update(embedded, 'done', true);
-  return { modelId, embedded, threads: pool?.size ?? 1, backend: info.backend, device: info.device };
+  return { modelId, embedded, threads: pool?.size ?? 1 };
 }

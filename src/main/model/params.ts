@@ -89,6 +89,12 @@ function initValues(spec: ParamSpec, rng: Rng): Float32Array {
   return out;
 }
 
+/** The seeded initial values of every parameter (no tensors: the main process sends them to a GPU window). */
+export function initialValues(config: ModelConfig, seed: number): Map<string, Float32Array> {
+  const rng = new Rng(seed);
+  return new Map(paramSpecs(config).map((s) => [s.name, initValues(s, rng)]));
+}
+
 export interface WeightsManifest {
   format: 'likeness-weights-1';
   config: ModelConfig;
@@ -115,8 +121,7 @@ export class Params {
   }
 
   static init(config: ModelConfig, seed: number): Params {
-    const rng = new Rng(seed);
-    return new Params(config, new Map(paramSpecs(config).map((s) => [s.name, initValues(s, rng)])));
+    return new Params(config, initialValues(config, seed));
   }
 
   static fromValues(config: ModelConfig, values: Map<string, Float32Array>): Params {

@@ -8,12 +8,14 @@ import { initBackend, webgpuDevice, type BackendName } from './backend';
 import { augmentInto, augmentOptionsOf, plainInto } from './augment';
 import { loadCheckpoint, saveCheckpoint, type TrainPosition } from './checkpoint';
 import type { ModelConfig } from './config';
-import { Params, type ParamSpec } from './params';
+import { GpuDeviceLostError, type GpuWindowEngine } from './gpuEngine';
+import { LocalEngine, type GradientEngine } from './gradientEngine';
+import { initialValues, Params, paramSpecs, type ParamSpec } from './params';
 import { loadWeights, saveWeights } from './weightsFile';
 import { Rng, shuffleInPlace } from './rng';
 import { openSource, type ImageSource, type SourceSpec } from './source';
-import { adamUpdate, computeGradients, newAdamState, recalibrateBatchNorm, type AdamState, type HostBatch, type StepLosses } from './trainer';
-import type { GpuAdapterDescription } from './webgpu';
+import { adamUpdate, newAdamState, stepNoise, type AdamState, type HostBatch, type StepLosses } from './trainer';
+import type { GpuAdapterInfo } from '../../gpu/protocol';
 
 export type StartFrom = { kind: 'scratch' } | { kind: 'checkpoint' } | { kind: 'weights'; dir: string };
 
@@ -42,7 +44,7 @@ export interface WorkerInit {
 }
 
 export type WorkerMessage =
-  | { type: 'ready'; backend: string; device: string; adapter?: GpuAdapterDescription; params: number; position: TrainPosition }
+  | { type: 'ready'; backend: string; device: string; adapter?: GpuAdapterInfo; params: number; position: TrainPosition }
   | { type: 'step'; position: TrainPosition; losses: StepLosses; batch: number; stepMs: number }
   | { type: 'checkpoint'; position: TrainPosition }
   | { type: 'done'; position: TrainPosition; weightsDir: string | null; interrupted: boolean }
@@ -110,9 +112,13 @@ function buildBatch(source: ImageSource, positions: number[], config: ModelConfi
   return { x1, x2, size: s, count: images.length };
 }
 
-export async function runTrainingWorker(init: WorkerInit, post: (m: WorkerMessage) => void): Promise<void> {
+/**
+ * The loop of one worker. With `remote` (the desktop app's GPU window), the steps run there and
+ * this runs in the main process as the only worker; otherwise on this thread's tfjs backend.
+ */
+export async function runTrainingWorker(init: WorkerInit, post: (m: WorkerMessage) => void, remote?: GpuWindowEngine): Promise<void> {
   const { workerIndex: k, workerCount: W, config, seed } = init;
-  const info = await initBackend(init.backend, init.backendFallback);
+  const info = remote ? null : await initBackend(init.backend, init.backendFallback);
   // A lost GPU device makes every later operation fail (or read zeros): note it, and stop cleanly.
   let deviceLost: string | null = null;
   const device = webgpuDevice();
@@ -124,32 +130,32 @@ export async function runTrainingWorker(init: WorkerInit, post: (m: WorkerMessag
     const per = batch / W;
     if (per < 2) throw new Error(`not enough photos to train: ${n} (need at least ${2 * W})`);
 
-    let params: Params;
-    let adam;
     let position: TrainPosition = { step: 0, epoch: 0, cursor: 0, photosSeen: 0, elapsedMs: 0 };
     const checkpoint = init.start.kind === 'checkpoint' ? loadCheckpoint(init.modelDir) : null;
-    if (checkpoint) {
-      params = Params.fromValues(config, checkpoint.values);
-      adam = checkpoint.adam;
-      position = checkpoint.position;
-    } else if (init.start.kind === 'weights') {
-      params = Params.fromValues(config, loadWeights(init.start.dir).values);
-      adam = newAdamState(params.trainableCount);
-    } else {
-      params = Params.init(config, seed);
-      adam = newAdamState(params.trainableCount);
-    }
-    const P = params.trainableCount;
+    const initial = checkpoint
+      ? checkpoint.values
+      : init.start.kind === 'weights'
+        ? loadWeights(init.start.dir).values
+        : initialValues(config, seed);
+    if (checkpoint) position = checkpoint.position;
+    const specs = paramSpecs(config);
+    // The host keeps the trainable weights (every worker applies the same update); batch-norm
+    // statistics are not trained, so with `initial` they make a checkpoint without reading the GPU.
+    const weights = flatTrainable(specs, initial);
+    const P = weights.length;
+    const adam = checkpoint ? checkpoint.adam : newAdamState(P);
+    let engine: GradientEngine;
+    if (remote) {
+      await remote.load(config, initial);
+      engine = remote;
+    } else engine = new LocalEngine(Params.fromValues(config, initial));
+    const backend = remote ? remote.info : info!;
     if (init.shared.grads.byteLength !== 2 * W * P * 4) throw new Error('shared gradient buffer has the wrong size');
     const grads = new Float32Array(init.shared.grads);
     const losses = new Float64Array(init.shared.losses);
     const ctl = new Int32Array(init.shared.control);
-    const weights = await params.readTrainable();
     const average = new Float32Array(P);
-    // Batch-norm statistics are not trained: with the host copy of the trainable weights they make
-    // a checkpoint without reading the GPU, which may be gone by then.
-    const frozen = device ? await params.values() : null;
-    post({ type: 'ready', backend: info.backend, device: info.device, adapter: info.adapter, params: P, position });
+    post({ type: 'ready', backend: backend.backend, device: backend.device, adapter: backend.adapter, params: P, position });
 
     let order = epochOrder(n, seed, position.epoch);
     const startedAt = Date.now() - position.elapsedMs;
@@ -168,7 +174,9 @@ export async function runTrainingWorker(init: WorkerInit, post: (m: WorkerMessag
       const slot = grads.subarray((parity * W + k) * P, (parity * W + k + 1) * P);
       let l: StepLosses;
       try {
-        l = await computeGradients(params, buildBatch(source, mine, config, rng), rng, slot);
+        const hostBatch = buildBatch(source, mine, config, rng);
+        const { eps, perm } = stepNoise(config, hostBatch, rng);
+        l = await engine.gradients(hostBatch, eps, perm, slot);
         // Tests lose the device for real (GPUDevice.destroy) after a given step.
         if (device && Number(process.env.LIKENESS_TEST_LOSE_GPU_AFTER_STEP) === position.step + 1) device.destroy();
         if (device) await Promise.race([device.lost, new Promise((r) => setImmediate(r))]);
@@ -176,9 +184,11 @@ export async function runTrainingWorker(init: WorkerInit, post: (m: WorkerMessag
       } catch (error) {
         // The device's lost promise can settle just after the failed read: give it a moment.
         if (device && !deviceLost) await Promise.race([device.lost, new Promise((r) => setTimeout(r, 500))]);
-        if (!deviceLost || !frozen) throw error;
-        saveCheckpoint(init.modelDir, { config, values: hostValues(params.specs, weights, frozen), adam: copyAdam(adam), position });
-        post({ type: 'deviceLost', message: deviceLost, position });
+        const lost = deviceLost ?? (error instanceof GpuDeviceLostError ? error.message : null);
+        if (!lost) throw error;
+        saveCheckpoint(init.modelDir, { config, values: hostValues(specs, weights, initial), adam: copyAdam(adam), position });
+        post({ type: 'deviceLost', message: lost, position });
+        await engine.dispose();
         return;
       }
       losses.set([l.loss, l.globalMi, l.localMi, l.prior], (parity * W + k) * 4);
@@ -211,7 +221,7 @@ export async function runTrainingWorker(init: WorkerInit, post: (m: WorkerMessag
       }
       if (W > 1) for (let i = 0; i < P; i++) average[i] /= W;
       adamUpdate(weights, average, adam, config.learningRate);
-      params.writeTrainable(weights);
+      engine.setTrainable(weights);
       position = {
         step: position.step + 1,
         epoch: position.epoch,
@@ -222,7 +232,7 @@ export async function runTrainingWorker(init: WorkerInit, post: (m: WorkerMessag
       if (k === 0) {
         post({ type: 'step', position, losses: mean, batch, stepMs: performance.now() - t0 });
         if (decision === INTERRUPT || (decision === CONTINUE && Date.now() - lastCheckpoint >= init.checkpointEveryMs)) {
-          saveCheckpoint(init.modelDir, { config, values: await params.values(), adam, position });
+          saveCheckpoint(init.modelDir, { config, values: hostValues(specs, weights, initial), adam, position });
           lastCheckpoint = Date.now();
           post({ type: 'checkpoint', position });
         }
@@ -231,10 +241,10 @@ export async function runTrainingWorker(init: WorkerInit, post: (m: WorkerMessag
         let weightsDir: string | null = null;
         if (k === 0 && decision === FINISH) {
           weightsDir = join(init.modelDir, 'weights');
-          await finalise(params, source, config, seed, init.recalibrationBatches, weightsDir);
+          await finalise(engine, source, config, seed, init.recalibrationBatches, weightsDir);
         }
         if (k === 0) post({ type: 'done', position, weightsDir, interrupted: decision === INTERRUPT });
-        params.dispose();
+        await engine.dispose();
         return;
       }
     }
@@ -244,7 +254,7 @@ export async function runTrainingWorker(init: WorkerInit, post: (m: WorkerMessag
 }
 
 /** Batch-norm statistics from un-augmented images (what embedding sees), then the weights on disk. */
-async function finalise(params: Params, source: ImageSource, config: ModelConfig, seed: number, batches: number, dir: string): Promise<void> {
+async function finalise(engine: GradientEngine, source: ImageSource, config: ModelConfig, seed: number, batches: number, dir: string): Promise<void> {
   const s = config.inputSize;
   const per = s * s * 3;
   const order = epochOrder(source.count, seed + 1, 0);
@@ -257,8 +267,8 @@ async function finalise(params: Params, source: ImageSource, config: ModelConfig
       yield { x, count: images.length, size: s };
     }
   }
-  await recalibrateBatchNorm(params, plainBatches());
-  saveWeights(dir, config, await params.values());
+  await engine.recalibrate(plainBatches());
+  saveWeights(dir, config, await engine.values(config));
 }
 
 /** All parameter values from the host copy of the trainable weights plus the untrained ones. */
@@ -279,4 +289,16 @@ function hostValues(specs: ParamSpec[], weights: Float32Array, frozen: Map<strin
 
 function copyAdam(a: AdamState): AdamState {
   return { step: a.step, m: a.m.slice(), v: a.v.slice() };
+}
+
+/** The trainable parameters concatenated in spec order, from a values map. */
+function flatTrainable(specs: ParamSpec[], values: Map<string, Float32Array>): Float32Array {
+  const trainable = specs.filter((s) => s.trainable);
+  const out = new Float32Array(trainable.reduce((a, s) => a + s.shape.reduce((x, y) => x * y, 1), 0));
+  let o = 0;
+  for (const s of trainable) {
+    out.set(values.get(s.name)!, o);
+    o += values.get(s.name)!.length;
+  }
+  return out;
 }

@@ -25,8 +25,7 @@ export interface HostBatch {
 }
 
 /** The step's random inputs: prior noise for z and the derangement pairing negatives. */
-export function stepNoise(params: Params, batch: HostBatch, rng: Rng): { eps: Float32Array; perm: number[] } {
-  const c = params.config;
+export function stepNoise(c: ModelConfig, batch: HostBatch, rng: Rng): { eps: Float32Array; perm: number[] } {
   const views = c.views === 2 && batch.x2 ? 2 : 1;
   const eps = new Float32Array(batch.count * views * c.zDim);
   for (let i = 0; i < eps.length; i++) eps[i] = rng.normal();
@@ -35,7 +34,7 @@ export function stepNoise(params: Params, batch: HostBatch, rng: Rng): { eps: Fl
 
 /** Forward and backward on one batch; writes the gradient into `gradOut` (trainable spec order). */
 export async function computeGradients(params: Params, batch: HostBatch, rng: Rng, gradOut: Float32Array): Promise<StepLosses> {
-  const { eps, perm } = stepNoise(params, batch, rng);
+  const { eps, perm } = stepNoise(params.config, batch, rng);
   return gradientsFor(params, batch, eps, perm, gradOut);
 }
 

@@ -1,0 +1,30 @@
+// Entry of the hidden GPU training window: waits for the MessagePort the main process sends (via
+// the preload, or directly from a test page) and serves training requests on it.
+import { serveGpuTrainer } from './gpuTrainer';
+import { GPU_TRAINER_PORT_MESSAGE, type FromGpuWindow, type ToGpuWindow } from './protocol';
+
+// Typed here by hand: this file is type-checked with the Node project (no DOM library).
+interface DomPort {
+  postMessage(message: unknown, transfer: ArrayBuffer[]): void;
+  onmessage: ((event: { data: unknown }) => void) | null;
+}
+interface PortEvent {
+  data: unknown;
+  ports: readonly DomPort[];
+}
+const page = globalThis as unknown as {
+  addEventListener(type: 'message', listener: (event: PortEvent) => void): void;
+  likenessGpuTrainerReady?: boolean;
+};
+
+page.addEventListener('message', (e) => {
+  if (e.data !== GPU_TRAINER_PORT_MESSAGE || !e.ports[0]) return;
+  const port = e.ports[0];
+  serveGpuTrainer({
+    post: (m: FromGpuWindow) => port.postMessage(m, m.type === 'gradients' ? [m.grads.buffer as ArrayBuffer] : []),
+    onMessage: (handler) => {
+      port.onmessage = (me) => handler(me.data as ToGpuWindow);
+    },
+  });
+});
+page.likenessGpuTrainerReady = true;
