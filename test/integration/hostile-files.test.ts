@@ -84,6 +84,13 @@ test('a corpus of odd files gives photos or reasons, and a consistent library', 
   add('iphone.heic', heic, 'photo');
   add('truncated.heic', heic.subarray(0, heic.length >> 1), 'problem');
   add('junk-after-header.heic', Buffer.concat([heic.subarray(0, 64), Buffer.alloc(3000, 0x5a)]), 'problem');
+  // Its image claims 12,000 × 10,000 (120 MP, under the general limit, over the HEVC one): refused
+  // before the WebAssembly decoder allocates it.
+  const heicBomb = Buffer.from(heic);
+  const imageSize = heicBomb.lastIndexOf(Buffer.from('ispe'));
+  heicBomb.writeUInt32BE(12000, imageSize + 8);
+  heicBomb.writeUInt32BE(10000, imageSize + 12);
+  add('bomb.heic', heicBomb, 'problem');
   const avif = await picture(12, 120, 90).avif({ quality: 50 }).toBuffer();
   add('photo.avif', avif, 'photo');
   add('truncated.avif', avif.subarray(0, avif.length >> 1), 'problem');
@@ -106,6 +113,7 @@ test('a corpus of odd files gives photos or reasons, and a consistent library', 
     const problems = new Map(listProblems(core.db, 1000).map((p) => [p.path, p.reason]));
     for (const path of expectProblem) assert.ok(problems.get(path), `${path} is a problem with a reason`);
     assert.match(problems.get(join(root, 'bomb.png'))!, /too large|pixel/i);
+    assert.match(problems.get(join(root, 'bomb.heic'))!, /too large.*12000×10000/);
     assert.match(problems.get(join(root, 'dangling.jpg'))!, /link to nothing/);
     assert.match(problems.get(join(root, 'self.jpg'))!, /loop/);
     assertConsistent(core);

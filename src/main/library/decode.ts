@@ -8,6 +8,14 @@ import { isHevcHeif } from './formats';
 export const DECODER_VERSION = 1;
 /** Larger images than this are refused before decoding (decompression bombs). 268 MP is sharp's own default. */
 export const MAX_INPUT_PIXELS = 0x3fff * 0x3fff;
+/**
+ * HEIC (HEVC) goes through a WebAssembly decoder that decodes the whole image into RGBA, with no
+ * shrink-on-load: 100 MP is 400 MB. Phone cameras write HEIC of at most 48 MP (their 200 MP modes
+ * save JPEG), so this refuses only files built to exhaust memory. One HEVC decode runs at a time.
+ */
+export const MAX_HEVC_PIXELS = 100_000_000;
+let hevcQueue: Promise<unknown> = Promise.resolve();
+
 /** The working image's long side: the thumbnail size, and ample for model inputs up to 256. */
 export const WORKING_SIZE = 256;
 
@@ -63,7 +71,13 @@ function normaliseFormat(metadata: Metadata): string {
   return metadata.format ?? 'unknown';
 }
 
-async function decodeHevc(buffer: Buffer): Promise<DecodedPhoto> {
+function decodeHevc(buffer: Buffer): Promise<DecodedPhoto> {
+  const decoded = hevcQueue.then(() => decodeHevcNow(buffer));
+  hevcQueue = decoded.catch(() => undefined);
+  return decoded;
+}
+
+async function decodeHevcNow(buffer: Buffer): Promise<DecodedPhoto> {
   let images: Awaited<ReturnType<typeof heicDecode.all>>;
   try {
     images = await heicDecode.all({ buffer });
@@ -73,7 +87,7 @@ async function decodeHevc(buffer: Buffer): Promise<DecodedPhoto> {
   try {
     const primary = images[0];
     if (!primary) throw new DecodeError('HEIC file holds no image');
-    if (primary.width * primary.height > MAX_INPUT_PIXELS) {
+    if (primary.width * primary.height > Math.min(MAX_INPUT_PIXELS, MAX_HEVC_PIXELS)) {
       throw new DecodeError(`image is too large to decode safely (${primary.width}×${primary.height} pixels)`);
     }
     // libheif applies the container's rotation and mirroring itself, so the pixels are upright.
