@@ -17,7 +17,11 @@ export class GpuWindowEngine implements GradientEngine {
   info = { backend: 'gpu window', device: 'not started' } as { backend: string; device: string; adapter?: GpuAdapterInfo };
   lastStepMs = 0;
 
-  constructor(private readonly port: GpuPort<FromGpuWindow, ToGpuWindow>) {
+  /** `prefer`: which of the window's backends to use ('auto': WebGPU when it has an adapter, else WebGL 2). */
+  constructor(
+    private readonly port: GpuPort<FromGpuWindow, ToGpuWindow>,
+    readonly prefer: GpuPreference = 'auto',
+  ) {
     port.onMessage((m) => {
       const w = this.waiting.get(m.id);
       if (!w) return;
@@ -39,7 +43,7 @@ export class GpuWindowEngine implements GradientEngine {
   }
 
   /** Loads the model into the window (all parameters, spec order) on its best GPU backend. */
-  async load(config: ModelConfig, values: Map<string, Float32Array>, prefer: GpuPreference = 'auto'): Promise<void> {
+  async load(config: ModelConfig, values: Map<string, Float32Array>, prefer: GpuPreference = this.prefer): Promise<void> {
     const specs = paramSpecs(config);
     const ready = await this.request({ type: 'init', config, values: specs.map((s) => values.get(s.name)!), prefer }, 'ready');
     const a = ready.adapter;

@@ -121,7 +121,7 @@ export async function runTrainingWorker(init: WorkerInit, post: (m: WorkerMessag
   const info = remote ? null : await initBackend(init.backend, init.backendFallback);
   // A lost GPU device makes every later operation fail (or read zeros): note it, and stop cleanly.
   let deviceLost: string | null = null;
-  const device = webgpuDevice();
+  const device = remote ? null : webgpuDevice();
   void device?.lost.then((l) => (deviceLost = `the GPU device was lost (${l.reason}${l.message ? `: ${l.message}` : ''})`));
   const source = openSource(init.source);
   try {
