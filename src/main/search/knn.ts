@@ -77,17 +77,36 @@ export class EmbeddingIndex {
     const { raw, divisor, errorBound } = codes.scores(query);
     const wanted = Math.min(k, this.size - (skipRow >= 0 ? 1 : 0));
     const approx = new TopK(wanted);
-    approx.pushAll(raw, this.size, 0, skipRow);
     // Any row whose exact score beats the k-th exact score has an approximate score of at least
-    // (k-th approximate − 2·bound): rescoring all of those exactly loses nothing.
+    // (k-th approximate − 2·bound): rescoring all of those exactly loses nothing. The k-th
+    // approximate score only rises during the scan, so every such row also clears the running
+    // floor when it is read: one pass over the scores collects a (small) superset of them instead
+    // of a second pass over all n.
+    const margin = 2 * errorBound * divisor;
+    const candidates: number[] = [];
+    let threshold = -Infinity;
+    let runningFloor = -Infinity;
+    const n = this.size;
+    for (let r = 0; r < n; r++) {
+      const s = raw[r]!;
+      if (s < runningFloor || r === skipRow) continue;
+      candidates.push(r);
+      if (s > threshold) {
+        approx.push(r, s);
+        if (approx.size === wanted) {
+          threshold = approx.threshold;
+          runningFloor = threshold - margin - 1;
+        }
+      }
+    }
     const floor = Math.floor((approx.threshold / divisor - 2 * errorBound) * divisor);
     const top = new TopK(wanted);
     const data = this.matrix.data;
     const stride = this.matrix.stride;
     const dim = this.dim;
     let rescored = 0;
-    for (let r = 0; r < this.size; r++) {
-      if (raw[r]! < floor || r === skipRow) continue;
+    for (const r of candidates) {
+      if (raw[r]! < floor) continue;
       rescored++;
       const at = r * stride;
       let s0 = 0;
