@@ -5,19 +5,25 @@
 // request is scheduled as a later macrotask. Also: cancelling stops the worker and saves nothing,
 // and a stale Clusters request queues the work behind the running job instead of computing it.
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { after, before, test } from 'node:test';
 import type { ApiEvent, Job } from '../../src/shared/api';
 import { dispatch } from '../../src/main/api/dispatch';
 import { LikenessService } from '../../src/main/api/service';
 import { closeCore, openCore, type Core } from '../../src/main/core';
+import { indexFolders } from '../../src/main/library/scan';
+import { duplicateGroupsInWorker } from '../../src/main/search/background';
 import { seededRandom } from '../../src/main/search/graph';
+import { findDuplicateGroups } from '../../src/main/search/nearDuplicates';
+import { planDuplicates } from '../../src/main/search/service';
 import { syntheticBlobs } from '../../src/main/search/synthetic';
 import { latestClustering } from '../../src/main/store/clusters';
 import { writeEmbeddings } from '../../src/main/store/embeddings';
 import { insertFolder, insertPhoto } from '../../src/main/store/library';
 import { activateModel, createModel, finishModel } from '../../src/main/store/models';
-import { tempDir } from '../helpers/images';
+import { picture, tempDir } from '../helpers/images';
 
 const COUNT = 20000;
 const DIM = 64;
@@ -144,4 +150,27 @@ test('a stale Clusters request queues the regroup behind the running heavy job i
   await service.jobs.idle();
   assert.equal(service.jobs.get(queued!.id)?.state, 'done');
   assert.notEqual(latestClustering(core.db, modelId)!.generation, before.generation, 'recomputed once the scan ended');
+});
+
+test('near-duplicates found in the worker (pixel signatures read there) equal those found on the main thread', async () => {
+  const small = openCore(join(tmp.path, 'home-small'));
+  try {
+    const photos = join(tmp.path, 'small-photos');
+    for (let i = 0; i < 6; i++) {
+      const original = await picture(900 + i, 480, 360).jpeg({ quality: 92 }).toBuffer();
+      mkdirSync(photos, { recursive: true });
+      writeFileSync(join(photos, `p${i}.jpg`), original);
+      if (i < 4) await sharp(original).jpeg({ quality: 55 }).resize(360).toFile(join(photos, `p${i}-copy.jpg`));
+    }
+    await indexFolders(small, [photos]);
+    const plan = planDuplicates(small);
+    assert.equal(plan.current, null);
+    assert.ok(plan.current === null && plan.signals.pixels && plan.signals.pixels.photoIds.length === 10, 'every photo has a pixel signature');
+    const onMainThread = plan.current === null ? findDuplicateGroups(plan.signals, plan.photoIds).groups : [];
+    const inWorker = (await duplicateGroupsInWorker(small)).map((g) => g.photoIds);
+    assert.deepEqual(inWorker, onMainThread);
+    assert.equal(inWorker.length, 4, 'the four re-encoded copies are found');
+  } finally {
+    closeCore(small);
+  }
 });

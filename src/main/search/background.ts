@@ -65,7 +65,7 @@ export async function currentClusteringInWorker(core: Core, options: ClusterOpti
 
 /** Near-duplicate groups as listDuplicateGroups finds them, with the computation in a worker thread. */
 export async function duplicateGroupsInWorker(core: Core, options: RunOptions = {}): Promise<DuplicateGroupRow[]> {
-  const plan = planDuplicates(core);
+  const plan = planDuplicates(core, { loadPixels: false });
   if (plan.current) return plan.current;
   const hashIds = [...plan.signals.hashes.keys()];
   const hashes = new Uint8Array(hashIds.length * 8);
@@ -79,7 +79,8 @@ export async function duplicateGroupsInWorker(core: Core, options: RunOptions = 
     embeddings: plan.signals.index ? embeddingRows(plan.signals.index) : null,
     hashIds,
     hashes,
-    pixels: plan.signals.pixels ?? null,
+    // The worker reads the pixel signatures from the database itself (a read-only connection).
+    pixelSource: { database: core.dataDir.database, inputSize: plan.pixelInputSize },
     photoIds: plan.photoIds,
   };
   return plan.save((await runGroupTask(task, options)) as DuplicateAnalysis);

@@ -8,7 +8,7 @@ import type { Progress } from '../jobs/progress';
 import { clusterEmbeddings, type ClusteringResult } from './clustering';
 import { EmbeddingIndex } from './knn';
 import { findDuplicateGroups, type DuplicateAnalysis } from './nearDuplicates';
-import type { PixelSignatures } from './pixelSignatures';
+import { loadPixelSignatures, type PixelSignatures } from './pixelSignatures';
 
 /** Embeddings as they cross to the worker: row-major, L2-normalised, `photoIds.length × dim`. */
 export interface EmbeddingRows {
@@ -27,6 +27,8 @@ export type GroupTask =
       hashes: Uint8Array;
       /** Plain typed arrays, sent as they are. */
       pixels?: PixelSignatures | null;
+      /** Or where the worker reads them: the library database and the model input size. */
+      pixelSource?: { database: string; inputSize: number };
       photoIds: number[];
     };
 
@@ -35,6 +37,23 @@ export type GroupReply =
   | { type: 'cluster'; result: ClusteringResult }
   | { type: 'duplicates'; result: DuplicateAnalysis }
   | { type: 'error'; message: string };
+
+/**
+ * Pixel signatures read here, off the main thread, over a read-only connection of our own (WAL: a
+ * consistent snapshot while the main side goes on writing). Inside Electron the addon must be the
+ * Electron build, as on the main thread (app/nativeSqlite.ts; it does not import electron).
+ */
+async function readPixelSignatures(source: { database: string; inputSize: number }, photoIds: readonly number[]): Promise<PixelSignatures> {
+  if (process.env.LIKENESS_ELECTRON_SQLITE) (await import('../app/nativeSqlite')).useElectronSqliteBuild();
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(source.database, { readonly: true, fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 10000');
+    return loadPixelSignatures(db, source.inputSize, photoIds);
+  } finally {
+    db.close();
+  }
+}
 
 const port = parentPort!;
 const task = workerData as GroupTask;
@@ -47,7 +66,8 @@ try {
     port.postMessage({ type: 'cluster', result } satisfies GroupReply);
   } else {
     const hashes = new Map(task.hashIds.map((id, i) => [id, task.hashes.subarray(i * 8, i * 8 + 8)]));
-    const result = findDuplicateGroups({ index: task.embeddings ? indexOf(task.embeddings) : null, hashes, pixels: task.pixels ?? null }, task.photoIds, { onProgress });
+    const pixels = task.pixelSource ? await readPixelSignatures(task.pixelSource, task.photoIds) : (task.pixels ?? null);
+    const result = findDuplicateGroups({ index: task.embeddings ? indexOf(task.embeddings) : null, hashes, pixels }, task.photoIds, { onProgress });
     port.postMessage({ type: 'duplicates', result } satisfies GroupReply);
   }
 } catch (error) {
