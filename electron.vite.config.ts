@@ -33,7 +33,7 @@ export default defineConfig({
       externalizeDeps: false,
       isolatedEntries: true,
       rollupOptions: {
-        input: { index: here('./src/preload/index.ts') },
+        input: { index: here('./src/preload/index.ts'), gpuTrainer: here('./src/preload/gpuTrainer.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
     },
@@ -42,7 +42,8 @@ export default defineConfig({
     ...rendererConfig,
     build: {
       ...rendererConfig.build,
-      rollupOptions: { input: { index: here('./src/renderer/index.html') } },
+      // The hidden GPU training window's page (src/gpu) beside the app's.
+      rollupOptions: { input: { index: here('./src/renderer/index.html'), gpuTrainer: here('./src/renderer/gpu-trainer.html') } },
     },
   },
 });

@@ -7,6 +7,12 @@ import { registerSchemePrivileges } from './scheme';
 // Before better-sqlite3 is first imported (the core is loaded dynamically below).
 useElectronSqliteBuild();
 registerSchemePrivileges();
+// Chromium's WebGPU for the hidden GPU training window (gpuTrainerWindow.ts); switches must precede
+// 'ready'. On Linux WebGPU is behind a flag and needs Vulkan; Chromium's GPU blocklist still applies.
+if (process.platform === 'linux') {
+  app.commandLine.appendSwitch('enable-unsafe-webgpu');
+  app.commandLine.appendSwitch('enable-features', 'Vulkan');
+}
 // Every renderer sandboxed, whatever a window's options say.
 app.enableSandbox();
 
@@ -18,7 +24,7 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function start(): Promise<void> {
-  const [{ closeCore, openCore }, { LikenessService }, { JobRunner }, { SqliteJobStore }, { JobRequestPoller }, { RetrainScheduler }, { handleMediaProtocol }, { registerIpc }, { installMenu }, windows] = await Promise.all([
+  const [{ closeCore, openCore }, { LikenessService }, { JobRunner }, { SqliteJobStore }, { JobRequestPoller }, { RetrainScheduler }, { handleMediaProtocol }, { registerIpc }, { installMenu }, windows, { registerGpuTrainer }] = await Promise.all([
     import('../core'),
     import('../api/service'),
     import('../jobs/runner'),
@@ -29,6 +35,7 @@ async function start(): Promise<void> {
     import('./ipc'),
     import('./menu'),
     import('./window'),
+    import('./gpuTrainerWindow'),
   ]);
   await app.whenReady();
 
@@ -48,6 +55,7 @@ async function start(): Promise<void> {
   const requests = new JobRequestPoller(core.db, service.jobs);
   requests.start();
   windows.hardenWebContents();
+  registerGpuTrainer();
   handleMediaProtocol(core);
   const unregister = registerIpc(service, windows.isAppUrl);
   installMenu(service, (message) => dialog.showErrorBox('Likeness', message));

@@ -56,6 +56,18 @@ export class GpuWindowEngine implements GradientEngine {
     };
   }
 
+  /** Sets up the window's backend without a model, to see which GPU (and whether software) it has. */
+  async probe(): Promise<GpuAdapterInfo> {
+    const ready = await this.request({ type: 'probe', prefer: this.prefer }, 'ready');
+    return ready.adapter;
+  }
+
+  /** The window went away (its renderer crashed, or the app closes it): every waiting request fails as a lost device. */
+  fail(message: string): void {
+    for (const w of this.waiting.values()) w.reject(new GpuDeviceLostError(message));
+    this.waiting.clear();
+  }
+
   setTrainable(weights: Float32Array): void {
     // Sent with the next request: one message per step.
     this.pendingWeights = weights.slice();
@@ -88,4 +100,21 @@ export class GpuWindowEngine implements GradientEngine {
     for (const w of this.waiting.values()) w.reject(new Error('GPU window closed'));
     this.waiting.clear();
   }
+}
+
+/** An open GPU window: its engine, and how to close it. */
+export interface GpuWindow {
+  engine: GpuWindowEngine;
+  close(): void;
+}
+
+let opener: (() => Promise<GpuWindow>) | null = null;
+
+/** The desktop app registers how to open its GPU window (only src/main/app may import electron). */
+export function setGpuWindowOpener(open: (() => Promise<GpuWindow>) | null): void {
+  opener = open;
+}
+
+export function gpuWindowOpener(): (() => Promise<GpuWindow>) | null {
+  return opener;
 }

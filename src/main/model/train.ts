@@ -26,8 +26,9 @@ import { BACKEND_SETTING, backendChoice, planBackend, type BackendChoice, type B
 import { loadCheckpoint, removeCheckpoint, type TrainPosition } from './checkpoint';
 import { filtersFor, presetConfig, validateConfig, type ModelConfig, type PresetName } from './config';
 import { paramSpecs } from './params';
+import { gpuWindowOpener, type GpuWindow, type GpuWindowEngine } from './gpuEngine';
 import type { SourceSpec } from './source';
-import { CONTROL_INTS, effectiveBatch, requestStop, sharedBuffers, type Budget, type StartFrom, type WorkerInit, type WorkerMessage } from './trainLoop';
+import { CONTROL_INTS, effectiveBatch, requestStop, runTrainingWorker, sharedBuffers, type Budget, type StartFrom, type WorkerInit, type WorkerMessage } from './trainLoop';
 import type { StepLosses } from './trainer';
 import { defaultWorkers, startModelWorker } from './workerStart';
 
@@ -183,9 +184,9 @@ export async function trainModel(core: Core, options: TrainOptions = {}, hooks: 
     | { kind: 'deviceLost'; message: string; position: TrainPosition };
 
   /** One set of worker threads on one backend, until they finish, are stopped, or lose their GPU. */
-  const runWorkers = async (backend: BackendName, fallback: boolean, start: StartFrom, budget: Budget): Promise<RunResult> => {
+  const runWorkers = async (backend: BackendName, fallback: boolean, start: StartFrom, budget: Budget, remote?: GpuWindowEngine): Promise<RunResult> => {
     // A GPU is one device: data-parallel threads would only queue on it.
-    let workers = backend === 'webgpu' ? 1 : Math.max(1, plan.workers);
+    let workers = backend === 'webgpu' || remote ? 1 : Math.max(1, plan.workers);
     if (source.kind === 'library') while (workers > 1 && effectiveBatch(config, count, workers) / workers < 2) workers--;
     const shared = sharedBuffers(workers, trainable);
     if (new Int32Array(shared.control).length !== CONTROL_INTS) throw new Error('control buffer layout');
@@ -201,6 +202,12 @@ export async function trainModel(core: Core, options: TrainOptions = {}, hooks: 
           reject(error);
         };
         for (let k = 0; k < workers; k++) {
+          const onMessage = (m: WorkerMessage) => {
+            if (m.type === 'error') return fail(new Error(`training worker ${k}: ${m.message}`));
+            if (k !== 0) return;
+            hooks.onEvent?.(m, modelId);
+            handle(m, workers, budget, resolve);
+          };
           const init: WorkerInit = {
             workerIndex: k,
             workerCount: workers,
@@ -216,53 +223,56 @@ export async function trainModel(core: Core, options: TrainOptions = {}, hooks: 
             backendFallback: fallback,
             shared,
           };
+          if (remote) {
+            // The desktop app's GPU window: the loop runs here, in the main process, its steps there.
+            runTrainingWorker(init, onMessage, remote).catch(fail);
+            continue;
+          }
           const worker = startModelWorker('worker', init);
           threads.push(worker);
           worker.on('error', fail);
           worker.on('exit', (code) => {
             if (code !== 0) fail(new Error(`training worker ${k} exited with code ${code}`));
           });
-          worker.on('message', (m: WorkerMessage) => {
-            if (m.type === 'error') return fail(new Error(`training worker ${k}: ${m.message}`));
-            if (k !== 0) return;
-            hooks.onEvent?.(m, modelId);
-            if (m.type === 'ready') {
-              backendInfo = { backend: m.backend, device: `${m.device}; ${workers} worker thread${workers > 1 ? 's' : ''}${deviceNote}` };
-              recordProgress(db, modelId, { ...m.position, durationMs: m.position.elapsedMs, steps: m.position.step, ...backendInfo });
-            } else if (m.type === 'step') {
-              const point: LossPoint = { step: m.position.step, ...lossPoint(m.losses) };
-              pendingLoss.push(point);
-              hooks.onLoss?.(point, modelId);
-              const p = m.position;
-              if (pendingLoss.length >= 20) flushLoss();
-              recordProgress(db, modelId, { photosSeen: p.photosSeen, steps: p.step, durationMs: p.elapsedMs });
-              const total = budget.epochs !== undefined && Number.isFinite(count)
-                ? budget.epochs * count
-                : budget.deadline
-                  ? p.photosSeen + ((budget.deadline - Date.now()) / Math.max(1, p.elapsedMs - elapsedBefore)) * (p.photosSeen - (checkpoint?.position.photosSeen ?? 0))
-                  : budget.maxSteps
-                    ? (checkpoint?.position.photosSeen ?? 0) + budget.maxSteps * m.batch
-                    : p.photosSeen;
-              tracker.total = Math.max(p.photosSeen, Math.round(total));
-              tracker.update(
-                p.photosSeen,
-                `epoch ${p.epoch + 1} step ${p.step}  ${((m.batch * 1000) / m.stepMs).toFixed(1)} img/s  loss ${point.loss.toFixed(4)} (global ${point.globalMi.toFixed(4)}, local ${point.localMi.toFixed(4)}, prior ${point.prior.toFixed(3)})`,
-              );
-            } else if (m.type === 'checkpoint') {
-              flushLoss();
-            } else if (m.type === 'deviceLost') {
-              settled = true;
-              resolve({ kind: 'deviceLost', message: m.message, position: m.position });
-            } else if (m.type === 'done') {
-              settled = true;
-              resolve({ kind: 'done', weightsDir: m.weightsDir, interrupted: m.interrupted, steps: m.position.step, photosSeen: m.position.photosSeen, elapsedMs: m.position.elapsedMs });
-            }
-          });
+          worker.on('message', onMessage);
         }
       });
     } finally {
       hooks.signal?.removeEventListener('abort', onAbort);
       await Promise.all(threads.map((t) => t.terminate()));
+    }
+  };
+
+  /** What worker 0 reports: progress, the loss, checkpoints, the end. */
+  const handle = (m: WorkerMessage, workers: number, budget: Budget, resolve: (r: RunResult) => void) => {
+    if (m.type === 'ready') {
+      backendInfo = { backend: m.backend, device: `${m.device}; ${workers} worker thread${workers > 1 ? 's' : ''}${deviceNote}` };
+      recordProgress(db, modelId, { ...m.position, durationMs: m.position.elapsedMs, steps: m.position.step, ...backendInfo });
+    } else if (m.type === 'step') {
+      const point: LossPoint = { step: m.position.step, ...lossPoint(m.losses) };
+      pendingLoss.push(point);
+      hooks.onLoss?.(point, modelId);
+      const p = m.position;
+      if (pendingLoss.length >= 20) flushLoss();
+      recordProgress(db, modelId, { photosSeen: p.photosSeen, steps: p.step, durationMs: p.elapsedMs });
+      const total = budget.epochs !== undefined && Number.isFinite(count)
+        ? budget.epochs * count
+        : budget.deadline
+          ? p.photosSeen + ((budget.deadline - Date.now()) / Math.max(1, p.elapsedMs - elapsedBefore)) * (p.photosSeen - (checkpoint?.position.photosSeen ?? 0))
+          : budget.maxSteps
+            ? (checkpoint?.position.photosSeen ?? 0) + budget.maxSteps * m.batch
+            : p.photosSeen;
+      tracker.total = Math.max(p.photosSeen, Math.round(total));
+      tracker.update(
+        p.photosSeen,
+        `epoch ${p.epoch + 1} step ${p.step}  ${((m.batch * 1000) / m.stepMs).toFixed(1)} img/s  loss ${point.loss.toFixed(4)} (global ${point.globalMi.toFixed(4)}, local ${point.localMi.toFixed(4)}, prior ${point.prior.toFixed(3)})`,
+      );
+    } else if (m.type === 'checkpoint') {
+      flushLoss();
+    } else if (m.type === 'deviceLost') {
+      resolve({ kind: 'deviceLost', message: m.message, position: m.position });
+    } else if (m.type === 'done') {
+      resolve({ kind: 'done', weightsDir: m.weightsDir, interrupted: m.interrupted, steps: m.position.step, photosSeen: m.position.photosSeen, elapsedMs: m.position.elapsedMs });
     }
   };
 
@@ -273,7 +283,15 @@ export async function trainModel(core: Core, options: TrainOptions = {}, hooks: 
       maxSteps: plan.maxSteps,
     };
     const firstStep = checkpoint?.position.step ?? 0;
-    let run = await runWorkers(backendPlan.name, choice === 'auto', start, budget);
+    let run: RunResult;
+    const gpuWindow = await openGpuWindow(choice, (note) => hooks.onBackendPlan?.({ name: backendPlan.name, reason: note }, modelId));
+    try {
+      run = gpuWindow
+        ? await runWorkers(backendPlan.name, true, start, budget, gpuWindow.engine)
+        : await runWorkers(backendPlan.name, choice === 'auto', start, budget);
+    } finally {
+      gpuWindow?.close();
+    }
     if (run.kind === 'deviceLost') {
       // The run goes on from the checkpoint the worker wrote at the last completed step, on the CPU.
       flushLoss();
@@ -299,6 +317,31 @@ export async function trainModel(core: Core, options: TrainOptions = {}, hooks: 
       finishModel(db, modelId, { status: 'failed', note: (error as Error).message });
     }
     throw error;
+  }
+}
+
+/**
+ * In the desktop app (which registers an opener), GPU training goes through a hidden window with
+ * Chromium's WebGPU or WebGL 2: used when asked for (webgpu), or automatically on a hardware GPU.
+ */
+async function openGpuWindow(choice: BackendChoice, tell: (note: string) => void): Promise<GpuWindow | null> {
+  const open = gpuWindowOpener();
+  if (!open || (choice !== 'auto' && choice !== 'webgpu')) return null;
+  let window: GpuWindow | null = null;
+  try {
+    window = await open();
+    const adapter = await window.engine.probe();
+    if (adapter.software && choice === 'auto') {
+      tell(`the GPU window has only a software renderer (${adapter.description || adapter.vendor}): training on the CPU`);
+      window.close();
+      return null;
+    }
+    return window;
+  } catch (error) {
+    window?.close();
+    if (choice === 'webgpu') throw error;
+    tell(`no GPU window (${(error as Error).message}): training on the CPU`);
+    return null;
   }
 }
 
