@@ -61,6 +61,14 @@ export interface ModelVersion {
   note: string | null;
 }
 
+/** Which backend training uses (the saved choice, what it resolves to here) and the GPU seen, if any. */
+export interface TrainingBackend {
+  setting: 'auto' | 'webgpu' | 'wasm' | 'cpu' | 'tensorflow';
+  uses: string;
+  reason: string;
+  adapter: { vendor: string; architecture: string; device: string; description: string; software: boolean; api: string } | null;
+}
+
 export interface LossPoint {
   step: number;
   loss: number;
@@ -153,6 +161,8 @@ export const requestSchemas = {
   listModels: z.object({}).strict(),
   activateModel: z.object({ id: z.number().int().positive() }).strict(),
   lossHistory: z.object({ modelId: z.number().int().positive() }).strict(),
+  /** Reads, and with `set` saves, the backend choice for training and embedding. */
+  trainingBackend: z.object({ set: z.enum(['auto', 'webgpu', 'wasm', 'cpu', 'tensorflow']).optional() }).strict(),
 } as const;
 
 export type ApiMethod = keyof typeof requestSchemas;
@@ -180,6 +190,7 @@ export interface ApiResponses {
   listModels: ModelVersion[];
   activateModel: ModelVersion;
   lossHistory: LossPoint[];
+  trainingBackend: TrainingBackend;
 }
 
 /** What every transport's client offers the renderer. */

@@ -15,6 +15,7 @@ import { latestClustering } from '../store/clusters';
 import { storedDuplicateGroups } from '../store/duplicates';
 import { countEmbeddings } from '../store/embeddings';
 import { activateModel, activeModel, getModel, listModels, lossHistory } from '../store/models';
+import { trainingBackendStatus } from '../model/backendStatus';
 import { getPhoto, libraryCounts, listFolders, listPhotos, listProblems, photoSummaries } from '../store/photos';
 import { notFound, ServiceError } from './errors';
 import { EventHub } from './events';
@@ -190,6 +191,10 @@ export class LikenessService implements ServiceHandlers {
 
   async lossHistory({ modelId }: ParsedRequest<'lossHistory'>): Promise<ApiResponses['lossHistory']> {
     return lossHistory(this.core.db, modelId);
+  }
+
+  async trainingBackend({ set }: ParsedRequest<'trainingBackend'>): Promise<ApiResponses['trainingBackend']> {
+    return trainingBackendStatus(this.core, set);
   }
 
   /** Queues a scan of these folders (none: every library folder); when it ends, new photos are embedded with the active model. */
