@@ -138,7 +138,7 @@ test('Training: train now shows progress with ETA and the loss chart; the new mo
   await nav.getByRole('button', { name: 'Training', exact: true }).click();
   const training = page.getByRole('region', { name: 'Training' });
   await training.getByText('No model yet').waitFor();
-  await training.getByRole('combobox').selectOption('epochs:5');
+  await training.getByRole('combobox', { name: 'For' }).selectOption('epochs:5');
   await training.getByRole('button', { name: 'Train now' }).click();
   await training.getByRole('progressbar', { name: 'Training progress' }).waitFor();
   // The chart appears once a couple of steps have been taken.
