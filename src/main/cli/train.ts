@@ -22,6 +22,9 @@ export const trainOptionSpec = {
   'batch-size': { type: 'string' },
   lr: { type: 'string' },
   temperature: { type: 'string' },
+  'crop-min-scale': { type: 'string' },
+  jitter: { type: 'string' },
+  pooling: { type: 'string' },
   workers: { type: 'string' },
   seed: { type: 'string' },
   'from-scratch': { type: 'boolean' },
@@ -63,6 +66,12 @@ export function trainOptionsFrom(values: Record<string, string | boolean | undef
   if (lr) overrides.learningRate = lr;
   const t = num('temperature', s('temperature'));
   if (t) overrides.temperature = t;
+  const pooling = oneOf<'max' | 'flatten'>('pooling', s('pooling'), ['max', 'flatten']);
+  if (pooling) overrides.pooling = pooling;
+  const crop = num('crop-min-scale', s('crop-min-scale'), (n) => n > 0 && n <= 1);
+  if (crop) overrides.cropMinScale = crop;
+  const jitter = num('jitter', s('jitter'), (n) => n >= 0 && n < 1);
+  if (jitter !== undefined) overrides.jitter = jitter;
   const options: TrainOptions = {
     epochs: num('epochs', s('epochs')),
     minutes: num('minutes', s('minutes')),

@@ -19,6 +19,11 @@ export interface AugmentOptions {
 
 export const defaultAugment: AugmentOptions = { minScale: 0.35, flip: true, jitter: 0.4 };
 
+/** The augmentation a model's settings ask for (older versions stored none: the defaults). */
+export function augmentOptionsOf(config: { cropMinScale?: number; jitter?: number }): AugmentOptions {
+  return { ...defaultAugment, minScale: config.cropMinScale ?? defaultAugment.minScale, jitter: config.jitter ?? defaultAugment.jitter };
+}
+
 /** Bilinear sample of a crop [x0, x0+cw) × [y0, y0+ch) of src into out (size×size×3) at offset. */
 function sampleCrop(src: SourceImage, x0: number, y0: number, cw: number, ch: number, size: number, flip: boolean, out: Float32Array, offset: number): void {
   const { data, width, height, channels } = src;

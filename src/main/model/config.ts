@@ -18,6 +18,11 @@ export interface ModelConfig {
   blockFilters: number[];
   /** Filters of the conv layers after the local map, before global max pooling. */
   headFilters: number[];
+  /**
+   * How the head's map becomes one vector for μ and log σ²: 'max' = global max pooling (the article;
+   * default), 'flatten' = every position kept, so the code can say where things are in the frame.
+   */
+  pooling?: 'max' | 'flatten';
   zDim: number;
   alpha: number;
   beta: number;
@@ -33,6 +38,10 @@ export interface ModelConfig {
   views: 1 | 2;
   /** Random crop/flip/jitter on training inputs (always on with two views). */
   augment: boolean;
+  /** Smallest crop of an augmented view, as a fraction of the image's area (default 0.35). */
+  cropMinScale?: number;
+  /** Brightness/contrast/saturation jitter of an augmented view, ± this fraction (default 0.4). */
+  jitter?: number;
   learningRate: number;
   batchSize: number;
 }
@@ -118,6 +127,8 @@ export function validateConfig(c: ModelConfig): void {
   if (c.estimator === 'nce' && (c.globalCritic !== 'dot' && c.alpha > 0)) throw new Error("the NCE estimator needs the 'dot' global critic");
   if (c.estimator === 'nce' && (c.localCritic !== 'dot' && c.beta > 0)) throw new Error("the NCE estimator needs the 'dot' local critic");
   if (c.alpha < 0 || c.beta < 0 || c.gamma < 0) throw new Error('loss weights must be ≥ 0');
+  if (c.cropMinScale !== undefined && !(c.cropMinScale > 0 && c.cropMinScale <= 1)) throw new Error('crop min scale must be in (0, 1]');
+  if (c.jitter !== undefined && !(c.jitter >= 0 && c.jitter < 1)) throw new Error('jitter must be in [0, 1)');
   if (c.alpha === 0 && c.beta === 0) throw new Error('at least one of alpha (global) and beta (local) must be > 0');
   if (c.batchSize < 2) throw new Error('batch size must be ≥ 2 (negatives come from the batch)');
 }

@@ -115,7 +115,7 @@ export function encode(p: Params, x: tf.Tensor4D, training: boolean, stats?: BnS
   p.config.headFilters.forEach((_, i) => {
     h = convBnAct(p, `enc/head${i}`, h, training, stats);
   });
-  const pooled = tf.max(h, [1, 2]) as tf.Tensor2D;
+  const pooled = (p.config.pooling === 'flatten' ? tf.reshape(h, [h.shape[0], -1]) : tf.max(h, [1, 2])) as tf.Tensor2D;
   const mu = tf.add(tf.matMul(pooled, p.get('enc/mu/w') as tf.Tensor2D), p.get('enc/mu/b')) as tf.Tensor2D;
   const logvar = tf.add(tf.matMul(pooled, p.get('enc/logvar/w') as tf.Tensor2D), p.get('enc/logvar/b')) as tf.Tensor2D;
   return { local, mu, logvar };

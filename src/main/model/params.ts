@@ -48,9 +48,10 @@ export function paramSpecs(config: ModelConfig): ParamSpec[] {
     convBn(specs, `enc/head${i}`, c, f);
     c = f;
   });
-  dense(specs, 'enc/mu', c, config.zDim, 'glorot');
-  dense(specs, 'enc/logvar', c, config.zDim, 'small');
   const m = mapSize(config);
+  const pooled = config.pooling === 'flatten' ? m * m * c : c;
+  dense(specs, 'enc/mu', pooled, config.zDim, 'glorot');
+  dense(specs, 'enc/logvar', pooled, config.zDim, 'small');
   const lc = localChannels(config);
   const flat = m * m * lc;
   const h = config.criticDim;
