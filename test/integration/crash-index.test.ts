@@ -1,6 +1,7 @@
 // Crashes at any moment: SIGKILL the CLI at random points of `likeness index`, start it again,
 // and the library must be whole — integrity ok, nothing lost or duplicated, every photo complete.
-// LIKENESS_KILLS sets the number of kills (default 6 here; 20+ for a full run).
+// LIKENESS_KILLS sets the number of kills (default 6 here; 20+ for a full run). Kills are timed from
+// the start of the scan, and each round reports whether it visibly landed mid-scan.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, renameSync, unlinkSync } from 'node:fs';
@@ -16,15 +17,34 @@ const bin = new URL('../../bin/likeness.mjs', import.meta.url).pathname;
 const tmp = tempDir('crash');
 after(() => tmp.cleanup());
 
-function runIndex(home: string, folder: string, killAfterMs: number | null): Promise<{ code: number | null; signal: string | null }> {
+/**
+ * Runs `likeness index`; with `killAfterMs`, SIGKILLs it that long after it says the scan has begun
+ * ("looking for photos": start-up — tsx, SQLite — takes a second or more, and a kill there tests nothing).
+ */
+function runIndex(home: string, folder: string, killAfterMs: number | null): Promise<{ code: number | null; signal: string | null; inScan: boolean }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, 'index', folder, '--json'], { env: { ...process.env, LIKENESS_HOME: home }, stdio: 'ignore' });
-    const timer = killAfterMs === null ? null : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    const child = spawn(process.execPath, [bin, 'index', folder, '--json'], { env: { ...process.env, LIKENESS_HOME: home }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    let timer: NodeJS.Timeout | null = null;
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (killAfterMs !== null && timer === null && /looking for photos/.test(stderr)) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    });
     child.on('exit', (code, signal) => {
       if (timer) clearTimeout(timer);
-      resolve({ code, signal });
+      resolve({ code, signal, inScan: timer !== null });
     });
   });
+}
+
+function storedPhotos(home: string): number {
+  if (!existsSync(join(home, 'library.sqlite'))) return 0;
+  const core = openCore(home);
+  try {
+    return libraryCounts(core.db).photos;
+  } finally {
+    closeCore(core);
+  }
 }
 
 test('index survives SIGKILL at random moments and completes with a whole library', async () => {
@@ -32,6 +52,7 @@ test('index survives SIGKILL at random moments and completes with a whole librar
   const home = join(tmp.path, 'home');
   const kills = Number(process.env.LIKENESS_KILLS ?? 6);
   let killed = 0;
+  let killedMidScan = 0;
   let random = 12345;
   let seed = 0;
   const onDisk = new Set<string>();
@@ -52,10 +73,16 @@ test('index survives SIGKILL at random moments and completes with a whole librar
       onDisk.delete(second);
     }
     random = (random * 1103515245 + 12345) & 0x7fffffff;
-    // Start-up (tsx, SQLite) takes a few hundred ms; the kills land from start-up to the end of the scan.
-    const delay = 200 + (random % 700);
+    // From the start of the scan to about its end (40 photos take a second or two).
+    const delay = random % 1500;
+    const storedBefore = storedPhotos(home);
     const outcome = await runIndex(home, folder, delay);
-    if (outcome.signal === 'SIGKILL') killed++;
+    if (outcome.signal === 'SIGKILL' && outcome.inScan) {
+      killed++;
+      // Where did it land? After some of this round's photos were stored but before all were: mid-scan.
+      const stored = storedPhotos(home);
+      if (stored > storedBefore && stored < onDisk.size) killedMidScan++;
+    }
   }
   const final = await runIndex(home, folder, null);
   assert.equal(final.code, 0);
@@ -78,5 +105,6 @@ test('index survives SIGKILL at random moments and completes with a whole librar
     closeCore(core);
   }
   assert.ok(killed >= Math.ceil(kills / 2), `most runs were killed mid-way (${killed}/${kills})`);
-  console.log(`# ${killed} of ${kills} index runs killed with SIGKILL; library whole afterwards`);
+  assert.ok(killedMidScan >= 1, 'at least one kill landed with the round half stored');
+  console.log(`# ${killed} of ${kills} index runs killed with SIGKILL (${killedMidScan} visibly mid-scan: some of the round's photos stored, not all); library whole afterwards`);
 });
