@@ -5,7 +5,8 @@
 //         (absent until a model is trained)
 //   z_p = (atanh(r) − centre) / spread        of the pixel correlation r (pixelSignatures.ts: 16×16
 //         RGB of the stored model input, the best of full frame and 90/80 % centre views), with
-//         centre and spread those of the pair's own two photos against random others
+//         centre and spread those of the pair's own two photos against random others (the spread
+//         never below the library's), read as Student's t for the few dozen pairs behind it
 //   z_h = (median − Hamming distance) / spread of the 64-bit dHashes, only in place of z_p for a
 //         photo with no stored model input (the hash summarises the same pixels more coarsely)
 // with median and spread = 1.4826·MAD (robust: a small library's random pairs include many of its
