@@ -13,7 +13,7 @@ import { after, test } from 'node:test';
 import { closeCore, openCore } from '../../src/main/core';
 import { countEmbeddings } from '../../src/main/store/embeddings';
 import { activeModel } from '../../src/main/store/models';
-import { libraryCounts } from '../../src/main/store/photos';
+import { libraryCounts, listProblems } from '../../src/main/store/photos';
 import { tempDir, writePicture } from '../helpers/images';
 
 const bin = new URL('../../bin/likeness.mjs', import.meta.url).pathname;
@@ -44,7 +44,10 @@ function fingerprint(dir: string): string[] {
 }
 
 /** Photos made read-only, and how to run the CLI so that permissions bind (as `nobody` when root). */
-async function readOnlyLibrary(name: string, count: number): Promise<{ photos: string; home: string; run: (args: string[]) => ReturnType<typeof spawnSync> }> {
+async function readOnlyLibrary(
+  name: string,
+  count: number,
+): Promise<{ photos: string; home: string; run: (args: string[]) => ReturnType<typeof spawnSync>; permissionsBind: boolean }> {
   const photos = join(tmp.path, name, 'photos');
   for (let i = 0; i < count; i++) await writePicture(join(photos, i % 2 ? 'sub' : '', `p${i}.jpg`), 100 * name.length + i, 'jpeg', 200, 150);
   await writePicture(join(photos, 'p.png'), 9, 'png');
@@ -65,7 +68,7 @@ async function readOnlyLibrary(name: string, count: number): Promise<{ photos: s
       encoding: 'utf8',
       ...(nobodyCanRun ? { uid: 65534, gid: 65534 } : {}),
     });
-  return { photos, home, run };
+  return { photos, home, run, permissionsBind: nobodyCanRun || process.getuid?.() !== 0 };
 }
 
 test('indexing never writes, moves or deletes anything under a library folder', async () => {
@@ -74,6 +77,26 @@ test('indexing never writes, moves or deletes anything under a library folder', 
   const result = run(['index', photos, '--json']);
   assert.equal(result.status, 0, String(result.stderr));
   assert.equal(JSON.parse(String(result.stdout)).added, 6);
+  assert.deepEqual(fingerprint(photos), before);
+});
+
+test('a photo the user cannot read is a per-file problem; the others are indexed', async (t) => {
+  const { photos, home, run, permissionsBind } = await readOnlyLibrary('unreadable', 3);
+  if (!permissionsBind) return t.skip('running as root with no usable unprivileged user: mode 000 binds nothing');
+  const locked = join(photos, 'p0.jpg');
+  chmodSync(locked, 0);
+  const before = fingerprint(photos);
+  const result = run(['index', photos, '--json']);
+  assert.equal(result.status, 0, String(result.stderr));
+  const summary = JSON.parse(String(result.stdout));
+  assert.deepEqual([summary.added, summary.failed], [3, 1]);
+  const core = openCore(home);
+  try {
+    const problem = listProblems(core.db, 10).find((p) => p.path === locked);
+    assert.match(problem?.reason ?? '', /permission|EACCES|cannot read/i);
+  } finally {
+    closeCore(core);
+  }
   assert.deepEqual(fingerprint(photos), before);
 });
 
