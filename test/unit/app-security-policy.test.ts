@@ -3,7 +3,7 @@
 // to the tests, so the policy is pure data and functions (src/main/security/) that src/main/app
 // applies; the last tests check that the app does apply them. Numbers are the checklist's.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { parseMediaUrl } from '../../src/main/api/media';
 import { contentSecurityPolicy, parseCsp } from '../../src/main/security/csp';
@@ -82,6 +82,17 @@ test('7. CSP: no inline or eval script, nothing remote; the renderer page carrie
   assert.ok(meta, 'index.html has a CSP meta');
   assert.equal(meta[1], contentSecurityPolicy({ mediaScheme: MEDIA_SCHEME }));
   assert.doesNotMatch(html.replace(/<script type="module" src="[^"]+"><\/script>/, ''), /<script|\son[a-z]+=/i, 'no inline script or handler');
+  // Every other page the app shows (the hidden GPU training window…) has a CSP of the same kind.
+  for (const name of readdirSync(new URL('../../src/renderer/', import.meta.url)).filter((f) => f.endsWith('.html'))) {
+    const page = source(`src/renderer/${name}`);
+    const policy = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(page)?.[1];
+    assert.ok(policy, `${name} has a CSP`);
+    const csp = parseCsp(policy);
+    assert.ok(["'none'", "'self'"].includes(csp.get('default-src')?.join(' ') ?? ''), `${name}: default-src none or self`);
+    assert.deepEqual(csp.get('script-src') ?? csp.get('default-src'), ["'self'"], `${name}: scripts from the app only`);
+    assert.doesNotMatch(policy, /unsafe|https?:|\*/, `${name}: nothing unsafe or remote`);
+    assert.doesNotMatch(page.replace(/<script type="module" src="[^"]+"><\/script>/g, ''), /<script|\son[a-z]+=/i, `${name}: no inline script`);
+  }
 });
 
 test('11, 12. <webview> is never attached', () => {
@@ -163,7 +174,13 @@ test('20. the preload exposes one narrow object; the app applies this policy', (
   assert.match(preload, /exposeInMainWorld\('likeness', bridge\)/);
   assert.doesNotMatch(preload, /exposeInMainWorld\([^)]*ipcRenderer\)/, 'ipcRenderer itself is not exposed');
   const window = source('src/main/app/window.ts');
-  assert.match(window, /webPreferences: rendererWebPreferences\(/);
+  // Every window the app opens takes its webPreferences from the policy.
+  for (const name of readdirSync(new URL('../../src/main/app/', import.meta.url)).filter((f) => f.endsWith('.ts'))) {
+    const code = source(`src/main/app/${name}`);
+    const windows = code.match(/new BrowserWindow\(/g)?.length ?? 0;
+    const applied = code.match(/webPreferences: (\{ \.\.\.)?rendererWebPreferences\(/g)?.length ?? 0;
+    assert.equal(applied, windows, `${name}: ${windows} window(s), ${applied} with the policy's webPreferences`);
+  }
   for (const used of ['allowNavigation', 'windowOpenAction', 'allowPermission', 'allowWebview', 'blockRequest']) assert.match(window, new RegExp(`${used}\\(`), used);
   assert.match(source('src/main/app/scheme.ts'), /MEDIA_SCHEME_PRIVILEGES/);
   assert.match(source('src/main/app/ipc.ts'), /ipcSenderAllowed\(/);
