@@ -61,7 +61,7 @@ export interface NullStats {
   /** The library-wide centre and spread of the pixel signal (reported; pairs are judged by `pixelsByRow`). */
   pixels: SignalStats | null;
   /** Each photo's own centre and spread of the pixel signal against random others, by signature row. */
-  pixelsByRow: { mean: Float32Array; sd: Float32Array; samples: Uint16Array } | null;
+  pixelsByRow: { mean: Float32Array; sd: Float32Array; samples: Uint16Array; pairs: number } | null;
 }
 
 /** Random partners per photo for its own pixel null (robust median and MAD of this many Fisher z values). */
@@ -145,7 +145,10 @@ export function nullStats(signals: DuplicateSignals, photoIds: readonly number[]
       if (p !== null) pixels.push(fisherZ(p));
     }
   }
-  return { embedding: robustStats(embedding), hash: robustStats(hash), pixels: robustStats(pixels), pixelsByRow: pixelNullByRow(signals.pixels, seed) };
+  const byRow = pixelNullByRow(signals.pixels, seed);
+  // Distinct pairs behind the library-wide pixel spread: the random pairs drawn, at most all pairs.
+  if (byRow) byRow.pairs = Math.min(pixels.length, (signals.pixels!.photoIds.length * (signals.pixels!.photoIds.length - 1)) / 2);
+  return { embedding: robustStats(embedding), hash: robustStats(hash), pixels: robustStats(pixels), pixelsByRow: byRow };
 }
 
 /**
@@ -180,7 +183,7 @@ function pixelNullByRow(pixels: PixelSignatures | null | undefined, seed: number
     sd[row] = stats.sd;
     samples[row] = values.length;
   }
-  return { mean, sd, samples };
+  return { mean, sd, samples, pairs: 0 };
 }
 
 /** Efficiency of the MAD as an estimate of a Gaussian spread: it is worth this fraction of its sample. */
@@ -235,11 +238,13 @@ function pixelZ(pixels: PixelSignatures | null | undefined, stats: NullStats, a:
   // Never narrower than the library-wide spread: a photo's few dozen partners may by chance all be
   // unlike it (and in a small library they are copies of a handful of pictures), which would make
   // an unremarkable pair look exceptional; the per-photo spread is there to widen it for smooth ones.
-  const spread = Math.max(stats.pixels!.sd, Math.sqrt((byRow!.sd[ra]! ** 2 + byRow!.sd[rb]! ** 2) / 2));
-  // The spread is estimated from a few dozen pairs, so the standardised value follows Student's t,
-  // not the normal: its tail is heavier the fewer the pairs (measured before this correction: two
-  // unrelated generated pictures in a 24-photo library crossed z* by chance of the spreads).
-  const df = Math.max(1, MAD_EFFICIENCY * (byRow!.samples[ra]! + byRow!.samples[rb]!));
+  const own = Math.sqrt((byRow!.sd[ra]! ** 2 + byRow!.sd[rb]! ** 2) / 2);
+  const spread = Math.max(stats.pixels!.sd, own);
+  // A spread estimated from a few dozen pairs makes the standardised value Student's t, not
+  // normal: its tail is heavier the fewer the pairs (measured before this correction: two unrelated
+  // generated pictures in a 24-photo library crossed z* by chance of the spreads). The library-wide
+  // spread rests on all the library's distinct pairs (up to the random pairs drawn).
+  const df = Math.max(1, MAD_EFFICIENCY * (own >= stats.pixels!.sd ? byRow!.samples[ra]! + byRow!.samples[rb]! : byRow!.pairs));
   return tToZ((fisherZ(pixelSimilarity(pixels!, ra, rb)) - centre) / spread, df);
 }
 
