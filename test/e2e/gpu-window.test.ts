@@ -55,7 +55,9 @@ before(async () => {
     outfile: join(tmp, 'main.js'),
     logLevel: 'warning',
   });
-  const html = `<!doctype html><meta charset="utf-8"><title>gpu trainer</title><script type="module" src="./main.js"></script>`;
+  // The app's page with the bundle in place of Vite's (same Content-Security-Policy).
+  const html = readFileSync(join(repoRoot, 'src/renderer/gpu-trainer.html'), 'utf8').replace('../gpu/main.ts', './main.js');
+  assert.match(html, /Content-Security-Policy/);
   // Served over http://127.0.0.1: WebGPU exists only in secure contexts, which a loopback origin is.
   server = createServer((req, res) => {
     if (req.url === '/main.js') {
@@ -103,6 +105,10 @@ async function openWindow(prefer: GpuPreference): Promise<{ page: Page; engine: 
   const page = await browser.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    // CSP violations and script errors are bugs; the favicon the test server lacks is not.
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text());
+  });
   let handler: (m: FromGpuWindow) => void = () => {};
   await page.exposeFunction('__likenessToMain', (m: unknown) => handler(decodeHere(m) as FromGpuWindow));
   await page.goto(url);
@@ -128,9 +134,14 @@ async function openWindow(prefer: GpuPreference): Promise<{ page: Page; engine: 
     { encode, decode, tag: GPU_TRAINER_PORT_MESSAGE },
   );
   const engine = new GpuWindowEngine({
-    post: (m: ToGpuWindow) => void page.evaluate((x) => (globalThis as unknown as { __likenessSend(m: unknown): void }).__likenessSend(x), encodeHere(m)),
+    // A crashed or closed page rejects here: the engine is told, as the app's is by Electron's render-process-gone.
+    post: (m: ToGpuWindow) =>
+      void page
+        .evaluate((x) => (globalThis as unknown as { __likenessSend(m: unknown): void }).__likenessSend(x), encodeHere(m))
+        .catch((e: Error) => engine.fail(`the GPU training window stopped (${e.message.split('\n')[0]})`)),
     onMessage: (h) => (handler = h),
   }, prefer);
+  page.on('crash', () => engine.fail('the GPU training window stopped (crashed)'));
   return { page, engine, errors };
 }
 
@@ -217,3 +228,42 @@ for (const prefer of ['webgpu', 'webgl'] as const satisfies GpuPreference[]) {
     }
   });
 }
+
+test('the GPU window crashing mid-run counts as a lost device: a checkpoint of the last step is written and the loop stops cleanly', async (t) => {
+  const backend = !available.webgl2 ? 'webgl' : !available.webgpu ? 'webgpu' : null;
+  if (!backend) return t.skip(`${available.webgl2}; ${available.webgpu}`);
+  const { page, engine } = await openWindow(backend);
+  const c = presetConfig('tiny', 16);
+  const modelDir = join(tmp, 'model-crash');
+  const messages: WorkerMessage[] = [];
+  let crashed = false;
+  await runTrainingWorker(
+    {
+      workerIndex: 0,
+      workerCount: 1,
+      config: { ...c, batchSize: 8 },
+      source: { kind: 'synthetic', count: 64, size: 16, seed: 1 },
+      seed: 5,
+      modelDir,
+      start: { kind: 'scratch' },
+      budget: { maxSteps: 1000 },
+      checkpointEveryMs: 60_000,
+      recalibrationBatches: 1,
+      shared: sharedBuffers(1, Params.init(c, 1).trainableCount),
+    },
+    (m) => {
+      messages.push(m);
+      if (m.type === 'step' && m.position.step === 2 && !crashed) {
+        crashed = true;
+        void page.goto('chrome://crash').catch(() => {});
+      }
+    },
+    engine,
+  );
+  const lost = messages.at(-1)!;
+  assert.equal(lost.type, 'deviceLost', JSON.stringify(messages.map((m) => m.type)));
+  assert.ok(lost.type === 'deviceLost' && /window stopped .*(crash|closed)/i.test(lost.message) && lost.position.step >= 2);
+  const state = JSON.parse(readFileSync(join(modelDir, 'checkpoint', 'state.json'), 'utf8')) as { position: { step: number } };
+  assert.equal(state.position.step, lost.type === 'deviceLost' ? lost.position.step : -1, 'the checkpoint is at the last completed step');
+  await page.close().catch(() => {});
+});
