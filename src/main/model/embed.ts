@@ -86,7 +86,8 @@ export interface EmbedOptions {
 export async function initEmbedBackend(core: Core, choice?: BackendChoice): Promise<BackendInfo & { gpu: boolean }> {
   const resolved = backendChoice(choice, getSetting<BackendChoice>(core.db, BACKEND_SETTING, 'auto'));
   const plan = await planBackend(resolved);
-  const info = await initBackend(plan.name, resolved === 'auto');
+  // In the desktop app Dawn cannot load (its GPU window trains only): embedding falls back to wasm.
+  const info = await initBackend(plan.name, resolved === 'auto' || Boolean(process.versions.electron));
   return { ...info, gpu: info.backend === 'webgpu' || info.backend === 'tensorflow (tfjs-node-gpu)' };
 }
 
