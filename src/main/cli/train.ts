@@ -25,6 +25,7 @@ export const trainOptionSpec = {
   'crop-min-scale': { type: 'string' },
   jitter: { type: 'string' },
   pooling: { type: 'string' },
+  'lr-schedule': { type: 'string' },
   workers: { type: 'string' },
   seed: { type: 'string' },
   'from-scratch': { type: 'boolean' },
@@ -66,6 +67,8 @@ export function trainOptionsFrom(values: Record<string, string | boolean | undef
   if (lr) overrides.learningRate = lr;
   const t = num('temperature', s('temperature'));
   if (t) overrides.temperature = t;
+  const schedule = oneOf<'constant' | 'cosine'>('lr-schedule', s('lr-schedule'), ['constant', 'cosine']);
+  if (schedule) overrides.lrSchedule = schedule;
   const pooling = oneOf<'max' | 'flatten'>('pooling', s('pooling'), ['max', 'flatten']);
   if (pooling) overrides.pooling = pooling;
   const crop = num('crop-min-scale', s('crop-min-scale'), (n) => n > 0 && n <= 1);

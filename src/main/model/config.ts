@@ -43,6 +43,8 @@ export interface ModelConfig {
   /** Brightness/contrast/saturation jitter of an augmented view, ± this fraction (default 0.4). */
   jitter?: number;
   learningRate: number;
+  /** 'cosine': the rate falls from learningRate to 0 along a half cosine over the run's budget. Absent: constant. */
+  lrSchedule?: 'constant' | 'cosine';
   batchSize: number;
 }
 

@@ -63,9 +63,27 @@ const INTERRUPT = 2;
 export function sharedBuffers(workerCount: number, trainableCount: number) {
   return {
     grads: new SharedArrayBuffer(2 * workerCount * trainableCount * 4),
-    losses: new SharedArrayBuffer(2 * workerCount * 4 * 8),
+    // Four loss terms per worker and parity, then worker 0's learning rate for each parity.
+    losses: new SharedArrayBuffer((2 * workerCount * 4 + 2) * 8),
     control: new SharedArrayBuffer(CONTROL_INTS * 4),
   };
+}
+
+/**
+ * How far this run is through its budget, 0..1: the furthest of the budgets given (an epoch budget
+ * counts from the run's first step, so it survives a resume; time and step budgets count from this start).
+ */
+export function budgetFraction(budget: Budget, seen: number, photos: number, stepsThisRun: number, runStart: number, now: number): number {
+  let f = 0;
+  if (budget.epochs !== undefined) f = Math.max(f, seen / (budget.epochs * photos));
+  if (budget.deadline !== undefined && budget.deadline > runStart) f = Math.max(f, (now - runStart) / (budget.deadline - runStart));
+  if (budget.maxSteps !== undefined) f = Math.max(f, stepsThisRun / budget.maxSteps);
+  return Math.min(1, f);
+}
+
+/** The learning rate at a fraction of the budget: constant, or a half cosine down to 0. */
+export function learningRateAt(config: Pick<ModelConfig, 'learningRate' | 'lrSchedule'>, fraction: number): number {
+  return config.lrSchedule === 'cosine' ? config.learningRate * 0.5 * (1 + Math.cos(Math.PI * fraction)) : config.learningRate;
 }
 
 export function requestStop(control: SharedArrayBuffer): void {
@@ -158,7 +176,9 @@ export async function runTrainingWorker(init: WorkerInit, post: (m: WorkerMessag
     post({ type: 'ready', backend: backend.backend, device: backend.device, adapter: backend.adapter, params: P, position });
 
     let order = epochOrder(n, seed, position.epoch);
-    const startedAt = Date.now() - position.elapsedMs;
+    const runStart = Date.now();
+    const startedAt = runStart - position.elapsedMs;
+    const rateSlot = 2 * W * 4;
     let lastCheckpoint = Date.now();
     const epochs = init.budget.epochs;
     const startStep = position.step;
@@ -199,6 +219,9 @@ export async function runTrainingWorker(init: WorkerInit, post: (m: WorkerMessag
           (init.budget.deadline !== undefined && Date.now() >= init.budget.deadline) ||
           (init.budget.maxSteps !== undefined && position.step + 1 - startStep >= init.budget.maxSteps);
         Atomics.store(ctl, DECISION + parity, Atomics.load(ctl, STOP) ? INTERRUPT : done ? FINISH : CONTINUE);
+        // Worker 0 sets the rate for everyone: the workers' clocks must not make their weights differ.
+        const fraction = budgetFraction(init.budget, position.photosSeen, n, position.step - startStep, runStart, Date.now());
+        losses[rateSlot + parity] = learningRateAt(config, fraction);
       }
       barrier(ctl, W);
       const decision = Atomics.load(ctl, DECISION + parity);
@@ -220,7 +243,7 @@ export async function runTrainingWorker(init: WorkerInit, post: (m: WorkerMessag
         );
       }
       if (W > 1) for (let i = 0; i < P; i++) average[i] /= W;
-      adamUpdate(weights, average, adam, config.learningRate);
+      adamUpdate(weights, average, adam, losses[rateSlot + parity]);
       engine.setTrainable(weights);
       position = {
         step: position.step + 1,
