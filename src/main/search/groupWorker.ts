@@ -25,10 +25,8 @@ export type GroupTask =
       /** Photo ids with a difference hash, and their 8-byte hashes packed one after another. */
       hashIds: number[];
       hashes: Uint8Array;
-      /** Plain typed arrays, sent as they are. */
-      pixels?: PixelSignatures | null;
-      /** Or where the worker reads them: the library database and the model input size. */
-      pixelSource?: { database: string; inputSize: number };
+      /** Where the worker reads the pixel signatures itself: the library database and the model input size. */
+      pixelSource: { database: string; inputSize: number };
       photoIds: number[];
     };
 
@@ -67,8 +65,8 @@ try {
   } else {
     const hashes = new Map(task.hashIds.map((id, i) => [id, task.hashes.subarray(i * 8, i * 8 + 8)]));
     // Reading the signatures takes ~0.25 ms a photo: say so, rather than look stuck.
-    if (task.pixelSource) onProgress({ done: 0, total: task.photoIds.length, rate: null, etaSeconds: null, message: 'reading pixel signatures' });
-    const pixels = task.pixelSource ? await readPixelSignatures(task.pixelSource, task.photoIds) : (task.pixels ?? null);
+    onProgress({ done: 0, total: task.photoIds.length, rate: null, etaSeconds: null, message: 'reading pixel signatures' });
+    const pixels = await readPixelSignatures(task.pixelSource, task.photoIds);
     const result = findDuplicateGroups({ index: task.embeddings ? indexOf(task.embeddings) : null, hashes, pixels }, task.photoIds, { onProgress });
     port.postMessage({ type: 'duplicates', result } satisfies GroupReply);
   }
