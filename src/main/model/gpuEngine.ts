@@ -14,6 +14,8 @@ export class GpuWindowEngine implements GradientEngine {
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve: (m: FromGpuWindow) => void; reject: (e: Error) => void }>();
   private pendingWeights: Float32Array | undefined;
+  /** Why the window is gone, once it is: later requests fail at once (a dead window never answers). */
+  private gone: string | null = null;
   info = { backend: 'gpu window', device: 'not started' } as { backend: string; device: string; adapter?: GpuAdapterInfo };
   lastStepMs = 0;
 
@@ -32,6 +34,7 @@ export class GpuWindowEngine implements GradientEngine {
   }
 
   private request<T extends FromGpuWindow['type']>(message: Request, expect: T): Promise<Extract<FromGpuWindow, { type: T }>> {
+    if (this.gone) return Promise.reject(new GpuDeviceLostError(this.gone));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, {
@@ -64,6 +67,7 @@ export class GpuWindowEngine implements GradientEngine {
 
   /** The window went away (its renderer crashed, or the app closes it): every waiting request fails as a lost device. */
   fail(message: string): void {
+    this.gone ??= message;
     for (const w of this.waiting.values()) w.reject(new GpuDeviceLostError(message));
     this.waiting.clear();
   }
