@@ -6,7 +6,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import type { ModelConfig } from '../main/model/config';
 import { Params, paramSpecs } from '../main/model/params';
 import { gradientsFor, recalibrateBatchNorm } from '../main/model/trainer';
-import type { FromGpuWindow, GpuAdapterInfo, GpuPort, GpuPreference, ToGpuWindow } from './protocol';
+import { SOFTWARE_ADAPTER, type FromGpuWindow, type GpuAdapterInfo, type GpuPort, type GpuPreference, type ToGpuWindow } from './protocol';
 
 interface WebGlContext {
   getExtension(name: string): { UNMASKED_VENDOR_WEBGL: number; UNMASKED_RENDERER_WEBGL: number } | null;
@@ -15,8 +15,6 @@ interface WebGlContext {
   VENDOR: number;
   RENDERER: number;
 }
-
-const SOFTWARE = /swiftshader|llvmpipe|lavapipe|softpipe|warp|basic render|software/i;
 
 /** The backend the window trains on: WebGPU when Chromium gives an adapter, else WebGL 2 with float32 render targets. */
 export async function setUpGpuBackend(prefer: GpuPreference = 'auto'): Promise<{ backend: 'webgpu' | 'webgl'; adapter: GpuAdapterInfo }> {
@@ -36,7 +34,7 @@ export async function setUpGpuBackend(prefer: GpuPreference = 'auto'): Promise<{
           architecture: info.architecture,
           device: info.device,
           description: info.description,
-          software: fallback || SOFTWARE.test(`${info.vendor} ${info.architecture} ${info.device} ${info.description}`),
+          software: fallback || SOFTWARE_ADAPTER.test(`${info.vendor} ${info.architecture} ${info.device} ${info.description}`),
           api: 'webgpu',
         },
       };
@@ -54,7 +52,7 @@ export async function setUpGpuBackend(prefer: GpuPreference = 'auto'): Promise<{
       const renderer = String((debug ? gl!.getParameter(debug.UNMASKED_RENDERER_WEBGL) : gl?.getParameter(gl.RENDERER)) ?? '');
       return {
         backend: 'webgl',
-        adapter: { vendor, architecture: '', device: renderer, description: renderer, software: SOFTWARE.test(`${vendor} ${renderer}`), api: 'webgl2' },
+        adapter: { vendor, architecture: '', device: renderer, description: renderer, software: SOFTWARE_ADAPTER.test(`${vendor} ${renderer}`), api: 'webgl2' },
       };
     }
   } else if (prefer !== 'webgpu') problems.push('WebGL 2: not available');

@@ -31,7 +31,7 @@ export async function trainingBackendStatus(core: Core, set?: BackendChoice): Pr
   if (gpuWindowOpener() && (choice === 'auto' || choice === 'webgpu')) {
     const seen = await probeGpuWindow();
     if (typeof seen === 'string') return { setting, uses: 'wasm', reason: `no GPU window: ${seen}`, adapter: null };
-    const name = `${seen!.api} ${seen!.description || seen!.vendor}${seen!.software ? ' [software]' : ''}`;
+    const name = describeAdapter(seen!);
     if (seen!.software && choice === 'auto') return { setting, uses: 'wasm', reason: `the GPU window has only a software renderer (${name})`, adapter: seen };
     return { setting, uses: `${seen!.api} (GPU window)`, reason: choice === 'webgpu' ? 'chosen' : `GPU ${name}`, adapter: seen };
   }

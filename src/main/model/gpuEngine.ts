@@ -1,6 +1,6 @@
 // The main process's side of the GPU training window (src/gpu): requests over a port, each answered
 // once, as a GradientEngine the training loop drives exactly like the in-thread tfjs one.
-import type { FromGpuWindow, GpuAdapterInfo, GpuPort, GpuPreference, ToGpuWindow } from '../../gpu/protocol';
+import { describeAdapter, type FromGpuWindow, type GpuAdapterInfo, type GpuPort, type GpuPreference, type ToGpuWindow } from '../../gpu/protocol';
 import type { ModelConfig } from './config';
 import type { GradientEngine } from './gradientEngine';
 import { paramSpecs } from './params';
@@ -49,13 +49,10 @@ export class GpuWindowEngine implements GradientEngine {
   async load(config: ModelConfig, values: Map<string, Float32Array>, prefer: GpuPreference = this.prefer): Promise<void> {
     const specs = paramSpecs(config);
     const ready = await this.request({ type: 'init', config, values: specs.map((s) => values.get(s.name)!), prefer }, 'ready');
-    const a = ready.adapter;
-    const name = a.description || [a.vendor, a.device].filter(Boolean).join(' ') || 'GPU';
-    const fields = [a.vendor && `vendor ${a.vendor}`, a.device && a.device !== name && `device ${a.device}`, a.architecture && `architecture ${a.architecture}`, a.api];
     this.info = {
       backend: ready.backend === 'webgpu' ? 'webgpu (Chromium)' : 'webgl 2 (Chromium)',
-      device: `${name} (${fields.filter(Boolean).join(', ')})${a.software ? ' [software adapter]' : ''}`,
-      adapter: a,
+      device: describeAdapter(ready.adapter),
+      adapter: ready.adapter,
     };
   }
 

@@ -7,13 +7,12 @@
 // its factory, so the adapter is requested here first; and only Vulkan, Metal or D3D12 adapters
 // are used — Dawn's OpenGL ES path gave silently wrong filter gradients on Mesa.
 
-export interface GpuAdapterDescription {
-  vendor: string;
-  architecture: string;
-  device: string;
-  description: string;
-  /** A CPU implementation (lavapipe/llvmpipe, SwiftShader, WARP): correct, but slower than wasm. */
-  software: boolean;
+import { SOFTWARE_ADAPTER, type GpuAdapterInfo } from '../../gpu/protocol';
+
+export { describeAdapter } from '../../gpu/protocol';
+
+/** The adapter Dawn gives (the GPU window's are described the same way, with api 'webgpu' or 'webgl2'). */
+export interface GpuAdapterDescription extends GpuAdapterInfo {
   api: 'vulkan' | 'metal' | 'd3d12';
 }
 
@@ -58,16 +57,9 @@ async function probe(): Promise<WebGpuProbe> {
   Object.assign(globalThis, dawn.globals);
   const existing = (globalThis as { navigator?: object }).navigator ?? {};
   Object.defineProperty(globalThis, 'navigator', { value: { ...existing, gpu }, configurable: true, writable: true });
-  const software = info.isFallbackAdapter === true || info.architecture === 'software' || /llvmpipe|lavapipe|swiftshader|warp/i.test(`${info.device} ${info.description}`);
+  const software = info.isFallbackAdapter === true || SOFTWARE_ADAPTER.test(`${info.architecture} ${info.device} ${info.description}`);
   return {
     ok: true,
     adapter: { vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description, software, api },
   };
-}
-
-/** One line with everything the adapter says about itself; software adapters say so. */
-export function describeAdapter(a: GpuAdapterDescription): string {
-  const name = a.description || [a.vendor, a.device].filter(Boolean).join(' ') || 'GPU';
-  const fields = [a.vendor && `vendor ${a.vendor}`, a.device && `device ${a.device}`, a.architecture && `architecture ${a.architecture}`, a.api];
-  return `${name} (${fields.filter(Boolean).join(', ')})${a.software ? ' [software adapter]' : ''}`;
 }
