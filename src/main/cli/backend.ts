@@ -1,9 +1,9 @@
 // `likeness backend [NAME]`: which TensorFlow.js backend training and embedding use — the saved
 // setting, what the automatic choice picks on this machine and why, and the GPU adapter if any.
 // With a name, saves it (auto, webgpu, wasm, cpu, tensorflow); --backend on a command overrides it.
-import { BACKEND_CHOICES, BACKEND_SETTING, backendChoice, planBackend, type BackendChoice } from '../model/backend';
+import { BACKEND_CHOICES, type BackendChoice } from '../model/backend';
+import { trainingBackendStatus } from '../model/backendStatus';
 import { describeAdapter, probeWebGpu } from '../model/webgpu';
-import { getSetting, setSetting } from '../store/settings';
 import { parse, UsageError, type Command } from './command';
 
 export const backendCommand: Command = {
@@ -13,21 +13,17 @@ export const backendCommand: Command = {
   async run(args, ctx) {
     const { values, positionals } = parse(args, { json: { type: 'boolean' } });
     if (positionals.length > 1) throw new UsageError('give at most one backend name');
-    const core = ctx.core();
-    if (positionals.length === 1) {
-      const name = positionals[0] as BackendChoice;
-      if (!BACKEND_CHOICES.includes(name)) throw new UsageError(`backend must be one of ${BACKEND_CHOICES.join(', ')}`);
-      setSetting(core.db, BACKEND_SETTING, name);
-    }
-    const setting = getSetting<BackendChoice>(core.db, BACKEND_SETTING, 'auto');
-    const choice = backendChoice(undefined, setting);
-    const plan = await planBackend(choice);
+    const name = positionals[0] as BackendChoice | undefined;
+    if (name !== undefined && !BACKEND_CHOICES.includes(name)) throw new UsageError(`backend must be one of ${BACKEND_CHOICES.join(', ')}`);
+    // What the Training screen shows (saving the choice first, if given).
+    const status = await trainingBackendStatus(ctx.core(), name);
+    // Cached by the status above: asked again only to say why there is no adapter.
     const gpu = await probeWebGpu(true);
     const result = {
-      setting,
+      setting: status.setting,
       environment: process.env.LIKENESS_BACKEND || null,
-      uses: plan.name,
-      reason: plan.reason,
+      uses: status.uses,
+      reason: status.reason,
       webgpuAdapter: gpu.ok ? gpu.adapter : null,
       webgpuProblem: gpu.ok ? null : gpu.reason,
     };
@@ -35,8 +31,8 @@ export const backendCommand: Command = {
       ctx.out(JSON.stringify(result));
       return 0;
     }
-    ctx.out(`setting: ${setting}${result.environment ? ` (LIKENESS_BACKEND=${result.environment} overrides it)` : ''}`);
-    ctx.out(`training and embedding use: ${plan.name} (${plan.reason})`);
+    ctx.out(`setting: ${status.setting}${result.environment ? ` (LIKENESS_BACKEND=${result.environment} overrides it)` : ''}`);
+    ctx.out(`training and embedding use: ${status.uses} (${status.reason})`);
     ctx.out(`WebGPU adapter: ${gpu.ok ? describeAdapter(gpu.adapter) : `none (${gpu.reason})`}`);
     return 0;
   },
