@@ -1,5 +1,5 @@
 // `likeness bench embed`: embedding images/s (μ(x), L2-normalised) for the default 64×64 model.
-import { initBackend, planBackend, type BackendName } from '../model/backend';
+import { backendChoice, initBackend, planBackend } from '../model/backend';
 import { embedSources } from '../model/embed';
 import { EmbedPool } from '../model/embedPool';
 import { defaultWorkers } from '../model/workerStart';
@@ -21,7 +21,8 @@ export const benchEmbed: Command = {
     const config = buildConfig(options);
     const batch = options.overrides?.batchSize ?? 128;
     const count = values.count ? Number(values.count) : 2048;
-    const choice = options.backend ?? ((process.env.LIKENESS_BACKEND as BackendName | undefined) || 'auto');
+    // The flag, else LIKENESS_BACKEND, else auto (a benchmark has no library, so no saved setting).
+    const choice = backendChoice(options.backend);
     const plan = await planBackend(choice);
     const info = await initBackend(plan.name, choice === 'auto');
     const gpu = info.backend === 'webgpu';
