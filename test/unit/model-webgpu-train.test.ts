@@ -57,7 +57,6 @@ test('20 webgpu training steps: tensor count and GPU memory stay flat, the loss 
 test('a GPU device lost mid-run is reported, checkpointed, and training finishes on wasm', { skip }, async () => {
   const root = mkdtempSync(join(tmpdir(), 'likeness-device-lost-'));
   const core = openCore(root);
-  process.env.LIKENESS_TEST_LOSE_GPU_AFTER_STEP = '2';
   const events: string[] = [];
   try {
     const model = await trainModel(
@@ -70,6 +69,7 @@ test('a GPU device lost mid-run is reported, checkpointed, and training finishes
         seed: 3,
         backend: 'webgpu',
         recalibrationBatches: 1,
+        loseGpuAfterStep: 2,
         source: { kind: 'synthetic', count: 64, size: 16, seed: 1 },
       },
       { onEvent: (m) => events.push(m.type === 'ready' ? `ready ${m.backend}` : m.type === 'deviceLost' ? `lost at ${m.position.step}: ${m.message}` : m.type) },
@@ -83,7 +83,6 @@ test('a GPU device lost mid-run is reported, checkpointed, and training finishes
     assert.equal(model.backend, 'wasm');
     assert.match(model.device ?? '', /continued on the CPU after the GPU device was lost/);
   } finally {
-    delete process.env.LIKENESS_TEST_LOSE_GPU_AFTER_STEP;
     closeCore(core);
     rmSync(root, { recursive: true, force: true });
   }

@@ -57,6 +57,8 @@ export interface TrainOptions {
   /** Train on something other than the library (the Fashion-MNIST evaluation). */
   source?: SourceSpec;
   recalibrationBatches?: number;
+  /** Tests only (no flag or environment variable reaches it): really lose the WebGPU device after this step. */
+  loseGpuAfterStep?: number;
 }
 
 export interface TrainHooks {
@@ -221,6 +223,7 @@ export async function trainModel(core: Core, options: TrainOptions = {}, hooks: 
             recalibrationBatches: options.recalibrationBatches ?? 16,
             backend,
             backendFallback: fallback,
+            loseGpuAfterStep: options.loseGpuAfterStep,
             shared,
           };
           if (remote) {

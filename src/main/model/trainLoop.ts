@@ -40,6 +40,8 @@ export interface WorkerInit {
   backend?: BackendName;
   /** When the backend asked for cannot start, use wasm (then cpu) instead of failing. */
   backendFallback?: boolean;
+  /** Tests only: GPUDevice.destroy() after this step, a real device loss mid-run. */
+  loseGpuAfterStep?: number;
   shared: { grads: SharedArrayBuffer; losses: SharedArrayBuffer; control: SharedArrayBuffer };
 }
 
@@ -197,8 +199,7 @@ export async function runTrainingWorker(init: WorkerInit, post: (m: WorkerMessag
         const hostBatch = buildBatch(source, mine, config, rng);
         const { eps, perm } = stepNoise(config, hostBatch, rng);
         l = await engine.gradients(hostBatch, eps, perm, slot);
-        // Tests lose the device for real (GPUDevice.destroy) after a given step.
-        if (device && Number(process.env.LIKENESS_TEST_LOSE_GPU_AFTER_STEP) === position.step + 1) device.destroy();
+        if (device && init.loseGpuAfterStep === position.step + 1) device.destroy();
         if (device) await Promise.race([device.lost, new Promise((r) => setImmediate(r))]);
         if (deviceLost) throw new Error(deviceLost);
       } catch (error) {
