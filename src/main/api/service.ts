@@ -3,7 +3,9 @@
 // exactly one heavy job runs at a time and every client sees its progress as 'job' events.
 import type { ApiMethod, ApiResponses, Job, ParsedRequest } from '../../shared/api';
 import type { Core } from '../core';
-import { JobNotFoundError, JobRunner } from '../jobs/runner';
+import { JobNotFoundError, JobRunner, type JobWork } from '../jobs/runner';
+import { heavySpecOf, heavyWork } from '../jobs/heavy';
+import { mergeJobParams } from '../store/jobs';
 import { removeFolder } from '../library/folders';
 import { addFolder, FolderError, indexFolders } from '../library/scan';
 import { retrain, type RetrainOptions } from '../jobs/retrain';
@@ -354,6 +356,29 @@ export class LikenessService implements ServiceHandlers {
       const clustered = clustering.photoCount - clustering.unclustered;
       return `Grouped ${clustered} of ${clustering.photoCount} photos into clusters; ${duplicates.length} near-duplicate groups`;
     }, {});
+  }
+
+  /**
+   * The work for a job a CLI command submitted while this process runs the queue (jobControl's
+   * poller adopts it): it runs here, in turn with the other heavy jobs, and its result is stored
+   * with the job for the command to print.
+   */
+  submittedWork(job: Job, params: Record<string, unknown>): JobWork | null {
+    const spec = heavySpecOf(job.kind, params);
+    if (!spec) return null;
+    return async (ctx) => {
+      const watching = spec.kind === 'scan' && this.watcher !== null;
+      if (watching) await this.watcher?.stop();
+      try {
+        const { summary, result } = await heavyWork(this.core, spec, ctx, { inWorker: true });
+        mergeJobParams(this.core.db, job.id, { result });
+        if (spec.kind === 'scan' && activeModel(this.core.db)) this.embed();
+        return summary;
+      } finally {
+        this.events.publish({ type: 'library-changed' });
+        if (watching) this.restartWatcher();
+      }
+    };
   }
 
   private onJob(id: number, action: () => Job): Job {

@@ -51,8 +51,9 @@ async function start(): Promise<void> {
   const jobStore = new SqliteJobStore(core.db);
   const interrupted = jobStore.takeInterrupted();
   const service = new LikenessService(core, new JobRunner(jobStore));
-  // `likeness jobs cancel|pause|resume` from a terminal reaches the app through the library.
-  const requests = new JobRequestPoller(core.db, service.jobs);
+  // `likeness jobs cancel|pause|resume` from a terminal reaches the app through the library, and so
+  // does the heavy work of `likeness clusters|duplicates|index|embed|retrain`, queued here in turn.
+  const requests = new JobRequestPoller(core.db, service.jobs, 1000, (job, params) => service.submittedWork(job, params));
   requests.start();
   windows.hardenWebContents();
   registerGpuTrainer();

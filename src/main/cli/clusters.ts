@@ -1,9 +1,11 @@
 // `likeness clusters`: the library grouped by visual similarity (computed when missing or stale),
-// one cluster's photos, and naming a cluster.
-import { clusterPhotoIds, listClusters, renameCluster } from '../search/service';
+// one cluster's photos, and naming a cluster. Computing runs in the app's job queue when the app
+// (or serve) is running.
+import { clusterPhotoIds, clustersOfClustering, renameCluster } from '../search/service';
 import { latestClustering } from '../store/clusters';
 import { photoPaths } from '../store/photos';
-import { parse, progressPrinter, UsageError, type Command } from './command';
+import { parse, UsageError, type Command } from './command';
+import { runHeavy } from './heavy';
 
 const clusterId = (text: string | undefined) => {
   const id = Number(text);
@@ -43,11 +45,10 @@ export const clustersCommand: Command = {
       minClusterSize = Number(values['min-size']);
       if (!Number.isInteger(minClusterSize) || minClusterSize < 2) throw new UsageError('--min-size must be a whole number ≥ 2');
     }
-    const printer = progressPrinter('neighbour graph');
     if (values.fine && values.coarse) throw new UsageError('--fine or --coarse, not both');
     const selection = values.fine ? 'leaf' : values.coarse ? 'eom' : undefined;
-    const clusters = listClusters(core, { force: values.recompute, minClusterSize, selection, onProgress: (p) => printer.show(p), signal: ctx.signal });
-    printer.end();
+    const { clusteringId } = await runHeavy(ctx, { kind: 'cluster', force: values.recompute, minClusterSize, selection }, 'neighbour graph');
+    const clusters = clustersOfClustering(core, clusteringId);
     if (values.json) {
       ctx.out(JSON.stringify(clusters.map((c) => ({ ...c, representatives: c.representatives.map((p) => ({ id: p.id, path: photoPaths(core.db, p.id)[0] ?? null })) }))));
       return 0;

@@ -1,8 +1,10 @@
 // `likeness duplicates`: groups of photos that are the same shot, with the copy suggested to keep.
-// Nothing is deleted.
-import { listDuplicateGroups } from '../search/service';
+// Nothing is deleted. The grouping runs in the app's job queue when the app (or serve) is running.
+import { toApiDuplicateGroups } from '../search/service';
+import { storedDuplicateGroups } from '../store/duplicates';
 import { photoPaths } from '../store/photos';
-import { parse, progressPrinter, type Command } from './command';
+import { parse, type Command } from './command';
+import { runHeavy } from './heavy';
 
 export const duplicatesCommand: Command = {
   name: 'duplicates',
@@ -11,9 +13,8 @@ export const duplicatesCommand: Command = {
   async run(args, ctx) {
     const { values } = parse(args, { json: { type: 'boolean', default: false } }, false);
     const core = ctx.core();
-    const printer = progressPrinter('neighbour graph');
-    const groups = listDuplicateGroups(core, { onProgress: (p) => printer.show(p), signal: ctx.signal });
-    printer.end();
+    await runHeavy(ctx, { kind: 'duplicates' }, 'neighbour graph');
+    const groups = toApiDuplicateGroups(core, storedDuplicateGroups(core.db));
     const rows = groups.map((g) => ({
       id: g.id,
       keeperId: g.keeperId,

@@ -1,7 +1,8 @@
-// `likeness embed`: embed every photo that has no embedding for the active model version yet.
+// `likeness embed`: embed every photo that has no embedding for the active model version yet (in
+// the app's job queue when the app or serve is running).
 import { BACKEND_CHOICES, type BackendChoice } from '../model/backend';
-import { embedLibrary } from '../model/embed';
-import { parse, progressPrinter, UsageError, type Command } from './command';
+import { parse, UsageError, type Command } from './command';
+import { runHeavy } from './heavy';
 
 export const embedCommand: Command = {
   name: 'embed',
@@ -11,16 +12,10 @@ export const embedCommand: Command = {
     const { values } = parse(args, { model: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' } }, false);
     const backend = values.backend as BackendChoice | undefined;
     if (backend !== undefined && !BACKEND_CHOICES.includes(backend)) throw new UsageError(`--backend must be one of ${BACKEND_CHOICES.join(', ')}`);
-    const printer = progressPrinter('embed');
     const started = performance.now();
-    const result = await embedLibrary(ctx.core(), {
-      modelId: values.model ? Number(values.model) : undefined,
-      signal: ctx.signal,
-      backend,
+    const result = await runHeavy(ctx, { kind: 'embed', modelId: values.model ? Number(values.model) : undefined, backend }, 'embed', {
       onBackend: (info) => ctx.err(`embedding on ${info.backend} on ${info.device}`),
-      onProgress: (p) => printer.show(p),
     });
-    printer.end();
     const seconds = (performance.now() - started) / 1000;
     if (values.json) ctx.out(JSON.stringify({ ...result, seconds }));
     else ctx.out(`model version ${result.modelId}: embedded ${result.embedded} photos in ${seconds.toFixed(1)} s`);

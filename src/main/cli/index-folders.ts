@@ -1,6 +1,8 @@
-// `likeness index [folder…]`: add folders and bring the library in line with the disk.
-import { indexFolders } from '../library/scan';
-import { parse, progressPrinter, formatDuration, type Command } from './command';
+// `likeness index [folder…]`: add folders and bring the library in line with the disk (in the app's
+// job queue when the app or serve is running).
+import { resolve } from 'node:path';
+import { parse, formatDuration, type Command } from './command';
+import { runHeavy } from './heavy';
 
 export const indexCommand: Command = {
   name: 'index',
@@ -8,11 +10,8 @@ export const indexCommand: Command = {
   usage: 'index [folder…] [--json]',
   async run(args, ctx) {
     const { values, positionals } = parse(args, { json: { type: 'boolean' } });
-    const core = ctx.core();
-    const printer = progressPrinter('indexing');
     const started = performance.now();
-    const summary = await indexFolders(core, positionals, { onProgress: printer.show, signal: ctx.signal });
-    printer.end();
+    const summary = await runHeavy(ctx, { kind: 'scan', paths: positionals.map((p) => resolve(p)) }, 'indexing');
     const seconds = (performance.now() - started) / 1000;
     if (values.json) {
       ctx.out(JSON.stringify(summary));

@@ -2,9 +2,10 @@
 // the quality gate. `--if-due` applies the overnight schedule, for cron or a systemd timer.
 import { onBatteryPower } from '../jobs/power';
 import { BACKEND_CHOICES, type BackendChoice } from '../model/backend';
-import { libraryRetrainState, retrain, retrainSchedule } from '../jobs/retrain';
+import { libraryRetrainState, retrainSchedule } from '../jobs/retrain';
 import { retrainDecision } from '../jobs/schedule';
-import { parse, progressPrinter, UsageError, type Command } from './command';
+import { parse, UsageError, type Command } from './command';
+import { runHeavy } from './heavy';
 
 export const retrainCommand: Command = {
   name: 'retrain',
@@ -50,33 +51,24 @@ export const retrainCommand: Command = {
       ctx.err(`due: ${decision.reason}; stops at ${decision.windowEndsAt.toLocaleTimeString()} and continues next night if unfinished`);
       deadline = decision.windowEndsAt;
     }
-    const stop = new AbortController();
-    ctx.signal.addEventListener('abort', () => stop.abort());
-    const timer = deadline ? setTimeout(() => stop.abort(), Math.max(0, deadline.getTime() - Date.now())) : null;
-    let stage = 'training';
-    const printer = progressPrinter('retrain');
-    try {
-      const outcome = await retrain(core, {
-        fromScratch: values['from-scratch'],
-        backend,
-        minutes: number(values.minutes, 'minutes'),
-        epochs: number(values.epochs, 'epochs') ?? (values.minutes ? undefined : 10),
-        signal: stop.signal,
-        onStage: (s) => (stage = s),
-        onProgress: (p) => printer.show({ ...p, message: stage }),
-      });
-      printer.end();
-      ctx.out(values.json ? JSON.stringify(outcome) : outcome.summary);
-      return 0;
-    } catch (error) {
-      printer.end();
-      if (stop.signal.aborted && !ctx.signal.aborted) {
-        ctx.out(values.json ? JSON.stringify({ due: true, paused: true }) : 'the retraining window ended: paused at a checkpoint, continues next time');
-        return 0;
-      }
-      throw error;
-    } finally {
-      if (timer) clearTimeout(timer);
-    }
+    // In the app's job queue when the app or serve is running (only one heavy job at a time).
+    const ran = await runHeavy(
+      ctx,
+      {
+        kind: 'train',
+        message: 'Retraining the model on your photos',
+        options: {
+          fromScratch: values['from-scratch'],
+          backend,
+          minutes: number(values.minutes, 'minutes'),
+          epochs: number(values.epochs, 'epochs') ?? (values.minutes ? undefined : 10),
+        },
+        deadline: deadline?.toISOString() ?? null,
+      },
+      'retrain',
+    );
+    if ('paused' in ran) ctx.out(values.json ? JSON.stringify({ due: true, paused: true }) : 'the retraining window ended: paused at a checkpoint, continues next time');
+    else ctx.out(values.json ? JSON.stringify(ran.outcome) : ran.outcome.summary);
+    return 0;
   },
 };

@@ -37,7 +37,7 @@ export const serveCommand: Command = {
     const interrupted = otherOwner === null ? jobStore.takeInterrupted() : [];
     const service = new LikenessService(core, new JobRunner(jobStore));
     // `likeness jobs cancel|pause|resume` from another terminal reaches this process through the library.
-    const requests = otherOwner === null ? new JobRequestPoller(core.db, service.jobs) : null;
+    const requests = otherOwner === null ? new JobRequestPoller(core.db, service.jobs, 1000, (job, params) => service.submittedWork(job, params)) : null;
     requests?.start();
     const server = await startServer({ service, core, host, port, rendererDir });
     if (!values['no-watch']) await service.startWatching();

@@ -1,12 +1,16 @@
 // Who runs the job queue of a library, and how other processes (`likeness jobs cancel 12`) reach
 // it: the running app or `likeness serve` records its pid and polls for requests left in the jobs
 // table. With no such process alive, a request changes the job's record directly, so that the next
-// start does what the user asked.
+// start does what the user asked. Heavy work submitted by the CLI (`likeness clusters` while the app
+// runs, see cli/heavy.ts) is adopted by the same poll and queued like the owner's own jobs.
 import type { Db } from '../store/db';
-import { getJob, requestJobAction, setJobState, takeJobRequests, type JobAction } from '../store/jobs';
+import { getJob, requestJobAction, setJobState, takeJobRequests, takeSubmittedJobs, type JobAction } from '../store/jobs';
 import { getSetting, setSetting } from '../store/settings';
 import type { Job } from '../../shared/api';
-import type { JobRunner } from './runner';
+import type { JobRunner, JobWork } from './runner';
+
+/** The owner's work for a job another process submitted (null: it cannot run it). */
+export type SubmittedWork = (job: Job, params: Record<string, unknown>) => JobWork | null;
 
 const OWNER_KEY = 'jobs.owner';
 
@@ -38,6 +42,7 @@ export class JobRequestPoller {
     private readonly db: Db,
     private readonly runner: JobRunner,
     private readonly intervalMs = 1000,
+    private readonly submitted: SubmittedWork | null = null,
   ) {}
 
   start(): void {
@@ -47,6 +52,14 @@ export class JobRequestPoller {
   }
 
   poll(): void {
+    // Adopted before requests are applied, so a cancel sent right after submitting finds its job.
+    if (this.submitted) {
+      for (const { params, ...job } of takeSubmittedJobs(this.db)) {
+        const work = this.submitted(job, params);
+        if (work) this.runner.adopt(job, work);
+        else setJobState(this.db, job.id, 'failed', `this Likeness cannot run ${job.kind} jobs for another process`);
+      }
+    }
     for (const { id, action } of takeJobRequests(this.db)) {
       try {
         if (action === 'cancel') this.runner.cancel(id);

@@ -17,7 +17,7 @@ export type JobWork = (ctx: JobContext) => Promise<string | void>;
 
 /** Where job records are kept. */
 export interface JobStore {
-  nextId(): number;
+  nextId(kind?: JobKind): number;
   save(job: Job): void;
   get(id: number): Job | undefined;
   /** Newest first. */
@@ -80,7 +80,7 @@ export class JobRunner {
   /** Queues work; `params` (JSON) are kept by persistent stores so the job can be started again. */
   enqueue(kind: JobKind, message: string, work: JobWork, params?: unknown): Job {
     const job: Job = {
-      id: this.store.nextId(),
+      id: this.store.nextId(kind),
       kind,
       state: 'queued',
       done: 0,
@@ -96,6 +96,19 @@ export class JobRunner {
     this.queue.push(job.id);
     this.update(job);
     if (params !== undefined) this.store.setParams?.(job.id, params);
+    queueMicrotask(() => this.pump());
+    return { ...job };
+  }
+
+  /**
+   * Queues work for a job another process recorded (a CLI command handing its heavy work to the
+   * queue): it keeps its id, so that process can follow it.
+   */
+  adopt(recorded: Job, work: JobWork): Job {
+    const job: Job = { ...recorded, state: 'queued', done: 0, total: 0, rate: null, etaSeconds: null, error: null, startedAt: null, finishedAt: null };
+    this.entries.set(job.id, { work, controller: null, stopAs: null });
+    this.queue.push(job.id);
+    this.update(job);
     queueMicrotask(() => this.pump());
     return { ...job };
   }

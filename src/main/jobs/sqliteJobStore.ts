@@ -1,24 +1,22 @@
 // The job queue's records in SQLite, so that after a crash or a power cut the app knows what it
 // was doing and can start it again (every job's work resumes where it stopped: scans skip what is
 // unchanged, training continues from its checkpoint, embedding skips photos already done).
-import type { Job } from '../../shared/api';
+import type { Job, JobKind } from '../../shared/api';
 import type { Db } from '../store/db';
-import { getJob, jobParams, listJobs, maxJobId, pruneJobs, saveJob, setJobParams, unfinishedJobs } from '../store/jobs';
+import { getJob, jobParams, listJobs, pruneJobs, reserveJobId, saveJob, setJobParams, unfinishedJobs } from '../store/jobs';
 import type { JobStore } from './runner';
 
 export class SqliteJobStore implements JobStore {
-  private lastId: number;
   private saves = 0;
 
   constructor(
     private readonly db: Db,
     private readonly keepFinished = 200,
-  ) {
-    this.lastId = maxJobId(db);
-  }
+  ) {}
 
-  nextId(): number {
-    return ++this.lastId;
+  /** Other processes add jobs too (`likeness clusters` while the app runs): the id is taken in the database. */
+  nextId(kind: JobKind = 'scan'): number {
+    return reserveJobId(this.db, kind);
   }
 
   save(job: Job): void {

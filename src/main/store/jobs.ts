@@ -32,6 +32,46 @@ function toJob(row: JobRow): Job {
   };
 }
 
+/**
+ * A new job id, taken by inserting its row at once (SQLite picks max(id) + 1 under its write lock),
+ * so that the process running the queue and a CLI submitting work to it never pick the same id.
+ */
+export function reserveJobId(db: Db, kind: JobKind): number {
+  return (db.prepare("INSERT INTO jobs (kind, state, created_at) VALUES (?, 'queued', ?) RETURNING id").get(kind, nowIso()) as { id: number }).id;
+}
+
+/**
+ * Work another process (the CLI) asks the queue's owner to run: a queued job whose params carry
+ * `submitted: true` until the owner adopts it (takeSubmittedJobs).
+ */
+export function submitJob(db: Db, kind: JobKind, message: string, params: Record<string, unknown>): number {
+  return (
+    db
+      .prepare("INSERT INTO jobs (kind, state, message, params, created_at) VALUES (?, 'queued', ?, ?, ?) RETURNING id")
+      .get(kind, message, JSON.stringify({ ...params, submitted: true }), nowIso()) as { id: number }
+  ).id;
+}
+
+/** Jobs submitted by other processes and not adopted yet, oldest first; they are marked adopted as they are taken. */
+export function takeSubmittedJobs(db: Db): (Job & { params: Record<string, unknown> })[] {
+  return db.transaction(() => {
+    const rows = db
+      .prepare("SELECT * FROM jobs WHERE state = 'queued' AND json_extract(params, '$.submitted') = 1 ORDER BY id")
+      .all() as JobRow[];
+    const mark = db.prepare("UPDATE jobs SET params = json_remove(params, '$.submitted') WHERE id = ?");
+    for (const row of rows) mark.run(row.id);
+    return rows.map((row) => {
+      const { submitted: _submitted, ...params } = JSON.parse(row.params) as Record<string, unknown>;
+      return { ...toJob(row), params };
+    });
+  }).immediate();
+}
+
+/** Merges `fields` into a job's params (a submitted job's result, for the process that asked). */
+export function mergeJobParams(db: Db, id: number, fields: Record<string, unknown>): void {
+  db.prepare('UPDATE jobs SET params = json_patch(params, ?) WHERE id = ?').run(JSON.stringify(fields), id);
+}
+
 export function maxJobId(db: Db): number {
   return (db.prepare('SELECT coalesce(max(id), 0) AS id FROM jobs').get() as { id: number }).id;
 }
