@@ -63,7 +63,7 @@ async function learnedIndex(
 
 export const evalNearDuplicatesCommand: Command = {
   name: 'near-duplicates',
-  summary: 'recall@5 on generated near-duplicate groups: learned embeddings vs raw pixels vs perceptual hash vs their combination',
+  summary: 'recall@5 on generated near-duplicate groups: learned embeddings, raw pixels, perceptual hash, the pixel signal and the duplicate rule; pairs found',
   usage: 'near-duplicates <photo folder> | --scenes N [--model <id in this library>] [--minutes 3] [--limit N] [--keep] [--json]',
   async run(args, ctx) {
     const { values, positionals } = parse(args, {
