@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { closeCore, openCore } from '../../src/main/core';
 import { insertFolder, insertPhoto } from '../../src/main/store/library';
 import { tempDir } from '../helpers/images';
+import { barePhoto } from '../helpers/library';
 import { ensureRendererBuilt, launchChromium, screenshot, startServe, until, type ServeProcess } from './harness';
 
 const COUNT = 100_000;
@@ -27,21 +28,7 @@ before(async () => {
       const day = new Date(Date.UTC(2000, 0, 1) + i * 3_600_000).toISOString().slice(0, 19);
       insertPhoto(
         core.db,
-        {
-          contentHash: i.toString(16).padStart(64, '0'),
-          bytes: 1000,
-          format: 'jpeg',
-          width: 4000,
-          height: 3000,
-          orientation: 1,
-          takenAt: day,
-          cameraMake: null,
-          cameraModel: null,
-          latitude: null,
-          longitude: null,
-          dhash: Buffer.alloc(8),
-          modelInputs: [],
-        },
+        barePhoto(i.toString(16).padStart(64, '0'), { width: 4000, height: 3000, takenAt: day }),
         { path: join(tmp.path, 'photos', `img${String(i).padStart(6, '0')}.jpg`), folderId: folder.id, bytes: 1000, mtimeMs: 0 },
       );
     }

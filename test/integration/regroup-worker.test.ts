@@ -22,8 +22,8 @@ import { syntheticBlobs } from '../../src/main/search/synthetic';
 import { latestClustering } from '../../src/main/store/clusters';
 import { writeEmbeddings } from '../../src/main/store/embeddings';
 import { insertFolder, insertPhoto } from '../../src/main/store/library';
-import { activateModel, createModel, finishModel } from '../../src/main/store/models';
 import { picture, tempDir } from '../helpers/images';
+import { activeTestModel, barePhoto, randomHash } from '../helpers/library';
 
 const COUNT = 20000;
 const DIM = 64;
@@ -38,33 +38,11 @@ before(() => {
   const photoIds: number[] = [];
   core.db.transaction(() => {
     for (let i = 0; i < COUNT; i++) {
-      const dhash = Buffer.from(Array.from({ length: 8 }, () => Math.floor(random() * 256)));
-      photoIds.push(
-        insertPhoto(
-          core.db,
-          {
-            contentHash: i.toString(16).padStart(64, '0'),
-            bytes: 1000,
-            format: 'jpeg',
-            width: 640,
-            height: 480,
-            orientation: 1,
-            takenAt: null,
-            cameraMake: null,
-            cameraModel: null,
-            latitude: null,
-            longitude: null,
-            dhash,
-            modelInputs: [],
-          },
-          { path: join(tmp.path, 'photos', `img${i}.jpg`), folderId: folder.id, bytes: 1000, mtimeMs: 0 },
-        ),
-      );
+      const facts = barePhoto(i.toString(16).padStart(64, '0'), { dhash: randomHash(random) });
+      photoIds.push(insertPhoto(core.db, facts, { path: join(tmp.path, 'photos', `img${i}.jpg`), folderId: folder.id, bytes: 1000, mtimeMs: 0 }));
     }
   })();
-  modelId = createModel(core.db, { config: {}, inputSize: 64, embeddingDim: DIM, backend: 'test', device: 'test', parentId: null, weightsPath: null });
-  finishModel(core.db, modelId, { status: 'ready' });
-  activateModel(core.db, modelId);
+  modelId = activeTestModel(core, DIM);
   const { vectors } = syntheticBlobs(COUNT, DIM, 40, 0.6, 500, 3);
   writeEmbeddings(
     core.db,

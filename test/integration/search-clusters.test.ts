@@ -10,7 +10,7 @@ import { syntheticBlobs } from '../../src/main/search/synthetic';
 import { clustersOf, latestClustering, saveClustering } from '../../src/main/store/clusters';
 import { writeEmbeddings } from '../../src/main/store/embeddings';
 import { insertFolder, insertPhoto } from '../../src/main/store/library';
-import { activateModel, createModel, finishModel } from '../../src/main/store/models';
+import { activeTestModel, barePhoto, randomHash } from '../helpers/library';
 
 // Photos are real rows (and real files, for export); their embeddings are synthetic vectors with a
 // known cluster structure, written through the encoder's store as a trained model would write them.
@@ -24,33 +24,9 @@ function addPhotos(core: Core, folderId: number, count: number, first: number): 
   return Array.from({ length: count }, (_, i) => {
     const path = join(photosDir, `photo-${first + i}.jpg`);
     writeFileSync(path, `not really a jpeg ${first + i}`);
-    return insertPhoto(
-      core.db,
-      {
-        contentHash: `hash-${first + i}`,
-        bytes: 20,
-        format: 'jpeg',
-        width: 100,
-        height: 80,
-        orientation: 1,
-        takenAt: null,
-        cameraMake: null,
-        cameraModel: null,
-        latitude: null,
-        longitude: null,
-        dhash: Buffer.from(Array.from({ length: 8 }, () => Math.floor(random() * 256))),
-        modelInputs: [],
-      },
-      { path, folderId, bytes: 20, mtimeMs: 0 },
-    );
+    const facts = barePhoto(`hash-${first + i}`, { bytes: 20, width: 100, height: 80, dhash: randomHash(random) });
+    return insertPhoto(core.db, facts, { path, folderId, bytes: 20, mtimeMs: 0 });
   });
-}
-
-function newActiveModel(core: Core, dim: number): number {
-  const id = createModel(core.db, { config: {}, inputSize: 64, embeddingDim: dim, backend: 'test', device: 'test', parentId: null, weightsPath: null });
-  finishModel(core.db, id, { status: 'ready' });
-  activateModel(core.db, id);
-  return id;
 }
 
 function embed(core: Core, modelId: number, ids: number[], vectors: Float32Array, dim: number): void {
@@ -68,7 +44,7 @@ test('find similar, clusters, names that survive re-clustering and retraining, e
     const first = syntheticBlobs(96, dim, 3, 0.5, 6, 1);
     const ids = addPhotos(core, folder.id, 96, 1);
     assert.throws(() => listClusters(core), SearchError, 'no model yet');
-    const modelA = newActiveModel(core, dim);
+    const modelA = activeTestModel(core, dim);
     embed(core, modelA, ids, first.vectors, dim);
 
     // Find similar: best first, never the photo itself, its blob-mates first.
@@ -106,7 +82,7 @@ test('find similar, clusters, names that survive re-clustering and retraining, e
 
     // Retraining: a new model with different embeddings of the same photos. Clusters are stored
     // per model; names move to the new clusters that hold most of the old members.
-    const modelB = newActiveModel(core, 48);
+    const modelB = activeTestModel(core, 48);
     const retrained = syntheticBlobs(96, 48, 3, 0.6, 6, 77);
     embed(core, modelB, ids, retrained.vectors, 48);
     const afterRetraining = clusterOf(core, ids[0]!)!;
@@ -145,7 +121,7 @@ test('a recomputed clustering keeps old ids even when a new cluster is listed be
     const folder = insertFolder(core.db, join(photosDir, 'ids'), sep);
     mkdirSync(join(photosDir, 'ids'), { recursive: true });
     const ids = addPhotos(core, folder.id, 6, 500);
-    const model = newActiveModel(core, 4);
+    const model = activeTestModel(core, 4);
     const cluster = (memberIds: number[], id: number | null) => ({ id, name: null, memberIds, similarities: memberIds.map(() => 1), representatives: memberIds });
     const first = saveClustering(core.db, model, 1, {}, 6, [cluster(ids.slice(0, 3), null), cluster(ids.slice(3), null)]);
     const [a, b] = clustersOf(core.db, first.id);
