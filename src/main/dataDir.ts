@@ -24,6 +24,10 @@ export class DataDir {
   get thumbnails(): string {
     return join(this.root, 'thumbnails');
   }
+  /** Full-size-enough JPEGs of photos browsers cannot show (HEIC, TIFF), made when first viewed. */
+  get previews(): string {
+    return join(this.root, 'previews');
+  }
   get models(): string {
     return join(this.root, 'models');
   }
@@ -37,6 +41,11 @@ export class DataDir {
   thumbnailPath(contentHash: string): string {
     if (!/^[0-9a-f]{64}$/.test(contentHash)) throw new Error('invalid content hash');
     return join(this.thumbnails, contentHash.slice(0, 2), `${contentHash}.webp`);
+  }
+  /** Named by content hash like thumbnails: a changed file gets a new preview. */
+  previewPath(contentHash: string): string {
+    if (!/^[0-9a-f]{64}$/.test(contentHash)) throw new Error('invalid content hash');
+    return join(this.previews, contentHash.slice(0, 2), `${contentHash}.jpg`);
   }
   modelDir(modelId: number): string {
     return join(this.models, String(modelId));

@@ -24,7 +24,7 @@ import { contentSecurityPolicy } from '../security/csp';
 import type { Core } from '../core';
 import { dispatch } from './dispatch';
 import { httpStatusFor } from './errors';
-import { parseMediaPath, resolveMedia } from './media';
+import { MediaUnavailableError, parseMediaPath, resolveMedia, type MediaBody } from './media';
 import type { LikenessService } from './service';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -222,7 +222,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   async function handleMedia(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
     const request = parseMediaPath(pathname);
     if (!request) return sendError(res, 404, { code: 'not-found', message: 'not found' });
-    const media = await resolveMedia(core, request);
+    let media: MediaBody | null;
+    try {
+      media = await resolveMedia(core, request);
+    } catch (error) {
+      // An unreadable original: said plainly, for the viewer to show instead of a broken image.
+      if (error instanceof MediaUnavailableError) return sendError(res, 422, { code: 'unavailable', message: error.message });
+      throw error;
+    }
     if (!media) return sendError(res, 404, { code: 'not-found', message: `${request.kind} ${request.id} not found` });
     const headers: Record<string, string | number> = { 'Content-Type': media.contentType, 'Cache-Control': 'private, max-age=300' };
     if (media.size !== null) headers['Content-Length'] = media.size;

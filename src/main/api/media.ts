@@ -1,14 +1,15 @@
 // Thumbnails and full photos, addressed by numeric photo id only. Both transports (the HTTP server's
 // /thumb/<id> and /photo/<id>, Electron's likeness://thumb/<id> and likeness://photo/<id>) parse the
 // request with parseMediaRequest and resolve it here, so a client can never name a file on disk:
-// the file comes from the data directory layout (thumbnails) or from the library database (originals).
+// the file comes from the data directory layout (thumbnails, previews) or from the library database
+// (originals). A photo browsers cannot show (HEIC, TIFF) is served as its cached preview rendition.
 import { createReadStream, lstatSync, realpathSync, statSync } from 'node:fs';
 import { sep } from 'node:path';
 import { Readable } from 'node:stream';
-import sharp from 'sharp';
 import type { Core } from '../core';
+import { PreviewError, previewFile } from '../library/preview';
 import { thumbnailFile } from '../library/thumbnails';
-import { getPhoto } from '../store/photos';
+import { contentHashOf, getPhoto } from '../store/photos';
 
 export type MediaKind = 'thumb' | 'photo';
 
@@ -43,7 +44,7 @@ export function parseMediaUrl(url: string): MediaRequest | null {
   return parseMediaPath(`/${parsed.hostname}${parsed.pathname}`);
 }
 
-/** Formats every browser engine we ship to displays as they are; others are converted to JPEG. */
+/** Formats every browser engine we ship to displays as they are; others are shown as a JPEG preview. */
 const DISPLAYABLE: Record<string, string> = {
   jpeg: 'image/jpeg',
   jpg: 'image/jpeg',
@@ -53,13 +54,19 @@ const DISPLAYABLE: Record<string, string> = {
   avif: 'image/avif',
 };
 
+/** The photo exists but cannot be shown (unreadable or undecodable original): the message says why. */
+export class MediaUnavailableError extends Error {}
+
 export interface MediaBody {
   contentType: string;
   size: number | null;
   stream(): Readable;
 }
 
-/** Resolves a media request to bytes, or null when there is no such photo/thumbnail. */
+/**
+ * Resolves a media request to bytes, or null when there is no such photo/thumbnail. Throws
+ * MediaUnavailableError when a photo's preview cannot be made.
+ */
 export async function resolveMedia(core: Core, request: MediaRequest): Promise<MediaBody | null> {
   if (request.kind === 'thumb') {
     const file = thumbnailFile(core, request.id);
@@ -73,13 +80,19 @@ export async function resolveMedia(core: Core, request: MediaRequest): Promise<M
   if (!file) return null;
   const type = DISPLAYABLE[photo.format.toLowerCase()];
   if (type) return { contentType: type, size: fileSize(file), stream: () => createReadStream(file) };
-  // TIFF, HEIC, …: render an upright JPEG for display; fall back to the thumbnail if we cannot decode it.
+  // HEIC, TIFF, …: the preview rendition, made on first view and kept in the data directory.
+  const hash = contentHashOf(core.db, request.id);
+  if (!hash) return null;
+  let preview: string;
   try {
-    const jpeg = await sharp(file).rotate().resize(2560, 2560, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 88 }).toBuffer();
-    return { contentType: 'image/jpeg', size: jpeg.length, stream: () => Readable.from([jpeg]) };
-  } catch {
-    return resolveMedia(core, { kind: 'thumb', id: request.id });
+    preview = await previewFile(core, hash, file);
+  } catch (error) {
+    if (error instanceof PreviewError) throw new MediaUnavailableError(error.message);
+    throw error;
   }
+  const size = dataFileSize(preview, core.dataDir.root);
+  if (size === null) throw new MediaUnavailableError(`the preview of photo ${request.id} is not a plain file of the data directory`);
+  return { contentType: 'image/jpeg', size, stream: () => createReadStream(preview) };
 }
 
 /**

@@ -3,7 +3,7 @@
 import { protocol } from 'electron';
 import { Readable } from 'node:stream';
 import type { Core } from '../core';
-import { parseMediaUrl, resolveMedia } from '../api/media';
+import { MediaUnavailableError, parseMediaUrl, resolveMedia, type MediaBody } from '../api/media';
 import { SCHEME } from './scheme';
 
 export function handleMediaProtocol(core: Core): void {
@@ -11,7 +11,13 @@ export function handleMediaProtocol(core: Core): void {
     if (request.method !== 'GET') return new Response(null, { status: 405 });
     const media = parseMediaUrl(request.url);
     if (!media) return new Response(null, { status: 404 });
-    const body = await resolveMedia(core, media);
+    let body: MediaBody | null;
+    try {
+      body = await resolveMedia(core, media);
+    } catch (error) {
+      if (error instanceof MediaUnavailableError) return new Response(error.message, { status: 422, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+      throw error;
+    }
     if (!body) return new Response(null, { status: 404 });
     const headers: Record<string, string> = { 'Content-Type': body.contentType, 'Cache-Control': 'private, max-age=300' };
     if (body.size !== null) headers['Content-Length'] = String(body.size);

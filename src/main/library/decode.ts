@@ -1,7 +1,7 @@
 // Decoding a photo once into a small upright "working image" (sRGB, 8-bit RGB) that every
 // rendition — thumbnail, model inputs, perceptual hash — is made from.
 import heicDecode from 'heic-decode';
-import sharp, { type Metadata } from 'sharp';
+import sharp, { type Metadata, type Sharp } from 'sharp';
 import { isHevcHeif } from './formats';
 
 /** Raised whenever decoding learns to read more files, so files that failed before are tried again. */
@@ -71,13 +71,59 @@ function normaliseFormat(metadata: Metadata): string {
   return metadata.format ?? 'unknown';
 }
 
-function decodeHevc(buffer: Buffer): Promise<DecodedPhoto> {
-  const decoded = hevcQueue.then(() => decodeHevcNow(buffer));
-  hevcQueue = decoded.catch(() => undefined);
-  return decoded;
+/**
+ * An upright JPEG of the photo, long side at most `longSide`, for showing at full size where the
+ * original's format cannot be shown (HEIC, TIFF): see library/preview.ts.
+ */
+export async function displayJpeg(buffer: Buffer, longSide: number, quality = 85): Promise<Buffer> {
+  if (buffer.length === 0) throw new DecodeError('empty file (0 bytes)');
+  const encode = (image: Sharp) =>
+    image
+      .resize(longSide, longSide, { fit: 'inside', withoutEnlargement: true })
+      .flatten({ background: '#ffffff' })
+      .toColourspace('srgb')
+      .jpeg({ quality })
+      .toBuffer();
+  const fromHevc = () =>
+    withHevcPixels(buffer, (raw, width, height) => encode(sharp(raw, { raw: { width, height, channels: 4 }, limitInputPixels: MAX_INPUT_PIXELS })));
+  if (isHevcHeif(buffer.subarray(0, 64))) return fromHevc();
+  let metadata: Metadata;
+  try {
+    metadata = await sharp(buffer, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
+  } catch (error) {
+    throw new DecodeError(`not a readable image: ${reason(error)}`);
+  }
+  if (metadata.format === 'heif' && metadata.compression === 'hevc') return fromHevc();
+  const { width, height } = metadata.autoOrient ?? metadata;
+  if (!width || !height) throw new DecodeError('image has no dimensions');
+  if (width * height > MAX_INPUT_PIXELS) throw new DecodeError(`image is too large to decode safely (${width}×${height} pixels)`);
+  try {
+    return await encode(sharp(buffer, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated', autoOrient: true }));
+  } catch (error) {
+    throw new DecodeError(`cannot decode ${metadata.format ?? 'image'}: ${reason(error)}`);
+  }
 }
 
-async function decodeHevcNow(buffer: Buffer): Promise<DecodedPhoto> {
+function decodeHevc(buffer: Buffer): Promise<DecodedPhoto> {
+  return withHevcPixels(buffer, async (raw, width, height) => {
+    const working = await sharp(raw, { raw: { width, height, channels: 4 }, limitInputPixels: MAX_INPUT_PIXELS })
+      .resize(WORKING_SIZE, WORKING_SIZE, { fit: 'inside', withoutEnlargement: true })
+      .flatten({ background: '#ffffff' })
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return { format: 'heic', width, height, working: { data: working.data, width: working.info.width, height: working.info.height } };
+  });
+}
+
+/** Decodes a HEIC's primary image to upright RGBA and hands it to `use` (one HEVC decode at a time). */
+function withHevcPixels<T>(buffer: Buffer, use: (rgba: Buffer, width: number, height: number) => Promise<T>): Promise<T> {
+  const done = hevcQueue.then(() => withHevcPixelsNow(buffer, use));
+  hevcQueue = done.catch(() => undefined);
+  return done;
+}
+
+async function withHevcPixelsNow<T>(buffer: Buffer, use: (rgba: Buffer, width: number, height: number) => Promise<T>): Promise<T> {
   let images: Awaited<ReturnType<typeof heicDecode.all>>;
   try {
     images = await heicDecode.all({ buffer });
@@ -92,14 +138,7 @@ async function decodeHevcNow(buffer: Buffer): Promise<DecodedPhoto> {
     }
     // libheif applies the container's rotation and mirroring itself, so the pixels are upright.
     const { width, height, data } = await primary.decode();
-    const raw = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    const working = await sharp(raw, { raw: { width, height, channels: 4 }, limitInputPixels: MAX_INPUT_PIXELS })
-      .resize(WORKING_SIZE, WORKING_SIZE, { fit: 'inside', withoutEnlargement: true })
-      .flatten({ background: '#ffffff' })
-      .removeAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    return { format: 'heic', width, height, working: { data: working.data, width: working.info.width, height: working.info.height } };
+    return await use(Buffer.from(data.buffer, data.byteOffset, data.byteLength), width, height);
   } catch (error) {
     if (error instanceof DecodeError) throw error;
     throw new DecodeError(`cannot decode HEIC: ${reason(error)}`);
