@@ -141,7 +141,7 @@ test('near-duplicates found in the worker (pixel signatures read there) equal th
       if (i < 4) await sharp(original).jpeg({ quality: 55 }).resize(360).toFile(join(photos, `p${i}-copy.jpg`));
     }
     await indexFolders(small, [photos]);
-    const plan = planDuplicates(small);
+    const plan = planDuplicates(small, { loadPixels: true });
     assert.equal(plan.current, null);
     assert.ok(plan.current === null && plan.signals.pixels && plan.signals.pixels.photoIds.length === 10, 'every photo has a pixel signature');
     const onMainThread = plan.current === null ? findDuplicateGroups(plan.signals, plan.photoIds).groups : [];

@@ -65,7 +65,7 @@ export async function currentClusteringInWorker(core: Core, options: ClusterOpti
 
 /** Near-duplicate groups as listDuplicateGroups finds them, with the computation in a worker thread. */
 export async function duplicateGroupsInWorker(core: Core, options: RunOptions = {}): Promise<DuplicateGroupRow[]> {
-  const plan = planDuplicates(core, { loadPixels: false });
+  const plan = planDuplicates(core);
   if (plan.current) return plan.current;
   const hashIds = [...plan.signals.hashes.keys()];
   const hashes = new Uint8Array(hashIds.length * 8);

@@ -238,8 +238,9 @@ export type DuplicatesPlan =
     };
 
 /**
- * `loadPixels: false` leaves the pixel signatures to the caller (a worker thread reads them from the
- * database itself: ~0.25 ms a photo, half a minute of main thread at 100k photos).
+ * The pixel signatures are read only with `loadPixels` (~0.25 ms a photo, half a minute of main thread
+ * at 100k photos): a request that only asks whether the stored groups are current must not pay for
+ * them, and a worker thread reads them from the database itself.
  */
 export function planDuplicates(core: Core, options: { loadPixels?: boolean } = {}): DuplicatesPlan {
   const model = activeModel(core.db);
@@ -259,7 +260,7 @@ export function planDuplicates(core: Core, options: { loadPixels?: boolean } = {
     );
   // The pixel signal reads the smallest stored model input (all photos have the configured size).
   const pixelInputSize = modelInputSizes(core.db)[0]!;
-  const pixels = options.loadPixels === false ? null : loadPixelSignatures(core.db, pixelInputSize, allIds);
+  const pixels = options.loadPixels ? loadPixelSignatures(core.db, pixelInputSize, allIds) : null;
   return { current: null, signals: { index: active?.index ?? null, hashes: hashMap, pixels }, photoIds: allIds, pixelInputSize, save };
 }
 
@@ -269,7 +270,7 @@ export function toApiDuplicateGroups(core: Core, groups: DuplicateGroupRow[]): D
 
 /** Near-duplicate groups for the library as it is now (found on this thread), with the suggested keeper; cached until photos or embeddings change. */
 export function listDuplicateGroups(core: Core, options: { onProgress?: ProgressSink; signal?: AbortSignal } = {}): DuplicateGroup[] {
-  const plan = planDuplicates(core);
+  const plan = planDuplicates(core, { loadPixels: true });
   const groups = plan.current ?? plan.save(findDuplicateGroups(plan.signals, plan.photoIds, options));
   return toApiDuplicateGroups(core, groups);
 }
