@@ -1,5 +1,9 @@
 // SQL for near-duplicate groups, stored with the fingerprint of the library state they were found in.
 import type { Db } from './db';
+import { getSetting, setSetting } from './settings';
+
+/** The fingerprint of the library state the stored groups were found in (every stored group has it). */
+const FINGERPRINT = 'search.duplicates.fingerprint';
 
 export interface DuplicateGroupRow {
   id: number;
@@ -9,8 +13,7 @@ export interface DuplicateGroupRow {
 
 /** The stored groups if they were computed for this fingerprint, else null. */
 export function readDuplicateGroups(db: Db, fingerprint: string): DuplicateGroupRow[] | null {
-  const stored = db.prepare("SELECT value FROM settings WHERE key = 'search.duplicates.fingerprint'").get() as { value: string } | undefined;
-  if (!stored || (JSON.parse(stored.value) as string) !== fingerprint) return null;
+  if (getSetting<string | null>(db, FINGERPRINT, null) !== fingerprint) return null;
   const groups = db.prepare('SELECT id, keeper_id FROM duplicate_groups WHERE fingerprint = ? ORDER BY id').all(fingerprint) as {
     id: number;
     keeper_id: number;
@@ -21,8 +24,8 @@ export function readDuplicateGroups(db: Db, fingerprint: string): DuplicateGroup
 
 /** The groups stored last, whatever library state they were found in (shown while newer ones are computed). */
 export function storedDuplicateGroups(db: Db): DuplicateGroupRow[] {
-  const stored = db.prepare("SELECT value FROM settings WHERE key = 'search.duplicates.fingerprint'").get() as { value: string } | undefined;
-  return stored ? (readDuplicateGroups(db, JSON.parse(stored.value) as string) ?? []) : [];
+  const stored = getSetting<string | null>(db, FINGERPRINT, null);
+  return stored === null ? [] : (readDuplicateGroups(db, stored) ?? []);
 }
 
 export function saveDuplicateGroups(db: Db, fingerprint: string, groups: { keeperId: number; photoIds: number[] }[]): DuplicateGroupRow[] {
@@ -35,9 +38,7 @@ export function saveDuplicateGroups(db: Db, fingerprint: string, groups: { keepe
       for (const photoId of g.photoIds) insertMember.run(id, photoId);
       return { id, keeperId: g.keeperId, photoIds: [...g.photoIds].sort((a, b) => a - b) };
     });
-    db.prepare("INSERT INTO settings (key, value) VALUES ('search.duplicates.fingerprint', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(
-      JSON.stringify(fingerprint),
-    );
+    setSetting(db, FINGERPRINT, fingerprint);
     return saved;
   })();
 }
