@@ -18,7 +18,13 @@ async function openGpuTrainerWindow(): Promise<GpuWindow> {
     // Hidden windows are throttled by default: training must not be.
     webPreferences: { ...rendererWebPreferences(preloadPath), backgroundThrottling: false },
   });
-  await window.loadFile(page);
+  try {
+    await window.loadFile(page);
+  } catch (error) {
+    // Not yet handed to anyone who could close it: a hidden window would stay for the app's life.
+    window.destroy();
+    throw error;
+  }
   const { port1, port2 } = new MessageChannelMain();
   const engine = new GpuWindowEngine({
     post: (message) => port1.postMessage(message),
