@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeCore, openCore } from '../../src/main/core';
-import { backendChoice, planBackend } from '../../src/main/model/backend';
+import { backendChoice, currentBackend, initBackend, planBackend } from '../../src/main/model/backend';
 import { trainingBackendStatus } from '../../src/main/model/backendStatus';
 import { probeWebGpu } from '../../src/main/model/webgpu';
 
@@ -54,5 +54,23 @@ test('the saved setting round-trips, and the status names the GPU adapter seen',
     if (saved !== undefined) process.env.LIKENESS_BACKEND = saved;
     closeCore(core);
     rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("LIKENESS_BACKEND=auto names no backend: a thread keeps the one it has (it used to fall through to plain-JS cpu)", async () => {
+  const saved = process.env.LIKENESS_BACKEND;
+  try {
+    delete process.env.LIKENESS_BACKEND;
+    const first = await initBackend('wasm');
+    process.env.LIKENESS_BACKEND = 'auto';
+    assert.equal((await initBackend()).backend, first.backend);
+    // What loading a model does after embedding chose (and maybe fell back): keep it, whatever the environment names.
+    process.env.LIKENESS_BACKEND = 'cpu';
+    assert.equal((await currentBackend()).backend, first.backend);
+    process.env.LIKENESS_BACKEND = 'cuda';
+    await assert.rejects(initBackend(), /unknown backend 'cuda'/);
+  } finally {
+    if (saved === undefined) delete process.env.LIKENESS_BACKEND;
+    else process.env.LIKENESS_BACKEND = saved;
   }
 });

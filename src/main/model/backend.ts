@@ -92,15 +92,19 @@ export async function planBackend(choice: BackendChoice = 'auto'): Promise<Backe
   return { name: 'wasm', reason: notes.join('; ') };
 }
 
+/** LIKENESS_BACKEND as a backend name; unset or 'auto' names none (and a misspelt one is refused). */
+function environmentBackend(): BackendName | undefined {
+  const choice = backendChoice(undefined, 'auto');
+  return choice === 'auto' ? undefined : choice;
+}
+
 /**
- * Initialise a backend once per thread. `preferred` forces one (a software WebGPU adapter is then
- * accepted); without it the CPU backends are tried in order (tensorflow, wasm, cpu). With
- * `fallback`, a preferred backend that cannot start gives way to wasm, then cpu.
+ * Initialise a backend once per thread. `preferred` (default: LIKENESS_BACKEND) forces one (a
+ * software WebGPU adapter is then accepted); without it the thread keeps the backend it has, else
+ * the CPU backends are tried in order (tensorflow, wasm, cpu). With `fallback`, a preferred backend
+ * that cannot start gives way to wasm, then cpu.
  */
-export async function initBackend(
-  preferred: BackendName | undefined = (process.env.LIKENESS_BACKEND as BackendName | undefined) || undefined,
-  fallback = false,
-): Promise<BackendInfo> {
+export async function initBackend(preferred: BackendName | undefined = environmentBackend(), fallback = false): Promise<BackendInfo> {
   if (chosen && (!preferred || chosen.name === preferred)) return chosen;
   const order: BackendName[] = preferred ? [preferred, ...(fallback ? (['wasm', 'cpu'] as const).filter((n) => n !== preferred) : [])] : ['tensorflow', 'wasm', 'cpu'];
   const skipped: string[] = [];
@@ -150,6 +154,11 @@ export async function initBackend(
     }
   }
   throw new Error(`no TensorFlow.js backend could be initialised (tried ${order.join(', ')}${skipped.length ? `; ${skipped.join('; ')}` : ''})`);
+}
+
+/** This thread's backend as already set up (e.g. by initEmbedBackend, fallback included), else initBackend()'s. */
+export async function currentBackend(): Promise<BackendInfo> {
+  return chosen ?? initBackend();
 }
 
 /**

@@ -9,7 +9,7 @@ import { countMissingEmbeddings, photosMissingEmbedding, writeEmbeddings } from 
 import { readModelInputs } from '../store/modelInputs';
 import { activeModel, getModelRecord } from '../store/models';
 import { plainInto, type SourceImage } from './augment';
-import { BACKEND_SETTING, backendChoice, initBackend, planBackend, type BackendChoice, type BackendInfo, type BackendName } from './backend';
+import { BACKEND_SETTING, backendChoice, currentBackend, initBackend, planBackend, type BackendChoice, type BackendInfo, type BackendName } from './backend';
 import { getSetting } from '../store/settings';
 import { embedBatch } from './encoder';
 import { EmbedPool } from './embedPool';
@@ -21,7 +21,8 @@ const loaded = new Map<string, Params>();
 
 /** The model's parameters, loaded once per process (keyed by weights file and its mtime). */
 export async function loadModelParams(core: Core, modelId: number): Promise<Params> {
-  await initBackend();
+  // Not initBackend(): that would choose again from LIKENESS_BACKEND, undoing initEmbedBackend's fallback.
+  await currentBackend();
   const record = getModelRecord(core.db, modelId);
   if (!record) throw new Error(`no model version ${modelId}`);
   if (!record.weightsPath) throw new Error(`model version ${modelId} has no saved weights (status ${record.model.status})`);
