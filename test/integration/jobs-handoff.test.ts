@@ -76,7 +76,7 @@ function likeness(...args: string[]) {
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<{ code: number | null; out: string; err: string }>((resolve) => child.on('close', (code) => resolve({ code, out, err })));
-  return { child, exited, stderr: () => err };
+  return { child, exited, stderr: () => err, stdout: () => out };
 }
 
 async function until(what: string, condition: () => boolean): Promise<void> {
@@ -135,6 +135,26 @@ test('with no queue owner, the CLI does the work itself', async () => {
     assert.equal((JSON.parse(result.out) as { added: number }).added, 1);
     assert.ok(!result.err.includes('queued there'), result.err);
   } finally {
+    poller.start();
+  }
+});
+
+test('with `likeness serve` running the queue, likeness duplicates goes through it', async () => {
+  poller.stop(); // this process steps down; a real server takes the queue
+  const serve = likeness('serve', '--no-watch', '--port', '0');
+  try {
+    await until('serve runs the queue', () => serve.stdout().includes('Press Ctrl-C'));
+    const result = await likeness('duplicates', '--json').exited;
+    assert.equal(result.code, 0, result.err);
+    assert.match(result.err, new RegExp(`Likeness \\(pid ${serve.child.pid}\\) runs this library's heavy jobs: queued there as job \\d+`));
+    assert.equal((JSON.parse(result.out) as unknown[]).length, 1);
+    const handed = Number(/queued there as job (\d+)/.exec(result.err)![1]);
+    const job = new SqliteJobStore(core.db).get(handed);
+    assert.equal(job?.kind, 'duplicates');
+    assert.equal(job?.state, 'done');
+  } finally {
+    serve.child.kill('SIGINT');
+    await serve.exited;
     poller.start();
   }
 });
