@@ -54,14 +54,13 @@ export function heavyMessage(spec: HeavySpec): string {
   }
 }
 
-export const heavyKind = (spec: HeavySpec): JobKind => spec.kind;
-
 /** Reads a spec back from a job's params (null if they are not one). */
 export function heavySpecOf(kind: JobKind, params: Record<string, unknown>): HeavySpec | null {
   if (kind === 'scan') return Array.isArray(params.paths) ? { kind, paths: params.paths.filter((p): p is string => typeof p === 'string') } : null;
   if (kind === 'train') {
     if (typeof params.options !== 'object' || params.options === null) return null;
-    return { kind, message: String(params.message ?? 'Retraining the model'), options: params.options as never, deadline: typeof params.deadline === 'string' ? params.deadline : null };
+    const options = params.options as Extract<HeavySpec, { kind: 'train' }>['options'];
+    return { kind, message: String(params.message ?? 'Retraining the model'), options, deadline: typeof params.deadline === 'string' ? params.deadline : null };
   }
   return { ...(params as object), kind } as HeavySpec;
 }
