@@ -103,7 +103,7 @@ export const trainCommand: Command = {
   name: 'train',
   summary: 'train a new encoder version on the library (resumes an interrupted run)',
   usage:
-    'train [--epochs N | --minutes M] [--input-size S] [--alpha A --beta B --gamma G] [--preset fast|reference] [--from-scratch] [--checkpoint-every SECONDS] [--workers W] [--estimator js|nce] [--views 1|2] [--global-critic zz|concat|dot] [--local-critic concat|dot] [--backend auto|webgpu|wasm|cpu|tensorflow] [--json]',
+    'train [--epochs N | --minutes M | --max-steps N] [--preset fast|reference] [--input-size S] [--width W] [--z-dim D] [--alpha A --beta B --gamma G] [--estimator js|nce] [--views 1|2] [--global-critic zz|concat|dot] [--local-critic concat|dot] [--temperature T] [--pooling max|flatten] [--crop-min-scale F] [--jitter J] [--batch-size B] [--lr R] [--lr-schedule constant|cosine] [--seed N] [--from-scratch] [--checkpoint-every SECONDS] [--workers W] [--backend auto|webgpu|wasm|cpu|tensorflow] [--json]',
   async run(args, ctx) {
     const { values } = parse(args, trainOptionSpec, false);
     const options = trainOptionsFrom(values);
