@@ -16,6 +16,7 @@ import { JobRunner } from '../../src/main/jobs/runner';
 import { SqliteJobStore } from '../../src/main/jobs/sqliteJobStore';
 import { indexFolders } from '../../src/main/library/scan';
 import { storedDuplicateGroups } from '../../src/main/store/duplicates';
+import { listModels } from '../../src/main/store/models';
 import { listFolders } from '../../src/main/store/photos';
 import { sceneJpeg } from '../../src/main/search/scenes';
 import { tempDir, writePicture } from '../helpers/images';
@@ -107,6 +108,25 @@ test('likeness duplicates while the queue runs a heavy job: queued behind it, th
   assert.equal(groups.length, storedDuplicateGroups(core.db).length);
   assert.equal(groups.length, 1);
   assert.deepEqual(groups[0]!.photos.map((p) => p.path).sort(), [join(photos, 'a-copy.png'), join(photos, 'a.jpg')]);
+});
+
+test('likeness train while the queue runs a heavy job: queued behind it, trained there, the version printed', async () => {
+  const running = blocker('a scan of a big folder');
+  await until('the blocker runs', () => runner.get(running.job.id)?.state === 'running');
+  const cli = likeness('train', '--preset', 'tiny', '--input-size', '64', '--max-steps', '3', '--workers', '1', '--json');
+  await until('the CLI job is adopted by the queue', () => queued('train') !== undefined);
+  const handed = queued('train')!;
+  await until('the CLI says where its work went', () => cli.stderr().includes(`queued there as job ${handed.id}`));
+  assert.equal(listModels(core.db).length, 0, 'no training while the other heavy job ran');
+  running.release();
+  const result = await cli.exited;
+  assert.equal(result.code, 0, result.err);
+  const blockerDone = events.indexOf(`${running.job.id} train done`);
+  const handedRan = events.indexOf(`${handed.id} train running`);
+  assert.ok(blockerDone >= 0 && handedRan > blockerDone, events.join('\n'));
+  const model = JSON.parse(result.out) as { id: number; steps: number; status: string };
+  assert.deepEqual({ steps: model.steps, status: model.status }, { steps: 3, status: 'active' });
+  assert.deepEqual(listModels(core.db).map((m) => m.id), [model.id]);
 });
 
 test('Ctrl-C in likeness index cancels the job it queued, and only that one', async () => {

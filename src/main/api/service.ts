@@ -273,6 +273,8 @@ export class LikenessService implements ServiceHandlers {
         if (Array.isArray(paths)) started.push(this.scan(paths.filter((p): p is string => typeof p === 'string')));
       } else if (kind === 'train') {
         const p = params as RetrainParams | null;
+        // A `likeness train` handed over by the CLI is that command's to finish, not a retrain.
+        if (p && 'recipe' in p) continue;
         const deadline = p?.deadline ? new Date(p.deadline) : undefined;
         if (this.jobs.pending('train') || (deadline && deadline.getTime() <= Date.now())) continue;
         started.push(this.retrain(p?.message ?? 'Training the model on your photos', p?.options ?? { epochs: 10 }, deadline));

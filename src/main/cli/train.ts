@@ -2,7 +2,10 @@
 import { BACKEND_CHOICES, type BackendChoice } from '../model/backend';
 import type { Estimator, GlobalCritic, LocalCritic, ModelConfig, PresetName } from '../model/config';
 import { trainModel, type TrainOptions } from '../model/train';
-import { parse, progressPrinter, UsageError, type Command } from './command';
+import type { Core } from '../core';
+import { queueOwner } from '../jobs/jobControl';
+import { parse, progressPrinter, UsageError, type Command, type CommandContext } from './command';
+import { runHeavy } from './heavy';
 
 export const trainOptionSpec = {
   epochs: { type: 'string' },
@@ -109,20 +112,8 @@ export const trainCommand: Command = {
     const options = trainOptionsFrom(values);
     if (options.epochs === undefined && options.minutes === undefined && options.maxSteps === undefined) options.minutes = 30;
     const core = ctx.core();
-    const printer = progressPrinter('train');
-    const model = await trainModel(core, options, {
-      signal: ctx.signal,
-      onProgress: (p) => printer.show(p),
-      onBackendPlan: (plan) => ctx.err(`backend: ${plan.name} (${plan.reason})`),
-      onEvent: (m, id) => {
-        if (m.type === 'ready') {
-          ctx.err(`model version ${id}: ${m.backend} on ${m.device}; ${(m.params / 1e6).toFixed(2)} M trainable parameters${m.position.step ? `; resuming at step ${m.position.step}` : ''}`);
-        } else if (m.type === 'deviceLost') {
-          ctx.err(`${m.message} at step ${m.position.step}: checkpoint written, continuing on the CPU (wasm)`);
-        }
-      },
-    });
-    printer.end();
+    // While the app or serve runs this library's jobs, the training is queued there (one heavy job at a time).
+    const model = queueOwner(core.db) !== null ? (await runHeavy(ctx, { kind: 'train', message: 'Training a model version', recipe: options }, 'train')).model : await trainHere(ctx, core, options);
     if (values.json) {
       ctx.out(JSON.stringify(model));
       return 0;
@@ -134,3 +125,22 @@ export const trainCommand: Command = {
     return 0;
   },
 };
+
+/** Trains in this process, saying which backend and version it uses. */
+async function trainHere(ctx: CommandContext, core: Core, options: TrainOptions) {
+  const printer = progressPrinter('train');
+  const model = await trainModel(core, options, {
+    signal: ctx.signal,
+    onProgress: (p) => printer.show(p),
+    onBackendPlan: (plan) => ctx.err(`backend: ${plan.name} (${plan.reason})`),
+    onEvent: (m, id) => {
+      if (m.type === 'ready') {
+        ctx.err(`model version ${id}: ${m.backend} on ${m.device}; ${(m.params / 1e6).toFixed(2)} M trainable parameters${m.position.step ? `; resuming at step ${m.position.step}` : ''}`);
+      } else if (m.type === 'deviceLost') {
+        ctx.err(`${m.message} at step ${m.position.step}: checkpoint written, continuing on the CPU (wasm)`);
+      }
+    },
+  });
+  printer.end();
+  return model;
+}

@@ -3,9 +3,10 @@
 // library's job queue, as a job in that queue: only one heavy job then uses the CPU/GPU at a time.
 // A spec is stored as the job's params, in the shapes the service already uses to start a job
 // again after a restart (scan: `paths`; train: `message`, `options`, `deadline`).
-import type { JobKind } from '../../shared/api';
+import type { JobKind, ModelVersion } from '../../shared/api';
 import type { Core } from '../core';
 import type { BackendChoice } from '../model/backend';
+import type { TrainOptions } from '../model/train';
 import type { JobContext } from './runner';
 
 export type HeavySpec =
@@ -18,6 +19,8 @@ export type HeavySpec =
       /** ISO time at which a retrain stops at a checkpoint (the end of the overnight window). */
       deadline: string | null;
     }
+  /** `likeness train`: this recipe, made the active version when it finishes (no quality gate). */
+  | { kind: 'train'; message: string; recipe: TrainOptions }
   | { kind: 'cluster'; minClusterSize?: number; selection?: 'eom' | 'leaf'; force?: boolean }
   | { kind: 'duplicates' };
 
@@ -30,7 +33,7 @@ export interface HeavyResults {
   duplicates: { groups: number };
 }
 
-export type HeavyResult<S extends HeavySpec> = HeavyResults[S['kind']];
+export type HeavyResult<S extends HeavySpec> = S extends { recipe: TrainOptions } ? { model: ModelVersion } : HeavyResults[S['kind']];
 
 export interface HeavyOptions {
   /** Grouping in a worker thread (the queue's owner keeps answering requests meanwhile). */
@@ -58,8 +61,9 @@ export function heavyMessage(spec: HeavySpec): string {
 export function heavySpecOf(kind: JobKind, params: Record<string, unknown>): HeavySpec | null {
   if (kind === 'scan') return Array.isArray(params.paths) ? { kind, paths: params.paths.filter((p): p is string => typeof p === 'string') } : null;
   if (kind === 'train') {
+    if (typeof params.recipe === 'object' && params.recipe !== null) return { kind, message: String(params.message ?? 'Training the model'), recipe: params.recipe as TrainOptions };
     if (typeof params.options !== 'object' || params.options === null) return null;
-    const options = params.options as Extract<HeavySpec, { kind: 'train' }>['options'];
+    const options = params.options as Extract<HeavySpec, { kind: 'train'; options: unknown }>['options'];
     return { kind, message: String(params.message ?? 'Retraining the model'), options, deadline: typeof params.deadline === 'string' ? params.deadline : null };
   }
   return { ...(params as object), kind } as HeavySpec;
@@ -68,7 +72,7 @@ export function heavySpecOf(kind: JobKind, params: Record<string, unknown>): Hea
 /** Runs the work; heavy modules are loaded only when needed (`likeness jobs` stays light). */
 export async function heavyWork<S extends HeavySpec>(core: Core, spec: S, ctx: JobContext, options: HeavyOptions = {}): Promise<{ summary: string; result: HeavyResult<S> }> {
   const { onProgress, signal } = ctx;
-  const done = (summary: string, result: HeavyResults[keyof HeavyResults]) => ({ summary, result: result as HeavyResult<S> });
+  const done = (summary: string, result: HeavyResults[keyof HeavyResults] | { model: ModelVersion }) => ({ summary, result: result as HeavyResult<S> });
   switch (spec.kind) {
     case 'scan': {
       const { indexFolders } = await import('../library/scan');
@@ -81,6 +85,11 @@ export async function heavyWork<S extends HeavySpec>(core: Core, spec: S, ctx: J
       return done(`Embeddings up to date (${r.embedded} new)`, r);
     }
     case 'train': {
+      if ('recipe' in spec) {
+        const { trainModel } = await import('../model/train');
+        const model = await trainModel(core, spec.recipe, { onProgress, signal });
+        return done(`Model version ${model.id} ${model.status}: ${model.steps} steps`, { model });
+      }
       const { retrain } = await import('./retrain');
       // The deadline stops the run at a checkpoint; the user's cancel stays a cancel.
       const stop = new AbortController();
