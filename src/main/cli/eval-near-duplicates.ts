@@ -21,13 +21,14 @@ import { VARIANTS, writeVariants } from '../search/variants';
 import { pixelRows, pixelSignatures, pixelSimilarity } from '../search/pixelSignatures';
 import { sceneJpeg } from '../search/scenes';
 import { embedImages, embedLibrary } from '../model/embed';
-import { trainModel } from '../model/train';
+import { trainModel, type TrainOptions } from '../model/train';
 import { readEmbeddings } from '../store/embeddings';
 import { readModelInputs } from '../store/modelInputs';
 import { getModel } from '../store/models';
 import { differenceHashes, photoIdByPath } from '../store/photos';
 import { setSetting } from '../store/settings';
 import { parse, progressPrinter, UsageError, type Command, type CommandContext } from './command';
+import { trainOptionSpec, trainOptionsFrom } from './train';
 
 /**
  * The learned embeddings of the evaluation library's photos: from a model of the user's library
@@ -38,7 +39,7 @@ async function learnedIndex(
   ctx: CommandContext,
   evalCore: Core,
   ids: number[],
-  options: { modelId?: number; inputSize: number; minutes: number; say: (line: string) => void },
+  options: { modelId?: number; inputSize: number; minutes: number; recipe: TrainOptions; say: (line: string) => void },
 ): Promise<{ index: EmbeddingIndex; description: string }> {
   if (options.modelId !== undefined) {
     const inputs = readModelInputs(evalCore.db, options.inputSize, ids);
@@ -51,7 +52,7 @@ async function learnedIndex(
   }
   options.say(`training a model on the evaluation library for ${options.minutes} min…`);
   const printer = progressPrinter('train');
-  const model = await trainModel(evalCore, { minutes: options.minutes, activate: true }, { onProgress: (p) => printer.show(p), signal: ctx.signal });
+  const model = await trainModel(evalCore, { ...options.recipe, minutes: options.minutes, activate: true }, { onProgress: (p) => printer.show(p), signal: ctx.signal });
   printer.end();
   await embedLibrary(evalCore, { modelId: model.id, signal: ctx.signal });
   const embedded = readEmbeddings(evalCore.db, model.id);
@@ -64,9 +65,10 @@ async function learnedIndex(
 export const evalNearDuplicatesCommand: Command = {
   name: 'near-duplicates',
   summary: 'recall@5 on generated near-duplicate groups: learned embeddings, raw pixels, perceptual hash, the pixel signal and the duplicate rule; pairs found',
-  usage: 'near-duplicates <photo folder> | --scenes N [--model <id in this library>] [--minutes 3] [--limit N] [--keep] [--json]',
+  usage: 'near-duplicates <photo folder> | --scenes N [--model <id in this library>] [--minutes 3] [--limit N] [--keep] [--json] [train options: --preset, --pooling, --crop-min-scale…]',
   async run(args, ctx) {
     const { values, positionals } = parse(args, {
+      ...trainOptionSpec,
       model: { type: 'string' },
       minutes: { type: 'string', default: '3' },
       scenes: { type: 'string' },
@@ -143,7 +145,7 @@ export const evalNearDuplicatesCommand: Command = {
       const pixels = pixelSignatures(inputs, 64);
       const rowOfPixels = pixelRows(pixels);
 
-      const learned = await learnedIndex(ctx, evalCore, ids, { modelId, inputSize, minutes, say });
+      const learned = await learnedIndex(ctx, evalCore, ids, { modelId, inputSize, minutes, recipe: trainOptionsFrom(values), say });
       const learnedIdx = learned.index;
 
       const results: Record<string, RecallResult> = {
