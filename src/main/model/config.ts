@@ -119,6 +119,9 @@ export function presetConfig(preset: PresetName, inputSize?: number): ModelConfi
     temperature: 0.2,
     views: 2,
     augment: true,
+    // Measured (3 epochs of Fashion-MNIST, 10k queries): crops of at least 60 % of the area 0.845 vs
+    // 35 % 0.835; near-duplicate recall on photos unchanged (0.959 vs 0.950–0.956).
+    cropMinScale: 0.6,
     learningRate: 1e-3,
     batchSize: 64,
   };
