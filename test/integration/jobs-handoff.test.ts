@@ -16,6 +16,7 @@ import { JobRunner } from '../../src/main/jobs/runner';
 import { SqliteJobStore } from '../../src/main/jobs/sqliteJobStore';
 import { indexFolders } from '../../src/main/library/scan';
 import { storedDuplicateGroups } from '../../src/main/store/duplicates';
+import { photoIdsWithInputs } from '../../src/main/store/modelInputs';
 import { listModels } from '../../src/main/store/models';
 import { listFolders } from '../../src/main/store/photos';
 import { sceneJpeg } from '../../src/main/search/scenes';
@@ -113,7 +114,7 @@ test('likeness duplicates while the queue runs a heavy job: queued behind it, th
 test('likeness train while the queue runs a heavy job: queued behind it, trained there, the version printed', async () => {
   const running = blocker('a scan of a big folder');
   await until('the blocker runs', () => runner.get(running.job.id)?.state === 'running');
-  const cli = likeness('train', '--preset', 'tiny', '--input-size', '64', '--max-steps', '3', '--workers', '1', '--json');
+  const cli = likeness('train', '--preset', 'tiny', '--input-size', '16', '--max-steps', '3', '--workers', '1', '--json');
   await until('the CLI job is adopted by the queue', () => queued('train') !== undefined);
   const handed = queued('train')!;
   await until('the CLI says where its work went', () => cli.stderr().includes(`queued there as job ${handed.id}`));
@@ -127,6 +128,8 @@ test('likeness train while the queue runs a heavy job: queued behind it, trained
   const model = JSON.parse(result.out) as { id: number; steps: number; status: string };
   assert.deepEqual({ steps: model.steps, status: model.status }, { steps: 3, status: 'active' });
   assert.deepEqual(listModels(core.db).map((m) => m.id), [model.id]);
+  // 16×16 inputs were not prepared at indexing (64 is): training made them from the photos first.
+  assert.equal(photoIdsWithInputs(core.db, 16).length, photoIdsWithInputs(core.db, 64).length);
 });
 
 test('Ctrl-C in likeness index cancels the job it queued, and only that one', async () => {

@@ -152,6 +152,14 @@ export async function trainModel(core: Core, options: TrainOptions = {}, hooks: 
     });
   }
   const modelDir = dataDir.modelDir(modelId);
+  if (!options.source) {
+    // An input size the library has not prepared (e.g. --input-size 96): make those inputs first, once.
+    const { ensureModelInputs } = await import('../library/modelInput');
+    await ensureModelInputs(core, config.inputSize, {
+      signal: hooks.signal,
+      onProgress: (p) => hooks.onProgress?.({ ...p, message: `preparing ${config.inputSize}×${config.inputSize} model inputs` }),
+    });
+  }
   const source: SourceSpec = options.source ?? {
     kind: 'library',
     database: dataDir.database,
