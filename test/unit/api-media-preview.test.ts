@@ -141,3 +141,15 @@ test('links planted in the data directory are replaced or refused, never followe
   await assert.rejects(resolveMedia(core, { kind: 'photo', id: id('escape.tif') }), MediaUnavailableError);
   assert.deepEqual(readdirSync(outside), []);
 });
+
+test('when a photo changes or goes, its old preview and thumbnail go too', async () => {
+  const photoId = id('scan.tif');
+  const hash = contentHashOf(core.db, photoId)!;
+  await body(photoId);
+  assert.ok(existsSync(core.dataDir.previewPath(hash)) && existsSync(core.dataDir.thumbnailPath(hash)));
+  await picture(9, 900, 700).tiff().toFile(join(photos, 'scan.tif')); // edited in place: new content
+  await indexFolders(core, [photos]);
+  assert.notEqual(contentHashOf(core.db, id('scan.tif')), hash);
+  assert.ok(!existsSync(core.dataDir.previewPath(hash)), 'the old preview is deleted');
+  assert.ok(!existsSync(core.dataDir.thumbnailPath(hash)), 'the old thumbnail is deleted');
+});

@@ -2,7 +2,7 @@
 // Incremental: a path whose size and mtime are unchanged is not read again. Content identity:
 // a moved, renamed or copied photo keeps its id and everything computed for it.
 import { availableParallelism } from 'node:os';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import type { Core } from '../core';
 import { ProgressTracker, throwIfCancelled, type ProgressSink } from '../jobs/progress';
@@ -26,6 +26,7 @@ import { analysePhoto, readPhotoFile } from './ingest';
 import { describeFsError, walkPhotos, type FoundFile } from './walk';
 import { DECODER_VERSION, DecodeError } from './decode';
 import { modelInputSizes } from './inputSizes';
+import { removeRenditions } from './thumbnails';
 
 export interface ScanSummary {
   /** Photos new to the library. */
@@ -173,7 +174,7 @@ export async function scanFolders(core: Core, folders: FolderRow[], options: Sca
     const goneProblems = [...problems.keys()].filter((path) => !seen.has(path) && !underUnreadable(path));
     const removedHashes = removeMissing(core.db, goneFiles, goneProblems);
     summary.removed += removedHashes.length;
-    await Promise.all(removedHashes.map((hash) => rm(core.dataDir.thumbnailPath(hash), { force: true })));
+    await removeRenditions(core, removedHashes);
     markFolderScanned(core.db, folder.id);
   }
   progress.update(done, 'done', true);

@@ -5,8 +5,8 @@ import { lstat } from 'node:fs/promises';
 import { basename, sep } from 'node:path';
 import type { Core } from '../core';
 import { filesAtOrUnder, folderRows, knownFile, removeMissing, setFolderStatus, type FolderRow } from '../store/library';
-import { rm } from 'node:fs/promises';
 import { looksLikePhoto } from './formats';
+import { removeRenditions } from './thumbnails';
 import { modelInputSizes } from './inputSizes';
 import { ingestOne, isReachable, type ScanSummary } from './scan';
 
@@ -52,7 +52,7 @@ export async function syncPaths(core: Core, paths: readonly string[]): Promise<S
     const fileIds = filesAtOrUnder(core.db, removable, sep).map((f) => f.id);
     const removedHashes = removeMissing(core.db, fileIds, removable);
     summary.removed += removedHashes.length;
-    await Promise.all(removedHashes.map((hash) => rm(core.dataDir.thumbnailPath(hash), { force: true })));
+    await removeRenditions(core, removedHashes);
   }
   return summary;
 }
