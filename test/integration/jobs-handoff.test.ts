@@ -88,23 +88,34 @@ async function until(what: string, condition: () => boolean): Promise<void> {
 
 const queued = (kind: string) => runner.list().find((j) => j.kind === kind && j.state === 'queued');
 
-test('likeness duplicates while the queue runs a heavy job: queued behind it, then the same output', async () => {
+/**
+ * Runs the CLI while a blocking heavy job runs in the queue: checks its work was queued behind the
+ * blocker and that `idle` holds meanwhile, releases the blocker, and checks the work ran after it.
+ */
+async function behindABlocker(kind: string, args: string[], idle: () => void) {
   const running = blocker('a long training run');
   await until('the blocker runs', () => runner.get(running.job.id)?.state === 'running');
-  const cli = likeness('duplicates', '--json');
-  await until('the CLI job is adopted by the queue', () => queued('duplicates') !== undefined);
-  const handed = queued('duplicates')!;
+  const cli = likeness(...args);
+  await until('the CLI job is adopted by the queue', () => queued(kind) !== undefined);
+  const handed = queued(kind)!;
   await until('the CLI says where its work went', () => cli.stderr().includes(`queued there as job ${handed.id}`));
   assert.match(cli.stderr(), /after “a long training run”/);
-  assert.equal(storedDuplicateGroups(core.db).length, 0, 'nothing was computed while the other heavy job ran');
+  idle();
   running.release();
   const result = await cli.exited;
   assert.equal(result.code, 0, result.err);
-  // The owner computed it, after the blocker finished, and the CLI printed its result.
+  // The owner ran it after the blocker finished, and the CLI printed its result.
   const blockerDone = events.indexOf(`${running.job.id} train done`);
-  const handedRan = events.indexOf(`${handed.id} duplicates running`);
+  const handedRan = events.indexOf(`${handed.id} ${kind} running`);
   assert.ok(blockerDone >= 0 && handedRan > blockerDone, events.join('\n'));
   assert.equal(runner.get(handed.id)?.state, 'done');
+  return result;
+}
+
+test('likeness duplicates while the queue runs a heavy job: queued behind it, then the same output', async () => {
+  const result = await behindABlocker('duplicates', ['duplicates', '--json'], () =>
+    assert.equal(storedDuplicateGroups(core.db).length, 0, 'nothing was computed while the other heavy job ran'),
+  );
   const groups = JSON.parse(result.out) as { keeperId: number; photos: { path: string }[] }[];
   assert.equal(groups.length, storedDuplicateGroups(core.db).length);
   assert.equal(groups.length, 1);
@@ -112,19 +123,9 @@ test('likeness duplicates while the queue runs a heavy job: queued behind it, th
 });
 
 test('likeness train while the queue runs a heavy job: queued behind it, trained there, the version printed', async () => {
-  const running = blocker('a scan of a big folder');
-  await until('the blocker runs', () => runner.get(running.job.id)?.state === 'running');
-  const cli = likeness('train', '--preset', 'tiny', '--input-size', '16', '--max-steps', '3', '--workers', '1', '--json');
-  await until('the CLI job is adopted by the queue', () => queued('train') !== undefined);
-  const handed = queued('train')!;
-  await until('the CLI says where its work went', () => cli.stderr().includes(`queued there as job ${handed.id}`));
-  assert.equal(listModels(core.db).length, 0, 'no training while the other heavy job ran');
-  running.release();
-  const result = await cli.exited;
-  assert.equal(result.code, 0, result.err);
-  const blockerDone = events.indexOf(`${running.job.id} train done`);
-  const handedRan = events.indexOf(`${handed.id} train running`);
-  assert.ok(blockerDone >= 0 && handedRan > blockerDone, events.join('\n'));
+  const result = await behindABlocker('train', ['train', '--preset', 'tiny', '--input-size', '16', '--max-steps', '3', '--workers', '1', '--json'], () =>
+    assert.equal(listModels(core.db).length, 0, 'no training while the other heavy job ran'),
+  );
   const model = JSON.parse(result.out) as { id: number; steps: number; status: string };
   assert.deepEqual({ steps: model.steps, status: model.status }, { steps: 3, status: 'active' });
   assert.deepEqual(listModels(core.db).map((m) => m.id), [model.id]);
