@@ -14,13 +14,13 @@ import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { GPU_TRAINER_PORT_MESSAGE, type FromGpuWindow, type GpuPreference, type ToGpuWindow } from '../../src/gpu/protocol';
 import { initBackend } from '../../src/main/model/backend';
-import { presetConfig } from '../../src/main/model/config';
+import { presetConfig, type ModelConfig } from '../../src/main/model/config';
 import { GpuWindowEngine } from '../../src/main/model/gpuEngine';
 import { LocalEngine } from '../../src/main/model/gradientEngine';
-import { initialValues, Params } from '../../src/main/model/params';
+import { initialValues, Params, paramSpecs, size } from '../../src/main/model/params';
 import { Rng } from '../../src/main/model/rng';
 import { adamUpdate, newAdamState, stepNoise } from '../../src/main/model/trainer';
-import { runTrainingWorker, sharedBuffers, type WorkerMessage } from '../../src/main/model/trainLoop';
+import { runTrainingWorker, sharedBuffers, type WorkerInit, type WorkerMessage } from '../../src/main/model/trainLoop';
 import { chromiumPath, repoRoot } from './harness';
 
 const tmp = mkdtempSync(join(tmpdir(), 'likeness-gpu-window-'));
@@ -197,23 +197,7 @@ for (const prefer of ['webgpu', 'webgl'] as const satisfies GpuPreference[]) {
       // The real training loop (what the app's main process runs) with its steps in the window.
       const modelDir = join(tmp, `model-${prefer}`);
       const messages: WorkerMessage[] = [];
-      await runTrainingWorker(
-        {
-          workerIndex: 0,
-          workerCount: 1,
-          config: { ...c, batchSize: 8 },
-          source: { kind: 'synthetic', count: 32, size: 16, seed: 1 },
-          seed: 5,
-          modelDir,
-          start: { kind: 'scratch' },
-          budget: { maxSteps: 3 },
-          checkpointEveryMs: 0,
-          recalibrationBatches: 1,
-          shared: sharedBuffers(1, cpuGrad.length),
-        },
-        (m) => messages.push(m),
-        engine,
-      );
+      await runTrainingWorker(loopInit(c, modelDir, { photos: 32, maxSteps: 3, checkpointEveryMs: 0 }), (m) => messages.push(m), engine);
       const steps = messages.filter((m) => m.type === 'step');
       assert.equal(steps.length, 3);
       assert.ok(steps.every((m) => m.type === 'step' && Number.isFinite(m.losses.loss)), `losses: ${JSON.stringify(steps.map((m) => m.type === 'step' && m.losses))}`);
@@ -229,6 +213,24 @@ for (const prefer of ['webgpu', 'webgl'] as const satisfies GpuPreference[]) {
   });
 }
 
+/** The training loop's set-up for a tiny run on synthetic 16×16 images, one worker (as the app runs it). */
+function loopInit(c: ModelConfig, modelDir: string, run: { photos: number; maxSteps: number; checkpointEveryMs: number }): WorkerInit {
+  const config = { ...c, batchSize: 8 };
+  return {
+    workerIndex: 0,
+    workerCount: 1,
+    config,
+    source: { kind: 'synthetic', count: run.photos, size: 16, seed: 1 },
+    seed: 5,
+    modelDir,
+    start: { kind: 'scratch' },
+    budget: { maxSteps: run.maxSteps },
+    checkpointEveryMs: run.checkpointEveryMs,
+    recalibrationBatches: 1,
+    shared: sharedBuffers(1, paramSpecs(config).filter((p) => p.trainable).reduce((n, p) => n + size(p.shape), 0)),
+  };
+}
+
 test('the GPU window crashing mid-run counts as a lost device: a checkpoint of the last step is written and the loop stops cleanly', async (t) => {
   const backend = !available.webgl2 ? 'webgl' : !available.webgpu ? 'webgpu' : null;
   if (!backend) return t.skip(`${available.webgl2}; ${available.webgpu}`);
@@ -238,19 +240,7 @@ test('the GPU window crashing mid-run counts as a lost device: a checkpoint of t
   const messages: WorkerMessage[] = [];
   let crashed = false;
   await runTrainingWorker(
-    {
-      workerIndex: 0,
-      workerCount: 1,
-      config: { ...c, batchSize: 8 },
-      source: { kind: 'synthetic', count: 64, size: 16, seed: 1 },
-      seed: 5,
-      modelDir,
-      start: { kind: 'scratch' },
-      budget: { maxSteps: 1000 },
-      checkpointEveryMs: 60_000,
-      recalibrationBatches: 1,
-      shared: sharedBuffers(1, Params.init(c, 1).trainableCount),
-    },
+    loopInit(c, modelDir, { photos: 64, maxSteps: 1000, checkpointEveryMs: 60_000 }),
     (m) => {
       messages.push(m);
       if (m.type === 'step' && m.position.step === 2 && !crashed) {
