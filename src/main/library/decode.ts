@@ -36,6 +36,25 @@ function reason(error: unknown): string {
   return text.split('\n')[0].replace(/^Input (buffer|file) /, '').trim() || 'unknown decoder error';
 }
 
+const NO_REASON = /^unknown error$|^unknown decoder error$/i;
+
+/**
+ * Runs a libvips decode, turning its failure into a DecodeError that says why. libvips keeps one
+ * error buffer for all its threads, so a decode failing while others run can lose its message
+ * ("Unknown error"): it is tried once more, and if the reason is still lost the file is called damaged.
+ */
+async function decodeOrSayWhy<T>(what: string, decode: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await decode();
+    } catch (error) {
+      const why = reason(error);
+      if (!NO_REASON.test(why)) throw new DecodeError(`${what}: ${why}`);
+      if (attempt > 0) throw new DecodeError(`${what}: the file is damaged or truncated (the decoder gave no details)`);
+    }
+  }
+}
+
 export async function decodePhoto(buffer: Buffer): Promise<DecodedPhoto> {
   if (buffer.length === 0) throw new DecodeError('empty file (0 bytes)');
   if (isHevcHeif(buffer.subarray(0, 64))) return decodeHevc(buffer);
@@ -51,19 +70,17 @@ export async function decodePhoto(buffer: Buffer): Promise<DecodedPhoto> {
   if (width * height > MAX_INPUT_PIXELS) {
     throw new DecodeError(`image is too large to decode safely (${width}×${height} pixels)`);
   }
-  try {
-    // failOn 'truncated': a cut-off file is an error, not a photo with a grey bottom half.
-    const { data, info } = await sharp(buffer, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated', autoOrient: true })
+  // failOn 'truncated': a cut-off file is an error, not a photo with a grey bottom half.
+  const { data, info } = await decodeOrSayWhy(`cannot decode ${metadata.format ?? 'image'}`, () =>
+    sharp(buffer, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated', autoOrient: true })
       .resize(WORKING_SIZE, WORKING_SIZE, { fit: 'inside', withoutEnlargement: true })
       .flatten({ background: '#ffffff' })
       .toColourspace('srgb')
       .removeAlpha()
       .raw()
-      .toBuffer({ resolveWithObject: true });
-    return { format: normaliseFormat(metadata), width, height, working: { data, width: info.width, height: info.height } };
-  } catch (error) {
-    throw new DecodeError(`cannot decode ${metadata.format ?? 'image'}: ${reason(error)}`);
-  }
+      .toBuffer({ resolveWithObject: true }),
+  );
+  return { format: normaliseFormat(metadata), width, height, working: { data, width: info.width, height: info.height } };
 }
 
 function normaliseFormat(metadata: Metadata): string {
@@ -97,11 +114,9 @@ export async function displayJpeg(buffer: Buffer, longSide: number, quality = 85
   const { width, height } = metadata.autoOrient ?? metadata;
   if (!width || !height) throw new DecodeError('image has no dimensions');
   if (width * height > MAX_INPUT_PIXELS) throw new DecodeError(`image is too large to decode safely (${width}×${height} pixels)`);
-  try {
-    return await encode(sharp(buffer, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated', autoOrient: true }));
-  } catch (error) {
-    throw new DecodeError(`cannot decode ${metadata.format ?? 'image'}: ${reason(error)}`);
-  }
+  return decodeOrSayWhy(`cannot decode ${metadata.format ?? 'image'}`, () =>
+    encode(sharp(buffer, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated', autoOrient: true })),
+  );
 }
 
 function decodeHevc(buffer: Buffer): Promise<DecodedPhoto> {
