@@ -1,8 +1,8 @@
 // `likeness embed`: embed every photo that has no embedding for the active model version yet (in
 // the app's job queue when the app or serve is running).
-import { BACKEND_CHOICES, type BackendChoice } from '../model/backend';
-import { parse, UsageError, type Command } from './command';
+import { parse, type Command } from './command';
 import { runHeavy } from './heavy';
+import { backendFlag } from './train';
 
 export const embedCommand: Command = {
   name: 'embed',
@@ -10,8 +10,7 @@ export const embedCommand: Command = {
   usage: 'embed [--model ID] [--backend auto|webgpu|wasm|cpu|tensorflow] [--json]',
   async run(args, ctx) {
     const { values } = parse(args, { model: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' } }, false);
-    const backend = values.backend as BackendChoice | undefined;
-    if (backend !== undefined && !BACKEND_CHOICES.includes(backend)) throw new UsageError(`--backend must be one of ${BACKEND_CHOICES.join(', ')}`);
+    const backend = backendFlag(values.backend);
     const started = performance.now();
     const result = await runHeavy(ctx, { kind: 'embed', modelId: values.model ? Number(values.model) : undefined, backend }, 'embed', {
       onBackend: (info) => ctx.err(`embedding on ${info.backend} on ${info.device}`),

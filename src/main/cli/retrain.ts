@@ -1,11 +1,11 @@
 // `likeness retrain [--if-due]`: retrain on the whole library, keep the new model only if it passes
 // the quality gate. `--if-due` applies the overnight schedule, for cron or a systemd timer.
 import { onBatteryPower } from '../jobs/power';
-import { BACKEND_CHOICES, type BackendChoice } from '../model/backend';
 import { libraryRetrainState, retrainSchedule } from '../jobs/retrain';
 import { retrainDecision } from '../jobs/schedule';
 import { parse, UsageError, type Command } from './command';
 import { runHeavy } from './heavy';
+import { backendFlag } from './train';
 
 export const retrainCommand: Command = {
   name: 'retrain',
@@ -31,8 +31,7 @@ export const retrainCommand: Command = {
       if (!(n > 0)) throw new UsageError(`--${name} takes a positive number`);
       return n;
     };
-    const backend = values.backend as BackendChoice | undefined;
-    if (backend !== undefined && !BACKEND_CHOICES.includes(backend)) throw new UsageError(`--backend must be one of ${BACKEND_CHOICES.join(', ')}`);
+    const backend = backendFlag(values.backend);
     const core = ctx.core();
     let deadline: Date | null = null;
     if (values['if-due']) {

@@ -50,6 +50,11 @@ function oneOf<T extends string>(name: string, v: string | undefined, allowed: r
   return v as T;
 }
 
+/** The --backend flag of train, embed and retrain, checked against the backends there are. */
+export function backendFlag(value: string | undefined): BackendChoice | undefined {
+  return oneOf<BackendChoice>('backend', value, BACKEND_CHOICES);
+}
+
 /** Turns parsed flags into TrainOptions (shared with `eval fashion-mnist` and `bench train`). */
 export function trainOptionsFrom(values: Record<string, string | boolean | undefined>): TrainOptions {
   const s = (k: string) => values[k] as string | undefined;
@@ -94,7 +99,7 @@ export function trainOptionsFrom(values: Record<string, string | boolean | undef
   };
   const checkpointSeconds = num('checkpoint-every', s('checkpoint-every'), (n) => n >= 0);
   if (checkpointSeconds !== undefined) options.checkpointEveryMs = checkpointSeconds * 1000;
-  const backend = oneOf<BackendChoice>('backend', s('backend'), BACKEND_CHOICES);
+  const backend = backendFlag(s('backend'));
   if (backend) options.backend = backend;
   const width = num('width', s('width'), Number.isInteger);
   if (width) options.width = width;
