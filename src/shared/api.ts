@@ -138,6 +138,8 @@ export const requestSchemas = {
     })
     .strict(),
   getPhoto: z.object({ id: PhotoId }).strict(),
+  /** Why the photo's image cannot be shown (asked by the viewer after it failed to load). */
+  photoProblem: z.object({ id: PhotoId }).strict(),
   findSimilar: z.object({ id: PhotoId, k: z.number().int().min(1).max(500).default(20) }).strict(),
   listFolders: z.object({}).strict(),
   addFolder: z.object({ path: z.string().min(1).max(4096) }).strict(),
@@ -173,6 +175,7 @@ export interface ApiResponses {
   status: LibraryStatus;
   listPhotos: { total: number; photos: PhotoSummary[] };
   getPhoto: PhotoDetail;
+  photoProblem: { problem: string | null };
   findSimilar: SimilarPhoto[];
   listFolders: Folder[];
   addFolder: { folder: Folder; job: Job };

@@ -1,13 +1,14 @@
 // The viewer's image for photos browsers cannot show: a HEIC (HEVC, which sharp's libvips cannot
 // decode) and a TIFF are served as an upright JPEG preview at full size up to 2048 px, made once and
 // kept in the data directory by content hash, never beside the photos; an unreadable original gives
-// a clear error (HTTP 422 with the reason), and links planted in the data directory are not followed.
+// a clear error (HTTP 422 with the reason; the viewer asks photoProblem why), and links planted in the data directory are not followed.
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
+import { dispatch } from '../../src/main/api/dispatch';
 import { startServer, type RunningServer } from '../../src/main/api/http';
 import { MediaUnavailableError, resolveMedia } from '../../src/main/api/media';
 import { LikenessService } from '../../src/main/api/service';
@@ -119,6 +120,28 @@ test('an unreadable original gives a clear error, over HTTP a 422 with the reaso
   assert.equal(http.status, 422);
   assert.match(JSON.parse(http.body.toString()).error.message, /broken\.tif: not a readable image/);
   assert.ok(!existsSync(core.dataDir.previewPath(contentHashOf(core.db, photoId)!)));
+});
+
+test('the viewer is told why a photo cannot be shown: damaged, gone, or nothing wrong', async () => {
+  const service = new LikenessService(core);
+  const ask = async (photoId: number) => {
+    const outcome = await dispatch(service, 'photoProblem', { id: photoId });
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    return (outcome.result as { problem: string | null }).problem;
+  };
+  assert.equal(await ask(id('phone.heic')), null);
+  // Damaged since it was indexed (the test above).
+  assert.match((await ask(id('broken.tif'))) ?? '', /cannot show .*broken\.tif: not a readable image/);
+  const original = join(photos, 'phone.heic');
+  const moved = join(tmp.path, 'phone-moved.heic');
+  renameSync(original, moved);
+  try {
+    assert.match((await ask(id('phone.heic'))) ?? '', /phone\.heic is not there any more: moved, renamed or deleted/);
+  } finally {
+    renameSync(moved, original);
+  }
+  const unknown = await dispatch(service, 'photoProblem', { id: 999_999 });
+  assert.ok(!unknown.ok && unknown.error.code === 'not-found');
 });
 
 test('links planted in the data directory are replaced or refused, never followed', async () => {

@@ -4,9 +4,11 @@
 // the file comes from the data directory layout (thumbnails, previews) or from the library database
 // (originals). A photo browsers cannot show (HEIC, TIFF) is served as its cached preview rendition.
 import { createReadStream, lstatSync, realpathSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Core } from '../core';
+import { DecodeError, decodePhoto } from '../library/decode';
 import { PreviewError, previewFile } from '../library/preview';
 import { thumbnailFile } from '../library/thumbnails';
 import { contentHashOf, getPhoto } from '../store/photos';
@@ -93,6 +95,39 @@ export async function resolveMedia(core: Core, request: MediaRequest): Promise<M
   const size = dataFileSize(preview, core.dataDir.root);
   if (size === null) throw new MediaUnavailableError(`the preview of photo ${request.id} is not a plain file of the data directory`);
   return { contentType: 'image/jpeg', size, stream: () => createReadStream(preview) };
+}
+
+/**
+ * Why a photo cannot be shown, in words for the viewer when its image failed to load; null when
+ * nothing is wrong (or there is no such photo). Reads and decodes the original, so it is asked only
+ * after a failure: a browser says nothing of why an image did not load.
+ */
+export async function photoProblem(core: Core, id: number): Promise<string | null> {
+  const photo = getPhoto(core.db, id);
+  if (!photo) return null;
+  const file = photo.paths.find((p) => fileSize(p) !== null);
+  if (!file) {
+    return `${photo.paths[0]} is not there any more: moved, renamed or deleted, or on a drive that is not connected. Rescanning its folder updates the library.`;
+  }
+  let buffer: Buffer;
+  try {
+    buffer = await readFile(file);
+  } catch (error) {
+    return `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
+  }
+  try {
+    await decodePhoto(buffer);
+  } catch (error) {
+    if (error instanceof DecodeError) return `cannot show ${file}: ${error.message}`;
+    throw error;
+  }
+  try {
+    await resolveMedia(core, { kind: 'photo', id });
+  } catch (error) {
+    if (error instanceof MediaUnavailableError) return error.message;
+    throw error;
+  }
+  return null;
 }
 
 /**

@@ -20,6 +20,7 @@ import { activateModel, activeModel, getModel, listModels, lossHistory } from '.
 import { trainingBackendStatus } from '../model/backendStatus';
 import { getPhoto, libraryCounts, listFolders, listPhotos, listProblems, photoSummaries } from '../store/photos';
 import { notFound, ServiceError } from './errors';
+import { photoProblem } from './media';
 import { EventHub } from './events';
 
 export type ServiceHandlers = {
@@ -70,6 +71,11 @@ export class LikenessService implements ServiceHandlers {
 
   async getPhoto({ id }: ParsedRequest<'getPhoto'>): Promise<ApiResponses['getPhoto']> {
     return getPhoto(this.core.db, id) ?? throwNotFound(`photo ${id}`);
+  }
+
+  async photoProblem({ id }: ParsedRequest<'photoProblem'>): Promise<ApiResponses['photoProblem']> {
+    if (!getPhoto(this.core.db, id)) throw notFound(`photo ${id}`);
+    return { problem: await photoProblem(this.core, id) };
   }
 
   async findSimilar({ id, k }: ParsedRequest<'findSimilar'>): Promise<ApiResponses['findSimilar']> {
