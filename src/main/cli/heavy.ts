@@ -3,30 +3,66 @@
 // job queue, the work is handed to that queue as a job (behind whatever runs there) and followed
 // here: its progress is printed, Ctrl-C cancels it, and its result comes back through the library,
 // so the command prints exactly what it would have computed itself. With no queue owner, or if the
-// owner stops before finishing it, the command does the work in its own process.
+// owner stops before finishing it, the command does the work in its own process — once no other
+// command computes for this library (jobs/computeLease.ts), so two terminals never compete either.
 import type { Core } from '../core';
 import { heavyMessage, heavyWork, type HeavyOptions, type HeavyResult, type HeavySpec } from '../jobs/heavy';
+import { releaseComputeLease, takeComputeLease } from '../jobs/computeLease';
 import { queueOwner } from '../jobs/jobControl';
-import { CancelledError, ProgressTracker } from '../jobs/progress';
+import { CancelledError, ProgressTracker, throwIfCancelled } from '../jobs/progress';
 import { getJob, jobParams, listJobs, requestJobAction, setJobState, submitJob } from '../store/jobs';
 import { progressPrinter, type CommandContext } from './command';
 
 /** How often the follower reads its job's record (the owner saves progress as it goes). */
 const FOLLOW_INTERVAL_MS = 200;
+/** How often a command waiting for another command's computation looks again. */
+const LEASE_POLL_MS = 250;
 
-export async function runHeavy<S extends HeavySpec>(ctx: CommandContext, spec: S, label: string, options: HeavyOptions = {}): Promise<HeavyResult<S>> {
+/**
+ * Runs a heavy job: in the queue owner's process if there is one, else here. `here` replaces the
+ * default in-process work (train prints its own progress and backend lines).
+ */
+export async function runHeavy<S extends HeavySpec>(
+  ctx: CommandContext,
+  spec: S,
+  label: string,
+  options: HeavyOptions = {},
+  here?: () => Promise<HeavyResult<S>>,
+): Promise<HeavyResult<S>> {
   const core = ctx.core();
   const printer = progressPrinter(label);
   try {
-    const owner = queueOwner(core.db);
-    if (owner !== null) {
-      const followed = await runInQueue(ctx, core, spec, owner, printer.show);
-      if (followed.ran) return followed.result as HeavyResult<S>;
+    for (;;) {
+      const owner = queueOwner(core.db);
+      if (owner !== null) {
+        const followed = await runInQueue(ctx, core, spec, owner, printer.show);
+        if (followed.ran) return followed.result as HeavyResult<S>;
+      }
+      // An app that started while this command waited takes the work instead: ask again.
+      if (!(await waitForComputeLease(ctx, core, heavyMessage(spec)))) continue;
+      try {
+        if (here) return await here();
+        return (await heavyWork(core, spec, { onProgress: (p) => printer.show(p), signal: ctx.signal }, options)).result;
+      } finally {
+        releaseComputeLease(core.db);
+      }
     }
-    const { result } = await heavyWork(core, spec, { onProgress: (p) => printer.show(p), signal: ctx.signal }, options);
-    return result;
   } finally {
     printer.end();
+  }
+}
+
+/** Takes the compute lease once no other command holds it (true), or false when a queue owner appeared meanwhile. */
+async function waitForComputeLease(ctx: CommandContext, core: Core, what: string): Promise<boolean> {
+  let told = false;
+  for (;;) {
+    const holder = takeComputeLease(core.db, what);
+    if (holder === null) return true;
+    if (!told) ctx.err(`another likeness command (pid ${holder.pid}) is computing for this library (${holder.what}): waiting for it to finish. Ctrl-C stops waiting.`);
+    told = true;
+    await new Promise((resolve) => setTimeout(resolve, LEASE_POLL_MS));
+    throwIfCancelled(ctx.signal);
+    if (queueOwner(core.db) !== null) return false;
   }
 }
 

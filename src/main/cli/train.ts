@@ -3,7 +3,6 @@ import { BACKEND_CHOICES, type BackendChoice } from '../model/backend';
 import type { Estimator, GlobalCritic, LocalCritic, ModelConfig, PresetName } from '../model/config';
 import { trainModel, type TrainOptions } from '../model/train';
 import type { Core } from '../core';
-import { queueOwner } from '../jobs/jobControl';
 import { parse, progressPrinter, UsageError, type Command, type CommandContext } from './command';
 import { runHeavy } from './heavy';
 
@@ -118,7 +117,8 @@ export const trainCommand: Command = {
     if (options.epochs === undefined && options.minutes === undefined && options.maxSteps === undefined) options.minutes = 30;
     const core = ctx.core();
     // While the app or serve runs this library's jobs, the training is queued there (one heavy job at a time).
-    const model = queueOwner(core.db) !== null ? (await runHeavy(ctx, { kind: 'train', message: 'Training a model version', recipe: options }, 'train')).model : await trainHere(ctx, core, options);
+    const spec = { kind: 'train', message: 'Training a model version', recipe: options } as const;
+    const { model } = await runHeavy(ctx, spec, 'train', {}, async () => ({ model: await trainHere(ctx, core, options) }));
     if (values.json) {
       ctx.out(JSON.stringify(model));
       return 0;

@@ -1,0 +1,93 @@
+// Two CLI commands with no app running: the second waits while the first computes for the same
+// library (the compute lease), then does its work; Ctrl-C while waiting stops it with nothing done;
+// a lease left by a process that died holds nothing. The holder here is a real live process whose
+// pid is in the lease, as a computing `likeness` command's would be; the order of events is
+// checked, not how long anything took.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { closeCore, openCore, type Core } from '../../src/main/core';
+import { releaseComputeLease, takeComputeLease } from '../../src/main/jobs/computeLease';
+import { listModels } from '../../src/main/store/models';
+import { libraryCounts } from '../../src/main/store/photos';
+import { getSetting, setSetting } from '../../src/main/store/settings';
+import { tempDir, writePicture } from '../helpers/images';
+
+const bin = new URL('../../bin/likeness.mjs', import.meta.url).pathname;
+const tmp = tempDir('compute-lease');
+const home = join(tmp.path, 'home');
+const photos = join(tmp.path, 'photos');
+let core: Core;
+
+before(async () => {
+  mkdirSync(photos, { recursive: true });
+  for (let i = 0; i < 3; i++) await writePicture(join(photos, `p${i}.jpg`), 40 + i);
+  core = openCore(home);
+});
+
+after(() => {
+  closeCore(core);
+  tmp.cleanup();
+});
+
+/** A live process standing in for a `likeness` command that is computing: it holds the lease. */
+async function holder(): Promise<{ child: ChildProcess; gone: Promise<void> }> {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  await new Promise((resolve) => child.once('spawn', resolve));
+  setSetting(core.db, 'jobs.computing', { pid: child.pid, what: 'Training a model version', since: new Date().toISOString() });
+  return { child, gone: new Promise((resolve) => child.once('exit', () => resolve())) };
+}
+
+function likeness(...args: string[]) {
+  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, LIKENESS_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  child.stdout.resume();
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return { child, exited, stderr: () => err };
+}
+
+async function until(what: string, condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 3000 && !condition(); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(condition(), `never happened: ${what}`);
+}
+
+const waiting = /another likeness command \(pid \d+\) is computing for this library \(Training a model version\): waiting/;
+
+test('the lease: taken when free, refused while a live process holds it, free again when that process dies', async () => {
+  assert.equal(takeComputeLease(core.db, 'testing'), null);
+  releaseComputeLease(core.db);
+  const other = await holder();
+  const held = takeComputeLease(core.db, 'testing');
+  assert.equal(held?.pid, other.child.pid);
+  other.child.kill('SIGKILL');
+  await other.gone;
+  assert.equal(takeComputeLease(core.db, 'testing'), null, 'a dead holder holds nothing');
+  releaseComputeLease(core.db);
+  assert.equal(getSetting(core.db, 'jobs.computing', 'unset'), null);
+});
+
+test('likeness index waits while another command computes, then indexes', async () => {
+  const other = await holder();
+  const cli = likeness('index', photos);
+  await until('the command says it waits', () => waiting.test(cli.stderr()));
+  assert.equal(libraryCounts(core.db).photos, 0, 'nothing indexed while the other command computes');
+  other.child.kill('SIGKILL');
+  assert.equal(await cli.exited, 0, cli.stderr());
+  assert.equal(libraryCounts(core.db).photos, 3);
+  assert.equal(getSetting(core.db, 'jobs.computing', 'unset'), null, 'the lease is given back');
+});
+
+test('Ctrl-C while waiting stops the command with nothing done', async () => {
+  const other = await holder();
+  const cli = likeness('train', '--preset', 'tiny', '--input-size', '16', '--max-steps', '2', '--workers', '1');
+  await until('the command says it waits', () => waiting.test(cli.stderr()));
+  cli.child.kill('SIGINT');
+  assert.equal(await cli.exited, 130, cli.stderr());
+  assert.equal(listModels(core.db).length, 0);
+  assert.equal(getSetting<{ pid: number } | null>(core.db, 'jobs.computing', null)?.pid, other.child.pid, 'the holder keeps its lease');
+  other.child.kill('SIGKILL');
+  await other.gone;
+});
