@@ -213,11 +213,17 @@ export const evalNearDuplicatesCommand: Command = {
       };
 
       const recallAt5Figures = Object.fromEntries(Object.entries(results).map(([k, r]) => [k, +r.recall.toFixed(4)]));
+      // What the learned embedding's misses are: which source photos take which others' places.
+      const nameOf = (group: number) => basename(groups[group]!.source);
+      const learnedConfusions = results.learned!.confusions
+        .slice(0, 10)
+        .map((c) => ({ photo: nameOf(c.group), intruder: nameOf(c.intruder), places: +c.places.toFixed(2) }));
       if (values.json) {
         ctx.out(
           JSON.stringify({
             recallAt5: recallAt5Figures,
             byVariant: Object.fromEntries(Object.entries(results).map(([k, r]) => [k, r.byVariant])),
+            learnedConfusions,
             duplicates,
             photos: groups.length,
             variants: photos.length,
@@ -228,6 +234,10 @@ export const evalNearDuplicatesCommand: Command = {
         ctx.out(`recall@5 over ${photos.length} photos in ${groups.length} groups (model: ${learned.description}):`);
         for (const [name, r] of Object.entries(results)) {
           ctx.out(`  ${name.padEnd(15)} ${r.recall.toFixed(4)}   by query variant: ${Object.entries(r.byVariant).map(([v, x]) => `${v} ${x.toFixed(3)}`).join(', ')}`);
+        }
+        if (learnedConfusions.length) {
+          ctx.out(`  learned misses, most first (top-5 places taken from a photo's copies by another photo's):`);
+          for (const c of learnedConfusions.slice(0, 5)) ctx.out(`    ${c.photo} ← ${c.intruder}: ${c.places}`);
         }
         ctx.out(
           `likeness duplicates on this library: ${duplicates.groups} groups (true ${groups.length}); pair precision ${duplicates.pairPrecision ?? '—'}, ` +
