@@ -41,8 +41,10 @@ export function formatDuration(seconds: number | null): string {
 export function progressPrinter(label: string, write: (s: string) => void = (s) => process.stderr.write(s)) {
   const tty = process.stderr.isTTY;
   let lastPlain = 0;
+  let shown = false;
   return {
     show(p: Progress): void {
+      shown = true;
       const pct = p.total > 0 ? ((100 * p.done) / p.total).toFixed(1) : '0.0';
       const rate = p.rate === null ? '--' : p.rate.toFixed(1);
       const line = `${label}: ${p.done}/${p.total} (${pct}%)  ${rate}/s  ETA ${formatDuration(p.etaSeconds)}${p.message ? '  ' + p.message : ''}`;
@@ -53,7 +55,9 @@ export function progressPrinter(label: string, write: (s: string) => void = (s) 
       }
     },
     end(): void {
-      if (tty) write('\n');
+      // Ends the progress line; a printer that never showed one writes nothing.
+      if (tty && shown) write('\n');
+      shown = false;
     },
   };
 }
