@@ -1,6 +1,7 @@
 // Two CLI commands with no app running: the second waits while the first computes for the same
 // library (the compute lease), then does its work; Ctrl-C while waiting stops it with nothing done;
-// a lease left by a process that died holds nothing. The holder here is a real live process whose
+// a lease left by a process that died holds nothing. An app's queue started while a command
+// computes waits for it too (the runner's gate), saying so in the job's message. The holder here is a real live process whose
 // pid is in the lease, as a computing `likeness` command's would be; the order of events is
 // checked, not how long anything took.
 import assert from 'node:assert/strict';
@@ -9,7 +10,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { closeCore, openCore, type Core } from '../../src/main/core';
-import { releaseComputeLease, takeComputeLease } from '../../src/main/jobs/computeLease';
+import { computeLeaseGate, releaseComputeLease, takeComputeLease } from '../../src/main/jobs/computeLease';
+import { JobRunner } from '../../src/main/jobs/runner';
+import { SqliteJobStore } from '../../src/main/jobs/sqliteJobStore';
 import { listModels } from '../../src/main/store/models';
 import { libraryCounts } from '../../src/main/store/photos';
 import { getSetting, setSetting } from '../../src/main/store/settings';
@@ -54,7 +57,7 @@ async function until(what: string, condition: () => boolean): Promise<void> {
   assert.ok(condition(), `never happened: ${what}`);
 }
 
-const waiting = /another likeness command \(pid \d+\) is computing for this library \(Training a model version\): waiting/;
+const waiting = /another likeness process \(pid \d+\) is computing for this library \(Training a model version\): waiting/;
 
 test('the lease: taken when free, refused while a live process holds it, free again when that process dies', async () => {
   assert.equal(takeComputeLease(core.db, 'testing'), null);
@@ -90,4 +93,37 @@ test('Ctrl-C while waiting stops the command with nothing done', async () => {
   assert.equal(getSetting<{ pid: number } | null>(core.db, 'jobs.computing', null)?.pid, other.child.pid, 'the holder keeps its lease');
   other.child.kill('SIGKILL');
   await other.gone;
+});
+
+test("an app's queue started while a command computes: its job waits, says why, then runs; cancel while waiting runs nothing", async () => {
+  const runner = new JobRunner(new SqliteJobStore(core.db), computeLeaseGate(core.db));
+  const messages: string[] = [];
+  runner.onChange((job) => messages.push(job.message));
+  let ran = 0;
+  const other = await holder();
+  const job = runner.enqueue('cluster', 'Grouping similar photos', async () => {
+    ran++;
+    assert.equal(getSetting<{ pid: number } | null>(core.db, 'jobs.computing', null)?.pid, process.pid, 'the queue holds the lease while its job runs');
+    return 'grouped';
+  });
+  await until('the job says what it waits for', () => messages.some((m) => /^Waiting for another likeness command \(pid \d+: Training a model version\) to finish$/.test(m)));
+  assert.equal(ran, 0);
+  assert.equal(runner.get(job.id)?.state, 'running');
+  other.child.kill('SIGKILL');
+  await runner.idle();
+  assert.equal(ran, 1);
+  assert.deepEqual({ state: runner.get(job.id)?.state, message: runner.get(job.id)?.message }, { state: 'done', message: 'grouped' });
+  assert.equal(getSetting(core.db, 'jobs.computing', 'unset'), null, 'given back after the job');
+
+  const again = await holder();
+  const waitingJob = runner.enqueue('cluster', 'Grouping similar photos', async () => {
+    ran++;
+  });
+  await until('the second job waits', () => runner.get(waitingJob.id)?.message.startsWith('Waiting for another likeness command') === true);
+  runner.cancel(waitingJob.id);
+  await runner.idle();
+  assert.equal(runner.get(waitingJob.id)?.state, 'cancelled');
+  assert.equal(ran, 1, 'the cancelled job never ran');
+  again.child.kill('SIGKILL');
+  await again.gone;
 });

@@ -24,7 +24,7 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function start(): Promise<void> {
-  const [{ closeCore, openCore }, { LikenessService }, { JobRunner }, { SqliteJobStore }, { JobRequestPoller }, { RetrainScheduler }, { handleMediaProtocol }, { registerIpc }, { installMenu }, windows, { registerGpuTrainer }] = await Promise.all([
+  const [{ closeCore, openCore }, { LikenessService }, { JobRunner }, { SqliteJobStore }, { JobRequestPoller }, { RetrainScheduler }, { handleMediaProtocol }, { registerIpc }, { installMenu }, windows, { registerGpuTrainer }, { computeLeaseGate }] = await Promise.all([
     import('../core'),
     import('../api/service'),
     import('../jobs/runner'),
@@ -36,6 +36,7 @@ async function start(): Promise<void> {
     import('./menu'),
     import('./window'),
     import('./gpuTrainerWindow'),
+    import('../jobs/computeLease'),
   ]);
   await app.whenReady();
 
@@ -50,7 +51,7 @@ async function start(): Promise<void> {
   // Jobs are recorded in the library: what a previous run left unfinished starts again below.
   const jobStore = new SqliteJobStore(core.db);
   const interrupted = jobStore.takeInterrupted();
-  const service = new LikenessService(core, new JobRunner(jobStore));
+  const service = new LikenessService(core, new JobRunner(jobStore, computeLeaseGate(core.db)));
   // `likeness jobs cancel|pause|resume` from a terminal reaches the app through the library, and so
   // does the heavy work of `likeness clusters|duplicates|index|embed|retrain`, queued here in turn.
   const requests = new JobRequestPoller(core.db, service.jobs, 1000, (job, params) => service.submittedWork(job, params));

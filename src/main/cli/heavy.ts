@@ -7,16 +7,14 @@
 // command computes for this library (jobs/computeLease.ts), so two terminals never compete either.
 import type { Core } from '../core';
 import { heavyMessage, heavyWork, type HeavyOptions, type HeavyResult, type HeavySpec } from '../jobs/heavy';
-import { releaseComputeLease, takeComputeLease } from '../jobs/computeLease';
+import { acquireComputeLease, releaseComputeLease } from '../jobs/computeLease';
 import { queueOwner } from '../jobs/jobControl';
-import { CancelledError, ProgressTracker, throwIfCancelled } from '../jobs/progress';
+import { CancelledError, ProgressTracker } from '../jobs/progress';
 import { getJob, jobParams, listJobs, requestJobAction, setJobState, submitJob } from '../store/jobs';
 import { progressPrinter, type CommandContext } from './command';
 
 /** How often the follower reads its job's record (the owner saves progress as it goes). */
 const FOLLOW_INTERVAL_MS = 200;
-/** How often a command waiting for another command's computation looks again. */
-const LEASE_POLL_MS = 250;
 
 /**
  * Runs a heavy job: in the queue owner's process if there is one, else here. `here` replaces the
@@ -39,7 +37,12 @@ export async function runHeavy<S extends HeavySpec>(
         if (followed.ran) return followed.result as HeavyResult<S>;
       }
       // An app that started while this command waited takes the work instead: ask again.
-      if (!(await waitForComputeLease(ctx, core, heavyMessage(spec)))) continue;
+      const leased = await acquireComputeLease(core.db, heavyMessage(spec), {
+        signal: ctx.signal,
+        onWaiting: (holder) => ctx.err(`another likeness process (pid ${holder.pid}) is computing for this library (${holder.what}): waiting for it to finish. Ctrl-C stops waiting.`),
+        giveUp: () => queueOwner(core.db) !== null,
+      });
+      if (!leased) continue;
       try {
         if (here) return await here();
         return (await heavyWork(core, spec, { onProgress: (p) => printer.show(p), signal: ctx.signal }, options)).result;
@@ -49,20 +52,6 @@ export async function runHeavy<S extends HeavySpec>(
     }
   } finally {
     printer.end();
-  }
-}
-
-/** Takes the compute lease once no other command holds it (true), or false when a queue owner appeared meanwhile. */
-async function waitForComputeLease(ctx: CommandContext, core: Core, what: string): Promise<boolean> {
-  let told = false;
-  for (;;) {
-    const holder = takeComputeLease(core.db, what);
-    if (holder === null) return true;
-    if (!told) ctx.err(`another likeness command (pid ${holder.pid}) is computing for this library (${holder.what}): waiting for it to finish. Ctrl-C stops waiting.`);
-    told = true;
-    await new Promise((resolve) => setTimeout(resolve, LEASE_POLL_MS));
-    throwIfCancelled(ctx.signal);
-    if (queueOwner(core.db) !== null) return false;
   }
 }
 

@@ -5,6 +5,7 @@ import { startServer } from '../api/http';
 import { RetrainScheduler } from '../api/retrainScheduler';
 import { LikenessService } from '../api/service';
 import { onBatteryPower } from '../jobs/power';
+import { computeLeaseGate } from '../jobs/computeLease';
 import { JobRunner } from '../jobs/runner';
 import { JobRequestPoller, queueOwner } from '../jobs/jobControl';
 import { SqliteJobStore } from '../jobs/sqliteJobStore';
@@ -35,7 +36,7 @@ export const serveCommand: Command = {
     const otherOwner = queueOwner(core.db);
     if (otherOwner !== null) ctx.err(`Likeness (pid ${otherOwner}) is already running this library's jobs: this server leaves them to it.`);
     const interrupted = otherOwner === null ? jobStore.takeInterrupted() : [];
-    const service = new LikenessService(core, new JobRunner(jobStore));
+    const service = new LikenessService(core, new JobRunner(jobStore, computeLeaseGate(core.db)));
     // `likeness jobs cancel|pause|resume` from another terminal reaches this process through the library.
     const requests = otherOwner === null ? new JobRequestPoller(core.db, service.jobs, 1000, (job, params) => service.submittedWork(job, params)) : null;
     requests?.start();

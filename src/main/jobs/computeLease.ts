@@ -1,10 +1,12 @@
-// One heavy computation at a time per library when no app runs its job queue. A CLI command that
-// computes in its own process (nobody to hand the work to, see cli/heavy.ts) holds this lease;
-// another such command waits for it rather than competing for the same cores and the same photos.
-// The lease names a process, so one that died holding it holds nothing.
+// One heavy computation at a time per library, across processes. A CLI command that computes in its
+// own process (no app to hand the work to, see cli/heavy.ts) holds this lease, and so does the app's
+// or serve's queue while one of its jobs runs; any other waits for it rather than competing for the
+// same cores and the same photos. The lease names a process, so one that died holding it holds nothing.
 import type { Db } from '../store/db';
 import { getSetting, setSetting } from '../store/settings';
 import { alive } from './jobControl';
+import { throwIfCancelled } from './progress';
+import type { JobGate } from './runner';
 
 const LEASE_KEY = 'jobs.computing';
 
@@ -31,4 +33,39 @@ export function releaseComputeLease(db: Db): void {
   db.transaction(() => {
     if (getSetting<ComputeLease | null>(db, LEASE_KEY, null)?.pid === process.pid) setSetting(db, LEASE_KEY, null);
   }).immediate();
+}
+
+export interface LeaseWait {
+  signal?: AbortSignal;
+  /** Told once, when the lease is held by another process. */
+  onWaiting?: (holder: ComputeLease) => void;
+  /** Asked while waiting: true stops the wait without the lease. */
+  giveUp?: () => boolean;
+}
+
+const POLL_MS = 250;
+
+/** Takes the lease once no other live process holds it (true), or false when `giveUp` said so. */
+export async function acquireComputeLease(db: Db, what: string, wait: LeaseWait = {}): Promise<boolean> {
+  let told = false;
+  for (;;) {
+    const holder = takeComputeLease(db, what);
+    if (holder === null) return true;
+    if (!told) wait.onWaiting?.(holder);
+    told = true;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    throwIfCancelled(wait.signal);
+    if (wait.giveUp?.()) return false;
+  }
+}
+
+/** The queue owner's gate: each job runs once no CLI command computes for the library, and holds the lease meanwhile. */
+export function computeLeaseGate(db: Db): JobGate {
+  return async (job, { signal, say }) => {
+    await acquireComputeLease(db, job.message, {
+      signal,
+      onWaiting: (holder) => say(`Waiting for another likeness command (pid ${holder.pid}: ${holder.what}) to finish`),
+    });
+    return () => releaseComputeLease(db);
+  };
 }

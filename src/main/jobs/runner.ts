@@ -15,6 +15,12 @@ export interface JobContext {
 
 export type JobWork = (ctx: JobContext) => Promise<string | void>;
 
+/**
+ * Runs before each job's work and may wait (saying why through `say`, shown as the job's message);
+ * resolves to what to call once the work has ended.
+ */
+export type JobGate = (job: Job, ctx: { signal: AbortSignal; say: (message: string) => void }) => Promise<() => void>;
+
 /** Where job records are kept. */
 export interface JobStore {
   nextId(kind?: JobKind): number;
@@ -69,7 +75,10 @@ export class JobRunner {
   private readonly listeners = new Set<(job: Job) => void>();
   private idleWaiters: (() => void)[] = [];
 
-  constructor(readonly store: JobStore = new MemoryJobStore()) {}
+  constructor(
+    readonly store: JobStore = new MemoryJobStore(),
+    private readonly gate: JobGate | null = null,
+  ) {}
 
   /** Called with a copy of the job whenever its state or progress changes. */
   onChange(listener: (job: Job) => void): () => void {
@@ -236,7 +245,13 @@ export class JobRunner {
     const onProgress: ProgressSink = (p) => {
       job = this.update({ ...job, done: p.done, total: p.total, rate: p.rate, etaSeconds: p.etaSeconds, message: p.message || job.message });
     };
+    let release: (() => void) | null = null;
     try {
+      if (this.gate) {
+        const message = job.message;
+        release = await this.gate({ ...job }, { signal: entry.controller.signal, say: (m) => (job = this.update({ ...job, message: m })) });
+        if (job.message !== message) job = this.update({ ...job, message });
+      }
       const summary = await entry.work({ onProgress, signal: entry.controller.signal });
       // Work that finished although a stop was asked for (it had no check left) is simply done.
       job = this.update({ ...job, state: 'done', rate: null, etaSeconds: null, message: summary || job.message, finishedAt: new Date().toISOString() });
@@ -256,6 +271,7 @@ export class JobRunner {
         this.entries.delete(id);
       }
     } finally {
+      release?.();
       entry.controller = null;
       this.running = null;
       this.pump();
