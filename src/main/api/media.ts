@@ -12,6 +12,7 @@ import { DecodeError, decodePhoto } from '../library/decode';
 import { PreviewError, previewFile } from '../library/preview';
 import { thumbnailFile } from '../library/thumbnails';
 import { contentHashOf, getPhoto } from '../store/photos';
+import type { PhotoDetail } from '../../shared/api';
 
 export type MediaKind = 'thumb' | 'photo';
 
@@ -99,16 +100,25 @@ export async function resolveMedia(core: Core, request: MediaRequest): Promise<M
 
 /**
  * Why a photo cannot be shown, in words for the viewer when its image failed to load; null when
- * nothing is wrong (or there is no such photo). Reads and decodes the original, so it is asked only
- * after a failure: a browser says nothing of why an image did not load.
+ * nothing is wrong. Reads the original (and decodes it), so it is asked only after a failure: a
+ * browser says nothing of why an image did not load.
  */
-export async function photoProblem(core: Core, id: number): Promise<string | null> {
-  const photo = getPhoto(core.db, id);
-  if (!photo) return null;
+export async function photoProblem(core: Core, photo: PhotoDetail): Promise<string | null> {
   const file = photo.paths.find((p) => fileSize(p) !== null);
   if (!file) {
     return `${photo.paths[0]} is not there any more: moved, renamed or deleted, or on a drive that is not connected. Rescanning its folder updates the library.`;
   }
+  if (!DISPLAYABLE[photo.format.toLowerCase()]) {
+    // HEIC, TIFF…: making the preview reads and decodes the original, and says why it cannot.
+    try {
+      await resolveMedia(core, { kind: 'photo', id: photo.id });
+      return null;
+    } catch (error) {
+      if (error instanceof MediaUnavailableError) return error.message;
+      throw error;
+    }
+  }
+  // Served as it is: the browser's decoder failed where ours may say why.
   let buffer: Buffer;
   try {
     buffer = await readFile(file);
@@ -117,17 +127,11 @@ export async function photoProblem(core: Core, id: number): Promise<string | nul
   }
   try {
     await decodePhoto(buffer);
+    return null;
   } catch (error) {
     if (error instanceof DecodeError) return `cannot show ${file}: ${error.message}`;
     throw error;
   }
-  try {
-    await resolveMedia(core, { kind: 'photo', id });
-  } catch (error) {
-    if (error instanceof MediaUnavailableError) return error.message;
-    throw error;
-  }
-  return null;
 }
 
 /**

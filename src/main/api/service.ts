@@ -74,8 +74,8 @@ export class LikenessService implements ServiceHandlers {
   }
 
   async photoProblem({ id }: ParsedRequest<'photoProblem'>): Promise<ApiResponses['photoProblem']> {
-    if (!getPhoto(this.core.db, id)) throw notFound(`photo ${id}`);
-    return { problem: await photoProblem(this.core, id) };
+    const photo = getPhoto(this.core.db, id) ?? throwNotFound(`photo ${id}`);
+    return { problem: await photoProblem(this.core, photo) };
   }
 
   async findSimilar({ id, k }: ParsedRequest<'findSimilar'>): Promise<ApiResponses['findSimilar']> {
