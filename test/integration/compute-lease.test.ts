@@ -16,9 +16,9 @@ import { SqliteJobStore } from '../../src/main/jobs/sqliteJobStore';
 import { listModels } from '../../src/main/store/models';
 import { libraryCounts } from '../../src/main/store/photos';
 import { getSetting, setSetting } from '../../src/main/store/settings';
+import { runLikeness, until } from '../helpers/cli';
 import { tempDir, writePicture } from '../helpers/images';
 
-const bin = new URL('../../bin/likeness.mjs', import.meta.url).pathname;
 const tmp = tempDir('compute-lease');
 const home = join(tmp.path, 'home');
 const photos = join(tmp.path, 'photos');
@@ -43,19 +43,7 @@ async function holder(): Promise<{ child: ChildProcess; gone: Promise<void> }> {
   return { child, gone: new Promise((resolve) => child.once('exit', () => resolve())) };
 }
 
-function likeness(...args: string[]) {
-  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, LIKENESS_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  child.stdout.resume();
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  return { child, exited, stderr: () => err };
-}
-
-async function until(what: string, condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 3000 && !condition(); i++) await new Promise((r) => setTimeout(r, 20));
-  assert.ok(condition(), `never happened: ${what}`);
-}
+const likeness = (...args: string[]) => runLikeness(home, ...args);
 
 const waiting = /another likeness process \(pid \d+\) is computing for this library \(Training a model version\): waiting/;
 
@@ -78,7 +66,7 @@ test('likeness index waits while another command computes, then indexes', async 
   await until('the command says it waits', () => waiting.test(cli.stderr()));
   assert.equal(libraryCounts(core.db).photos, 0, 'nothing indexed while the other command computes');
   other.child.kill('SIGKILL');
-  assert.equal(await cli.exited, 0, cli.stderr());
+  assert.equal((await cli.exited).code, 0, cli.stderr());
   assert.equal(libraryCounts(core.db).photos, 3);
   assert.equal(getSetting(core.db, 'jobs.computing', 'unset'), null, 'the lease is given back');
 });
@@ -88,7 +76,7 @@ test('Ctrl-C while waiting stops the command with nothing done', async () => {
   const cli = likeness('train', '--preset', 'tiny', '--input-size', '16', '--max-steps', '2', '--workers', '1');
   await until('the command says it waits', () => waiting.test(cli.stderr()));
   cli.child.kill('SIGINT');
-  assert.equal(await cli.exited, 130, cli.stderr());
+  assert.equal((await cli.exited).code, 130, cli.stderr());
   assert.equal(listModels(core.db).length, 0);
   assert.equal(getSetting<{ pid: number } | null>(core.db, 'jobs.computing', null)?.pid, other.child.pid, 'the holder keeps its lease');
   other.child.kill('SIGKILL');

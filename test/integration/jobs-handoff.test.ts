@@ -3,7 +3,6 @@
 // at once); Ctrl-C in the CLI cancels what it asked for and nothing else. The order of events is
 // checked, not how long anything took.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -20,9 +19,9 @@ import { photoIdsWithInputs } from '../../src/main/store/modelInputs';
 import { listModels } from '../../src/main/store/models';
 import { listFolders } from '../../src/main/store/photos';
 import { sceneJpeg } from '../../src/main/search/scenes';
+import { runLikeness, until } from '../helpers/cli';
 import { tempDir, writePicture } from '../helpers/images';
 
-const bin = new URL('../../bin/likeness.mjs', import.meta.url).pathname;
 const tmp = tempDir('jobs-handoff');
 const home = join(tmp.path, 'home');
 const photos = join(tmp.path, 'photos');
@@ -71,20 +70,7 @@ function blocker(message: string) {
   return { job, release: () => release() };
 }
 
-function likeness(...args: string[]) {
-  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, LIKENESS_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<{ code: number | null; out: string; err: string }>((resolve) => child.on('close', (code) => resolve({ code, out, err })));
-  return { child, exited, stderr: () => err, stdout: () => out };
-}
-
-async function until(what: string, condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 3000 && !condition(); i++) await new Promise((r) => setTimeout(r, 20));
-  assert.ok(condition(), `never happened: ${what}`);
-}
+const likeness = (...args: string[]) => runLikeness(home, ...args);
 
 const queued = (kind: string) => runner.list().find((j) => j.kind === kind && j.state === 'queued');
 
