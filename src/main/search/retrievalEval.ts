@@ -62,7 +62,7 @@ export function recallAt5(photos: readonly EvalPhoto[], score: (a: number, b: nu
     const found = top.above.filter((o) => o.p.group === q.group).length + (top.slots * top.tied.filter((o) => o.p.group === q.group).length) / top.tied.length;
     perQuery.push({ variant: q.variant, recall: found / Math.min(RECALL_AT, siblings.length) });
     // Places a sibling could have had: a group of 3 leaves 3 of 5 places to others whatever the score.
-    const contested = topPlaces(others, Math.min(RECALL_AT, siblings.length));
+    const contested = siblings.length >= RECALL_AT ? top : topPlaces(others, siblings.length);
     const intrude = (o: { p: EvalPhoto }, places: number) => {
       if (o.p.group === q.group) return;
       const key = `${q.group} ${o.p.group}`;
