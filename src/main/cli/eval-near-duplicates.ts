@@ -8,6 +8,8 @@
 // mean-centred over the library, cosine. (Centring each picture on its own mean instead gives the
 // same 0.916 on the development photos: their shortfall from "about 0.98" is the 80 % crops, 0.82,
 // and the set's own near-duplicate pairs — aloeL/aloeR and the like — taking top-5 places.)
+// Source photos as alike as a photo and its own same-frame edit (two frames of a burst) are named,
+// and recall is also given with each such pair counted as one shot.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
@@ -16,8 +18,8 @@ import { indexFolders } from '../library/scan';
 import { walkPhotos } from '../library/walk';
 import { EmbeddingIndex } from '../search/knn';
 import { combineEvidence, findDuplicateGroups, isDuplicatePair, nullStats, pairSignals } from '../search/nearDuplicates';
-import { combinedScorer, cosineScorer, hashScorer, rawPixelIndex, recallAt5, type EvalPhoto, type RecallResult } from '../search/retrievalEval';
-import { VARIANTS, writeVariants } from '../search/variants';
+import { combinedScorer, cosineScorer, hashScorer, mergeGroups, rawPixelIndex, recallAt5, sameShotPairs, type EvalPhoto, type RecallResult } from '../search/retrievalEval';
+import { SAME_FRAME_EDITS, VARIANTS, writeVariants } from '../search/variants';
 import { pixelRows, pixelSignatures, pixelSimilarity } from '../search/pixelSignatures';
 import { sceneJpeg } from '../search/scenes';
 import { embedImages, embedLibrary } from '../model/embed';
@@ -144,17 +146,28 @@ export const evalNearDuplicatesCommand: Command = {
       const raw = rawPixelIndex(inputs, 64);
       const pixels = pixelSignatures(inputs, 64);
       const rowOfPixels = pixelRows(pixels);
+      const pixelScorer = (a: number, b: number) => pixelSimilarity(pixels, rowOfPixels.get(a)!, rowOfPixels.get(b)!);
 
       const learned = await learnedIndex(ctx, evalCore, ids, { modelId, inputSize, minutes, recipe: trainOptionsFrom(values), say });
       const learnedIdx = learned.index;
 
+      const combinedScore = combinedScorer({ index: learnedIdx, hashes, pixels }, ids);
       const results: Record<string, RecallResult> = {
         learned: recallAt5(photos, cosineScorer(learnedIdx)),
         rawPixels: recallAt5(photos, cosineScorer(raw)),
         perceptualHash: recallAt5(photos, hashScorer(hashes)),
-        pixelViews: recallAt5(photos, (a, b) => pixelSimilarity(pixels, rowOfPixels.get(a)!, rowOfPixels.get(b)!)),
-        combined: recallAt5(photos, combinedScorer({ index: learnedIdx, hashes, pixels }, ids)),
+        pixelViews: recallAt5(photos, pixelScorer),
+        combined: recallAt5(photos, combinedScore),
       };
+      // Source photos that the pixel signal (each channel centred, so indifferent to a brightness
+      // change itself) puts as close together as a photo and its own edit: the ground truth calls
+      // them different, and an edit-invariant embedding cannot. Recall is also given with each such
+      // pair counted as one shot, beside (never instead of) the figures above.
+      const sameShot = sameShotPairs(photos, pixelScorer, SAME_FRAME_EDITS);
+      const merged = mergeGroups(photos, sameShot);
+      const asOneShot = sameShot.length
+        ? { learned: +recallAt5(merged, cosineScorer(learnedIdx)).recall.toFixed(4), combined: +recallAt5(merged, combinedScore).recall.toFixed(4) }
+        : null;
 
       // The groups `likeness duplicates` would report here, scored pair by pair against the truth.
       const analysis = findDuplicateGroups({ index: learnedIdx, hashes, pixels }, ids);
@@ -218,10 +231,15 @@ export const evalNearDuplicatesCommand: Command = {
       const learnedConfusions = results.learned!.confusions
         .slice(0, 10)
         .map((c) => ({ photo: nameOf(c.group), intruder: nameOf(c.intruder), places: +c.places.toFixed(2) }));
+      const sameShotNamed = sameShot
+        .filter((p) => p.group < p.other || !sameShot.some((q) => q.group === p.other && q.other === p.group))
+        .map((p) => ({ photo: nameOf(p.group), other: nameOf(p.other), similarity: +p.similarity.toFixed(4), weakestEdit: { variant: p.edit, similarity: +p.weakestEdit.toFixed(4) } }));
       if (values.json) {
         ctx.out(
           JSON.stringify({
             recallAt5: recallAt5Figures,
+            sameShot: sameShotNamed,
+            recallAt5SameShotAsOne: asOneShot,
             byVariant: Object.fromEntries(Object.entries(results).map(([k, r]) => [k, r.byVariant])),
             learnedConfusions,
             duplicates,
@@ -239,6 +257,12 @@ export const evalNearDuplicatesCommand: Command = {
           ctx.out(`  learned misses, most first (top-5 places taken from a photo's copies by another photo's):`);
           for (const c of learnedConfusions.slice(0, 5)) ctx.out(`    ${c.photo} ← ${c.intruder}: ${c.places}`);
         }
+        for (const p of sameShotNamed) {
+          ctx.out(
+            `  ${p.photo} and ${p.other} are as alike in the pixel signal (${p.similarity}) as a photo and its own ${p.weakestEdit.variant} copy (${p.weakestEdit.similarity}): the truth calls them different shots`,
+          );
+        }
+        if (asOneShot) ctx.out(`  recall@5 counting each such pair as one shot: learned ${asOneShot.learned.toFixed(4)}, combined ${asOneShot.combined.toFixed(4)}`);
         ctx.out(
           `likeness duplicates on this library: ${duplicates.groups} groups (true ${groups.length}); pair precision ${duplicates.pairPrecision ?? '—'}, ` +
             `pair recall ${duplicates.pairRecall ?? '—'} (evidence threshold z* = ${duplicates.threshold})`,

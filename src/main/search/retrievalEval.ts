@@ -82,6 +82,59 @@ function topPlaces<T extends { s: number }>(ranked: T[], n: number): { above: T[
   return { above, tied: ranked.filter((o) => o.s === cut), slots: n - above.length };
 }
 
+/** Two source photos whose originals are at least as alike as one of them is to its own edit. */
+export interface SameShotPair {
+  group: number;
+  other: number;
+  /** Similarity of the two originals. */
+  similarity: number;
+  /** The weakest similarity of `group`'s original to one of its `edits`. */
+  weakestEdit: number;
+  edit: string;
+}
+
+/**
+ * Pairs of source photos that `score` (raw pixels, say) cannot tell apart from an edit: the two
+ * originals are at least as similar as one original is to its own brightened or recompressed copy
+ * — consecutive frames of a burst, say. `edits` names the variants that change pixel values but
+ * not geometry (a crop moves every pixel and is far from its original whatever the picture).
+ * The evaluation's ground truth calls such photos different; no embedding that is invariant to
+ * those edits can be expected to rank them apart.
+ */
+export function sameShotPairs(photos: readonly EvalPhoto[], score: (a: number, b: number) => number, edits: readonly string[]): SameShotPair[] {
+  const originals = new Map(photos.filter((p) => p.variant === 'original').map((p) => [p.group, p.id]));
+  const pairs: SameShotPair[] = [];
+  for (const [group, id] of originals) {
+    let weakestEdit = Infinity;
+    let edit = '';
+    for (const p of photos) {
+      if (p.group !== group || !edits.includes(p.variant)) continue;
+      const s = score(id, p.id);
+      if (s < weakestEdit) [weakestEdit, edit] = [s, p.variant];
+    }
+    if (!edit) continue;
+    for (const [other, otherId] of originals) {
+      const similarity = other === group ? -Infinity : score(id, otherId);
+      if (similarity >= weakestEdit) pairs.push({ group, other, similarity, weakestEdit, edit });
+    }
+  }
+  return pairs;
+}
+
+/** The same photos with the groups of each same-shot pair merged into one (the lower group number). */
+export function mergeGroups(photos: readonly EvalPhoto[], pairs: readonly { group: number; other: number }[]): EvalPhoto[] {
+  const parent = new Map<number, number>();
+  const root = (g: number): number => {
+    const p = parent.get(g);
+    return p === undefined || p === g ? g : root(p);
+  };
+  for (const { group, other } of pairs) {
+    const [a, b] = [root(group), root(other)].sort((x, y) => x - y) as [number, number];
+    if (a !== b) parent.set(b, a);
+  }
+  return photos.map((p) => ({ ...p, group: root(p.group) }));
+}
+
 /** Cosine similarity through an index of L2-normalised vectors. */
 export function cosineScorer(index: EmbeddingIndex): (a: number, b: number) => number {
   const data = index.matrix.data;

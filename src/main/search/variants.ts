@@ -7,6 +7,8 @@ import sharp from 'sharp';
 
 export const VARIANTS = ['original', 'quarter', 'crop80', 'jpeg20', 'exif6', 'bright115'] as const;
 export type VariantName = (typeof VARIANTS)[number];
+/** The variants that keep the original's frame (once EXIF orientation is applied): only pixel values change. */
+export const SAME_FRAME_EDITS: readonly VariantName[] = ['quarter', 'jpeg20', 'exif6', 'bright115'];
 
 /** Writes the six variants of `source` into `folder` as `<stem>__<variant>.<ext>`; returns their paths. */
 export async function writeVariants(source: string, folder: string, stem: string): Promise<Map<VariantName, string>> {
