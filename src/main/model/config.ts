@@ -116,7 +116,11 @@ export function presetConfig(preset: PresetName, inputSize?: number): ModelConfi
     globalCritic: 'dot',
     localCritic: 'dot',
     criticDim: 128,
-    temperature: 0.2,
+    // Measured against 0.2: Fashion-MNIST 5-NN after 3 epochs 0.851 vs 0.844 with this recipe, and
+    // 0.864 vs 0.858 with the flatten/global-only one; near-duplicate recall@5 on the development
+    // photos (360 steps) 0.967 ± 0.006 over 5 runs vs 0.964 ± 0.003 over 4, no clear difference.
+    // A sharper softmax weighs the hardest negatives most.
+    temperature: 0.1,
     views: 2,
     augment: true,
     // Measured (3 epochs of Fashion-MNIST, 10k queries): crops of at least 60 % of the area 0.845 vs
