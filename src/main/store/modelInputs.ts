@@ -11,10 +11,16 @@ export function readModelInputs(db: Db, size: number, photoIds: readonly number[
   return result;
 }
 
+/**
+ * The photos with inputs of this size, in content-hash order: a photo's place in training depends on
+ * what the library holds, not on the order a scan happened to finish decoding its files in, so
+ * training on the same photos with the same seed sees the same batches.
+ */
 export function photoIdsWithInputs(db: Db, size: number): number[] {
-  return (db.prepare('SELECT photo_id AS id FROM model_inputs WHERE size = ? ORDER BY photo_id').all(size) as { id: number }[]).map(
-    (r) => r.id,
-  );
+  const rows = db
+    .prepare('SELECT m.photo_id AS id FROM model_inputs m JOIN photos p ON p.id = m.photo_id WHERE m.size = ? ORDER BY p.content_hash')
+    .all(size) as { id: number }[];
+  return rows.map((r) => r.id);
 }
 
 export function countModelInputs(db: Db, size: number): number {
