@@ -94,9 +94,9 @@ export interface SameShotPair {
 }
 
 /**
- * Pairs of source photos that `score` (raw pixels, say) cannot tell apart from an edit: the two
- * originals are at least as similar as one original is to its own brightened or recompressed copy
- * — consecutive frames of a burst, say. `edits` names the variants that change pixel values but
+ * Pairs of source photos that `score` (a pixel signal, say) cannot tell apart from an edit: the
+ * two originals are at least as similar as one original is to its own brightened or recompressed
+ * copy, as consecutive frames of a burst can be. `edits` names the variants that change pixel values but
  * not geometry (a crop moves every pixel and is far from its original whatever the picture).
  * The evaluation's ground truth calls such photos different; no embedding that is invariant to
  * those edits can be expected to rank them apart.
@@ -114,7 +114,8 @@ export function sameShotPairs(photos: readonly EvalPhoto[], score: (a: number, b
     }
     if (!edit) continue;
     for (const [other, otherId] of originals) {
-      const similarity = other === group ? -Infinity : score(id, otherId);
+      if (other === group) continue;
+      const similarity = score(id, otherId);
       if (similarity >= weakestEdit) pairs.push({ group, other, similarity, weakestEdit, edit });
     }
   }
