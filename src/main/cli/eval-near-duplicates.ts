@@ -151,9 +151,10 @@ export const evalNearDuplicatesCommand: Command = {
       const learned = await learnedIndex(ctx, evalCore, ids, { modelId, inputSize, minutes, recipe: trainOptionsFrom(values), say });
       const learnedIdx = learned.index;
 
+      const learnedScore = cosineScorer(learnedIdx);
       const combinedScore = combinedScorer({ index: learnedIdx, hashes, pixels }, ids);
       const results: Record<string, RecallResult> = {
-        learned: recallAt5(photos, cosineScorer(learnedIdx)),
+        learned: recallAt5(photos, learnedScore),
         rawPixels: recallAt5(photos, cosineScorer(raw)),
         perceptualHash: recallAt5(photos, hashScorer(hashes)),
         pixelViews: recallAt5(photos, pixelScorer),
@@ -166,7 +167,7 @@ export const evalNearDuplicatesCommand: Command = {
       const sameShot = sameShotPairs(photos, pixelScorer, SAME_FRAME_EDITS);
       const merged = mergeGroups(photos, sameShot);
       const asOneShot = sameShot.length
-        ? { learned: +recallAt5(merged, cosineScorer(learnedIdx)).recall.toFixed(4), combined: +recallAt5(merged, combinedScore).recall.toFixed(4) }
+        ? { learned: +recallAt5(merged, learnedScore).recall.toFixed(4), combined: +recallAt5(merged, combinedScore).recall.toFixed(4) }
         : null;
 
       // The groups `likeness duplicates` would report here, scored pair by pair against the truth.

@@ -34,6 +34,7 @@
 // duplicates in all (Bonferroni: 5.6 for 1,000 photos, 7.0 for 100,000, with two signals).
 // Groups are the connected components of duplicate pairs.
 import { hammingDistance } from '../library/renditions';
+import { Components } from './components';
 import { neighbourGraph, seededRandom } from './graph';
 import { EmbeddingIndex } from './knn';
 import { pixelRows, pixelSimilarity, type PixelSignatures } from './pixelSignatures';
@@ -336,28 +337,12 @@ export function findDuplicateGroups(
   const everyPhotoHasPixels = !!signals.pixels && photoIds.every((id) => pixelRowsOf(signals.pixels!, id, id) !== null);
   const threshold = duplicateThreshold(photoIds.length, stats.pixels ? (everyPhotoHasPixels ? 1 : Math.max(1, fallback)) : fallback);
   const pairs = candidatePairs(signals, photoIds, options.neighbours ?? 10, options);
-  const parent = new Map<number, number>();
-  const find = (x: number): number => {
-    let root = x;
-    while (parent.has(root) && parent.get(root) !== root) root = parent.get(root)!;
-    parent.set(x, root);
-    return root;
-  };
+  const components = new Components();
   for (const key of pairs) {
     const [a, b] = key.split(',').map(Number) as [number, number];
-    if (!isDuplicatePair(pairSignals(signals, stats, a, b), threshold)) continue;
-    const ra = find(a);
-    const rb = find(b);
-    if (ra !== rb) parent.set(Math.max(ra, rb), Math.min(ra, rb));
+    if (isDuplicatePair(pairSignals(signals, stats, a, b), threshold)) components.join(a, b);
   }
-  const groups = new Map<number, number[]>();
-  for (const id of parent.keys()) {
-    const root = find(id);
-    const group = groups.get(root);
-    if (group) group.push(id);
-    else groups.set(root, [id]);
-  }
-  const result = [...groups.values()].filter((g) => g.length > 1).map((g) => g.sort((x, y) => x - y));
+  const result = [...components.members().values()].filter((g) => g.length > 1).map((g) => g.sort((x, y) => x - y));
   result.sort((x, y) => y.length - x.length || x[0]! - y[0]!);
   return { groups: result, threshold, embedding: stats.embedding, hash: stats.hash, pixels: stats.pixels, candidatePairs: pairs.size };
 }

@@ -1,6 +1,7 @@
 // Recall@5 on near-duplicate groups: for each photo, how many of its siblings (the other variants
 // of the same source photo) are among its 5 nearest neighbours under a given similarity.
 import { hammingDistance } from '../library/renditions';
+import { Components } from './components';
 import { EmbeddingIndex, normaliseRows } from './knn';
 import { combineEvidence, nullStats, pairSignals, type DuplicateSignals } from './nearDuplicates';
 
@@ -96,8 +97,9 @@ export interface SameShotPair {
 /**
  * Pairs of source photos that `score` (a pixel signal, say) cannot tell apart from an edit: the
  * two originals are at least as similar as one original is to its own brightened or recompressed
- * copy, as consecutive frames of a burst can be. `edits` names the variants that change pixel values but
- * not geometry (a crop moves every pixel and is far from its original whatever the picture).
+ * copy, as consecutive frames of a burst can be. `edits` names the variants that change pixel
+ * values but not geometry (a crop moves every pixel and is far from its original whatever the
+ * picture).
  * The evaluation's ground truth calls such photos different; no embedding that is invariant to
  * those edits can be expected to rank them apart.
  */
@@ -124,16 +126,9 @@ export function sameShotPairs(photos: readonly EvalPhoto[], score: (a: number, b
 
 /** The same photos with the groups of each same-shot pair merged into one (the lower group number). */
 export function mergeGroups(photos: readonly EvalPhoto[], pairs: readonly { group: number; other: number }[]): EvalPhoto[] {
-  const parent = new Map<number, number>();
-  const root = (g: number): number => {
-    const p = parent.get(g);
-    return p === undefined || p === g ? g : root(p);
-  };
-  for (const { group, other } of pairs) {
-    const [a, b] = [root(group), root(other)].sort((x, y) => x - y) as [number, number];
-    if (a !== b) parent.set(b, a);
-  }
-  return photos.map((p) => ({ ...p, group: root(p.group) }));
+  const components = new Components();
+  for (const { group, other } of pairs) components.join(group, other);
+  return photos.map((p) => ({ ...p, group: components.find(p.group) }));
 }
 
 /** Cosine similarity through an index of L2-normalised vectors. */
