@@ -6,7 +6,7 @@ import { initBackend } from '../../src/main/model/backend';
 import { mapSize, presetConfig, type ModelConfig } from '../../src/main/model/config';
 import { infoNceLoss, jsLoss, klLoss, localTerm, globalTerm, permutationMatrix, dimLoss } from '../../src/main/model/loss';
 import { Params } from '../../src/main/model/params';
-import { derangement, Rng } from '../../src/main/model/rng';
+import { derangement, Rng } from '../../src/main/util/rng';
 
 const close = (a: number, b: number, tol = 1e-5) => assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} ≠ ${b}`);
 const softplus = (x: number) => Math.log1p(Math.exp(x));
@@ -76,7 +76,6 @@ test('concat critics that output a known logit give the known JS loss', async ()
 
 /** Reference computation of the dot critics' losses from the projected, normalised vectors. */
 function referenceDotLosses(phi: number[][], psi: number[][], rowsPerItem: number, perm: number[], tau: number) {
-  const b = psi.length;
   const cos = (a: number[], c: number[]) => {
     const dot = a.reduce((s, v, i) => s + v * c[i], 0);
     // As the model does: a zero vector has cosine 0 with everything.

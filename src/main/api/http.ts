@@ -13,7 +13,7 @@
 // - static files are looked up in a table built at start-up from the renderer's build output, and
 //   media by numeric id, so no part of a request URL ever becomes a file-system path.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { hostname, networkInterfaces } from 'node:os';
 import { extname, join, relative, sep } from 'node:path';

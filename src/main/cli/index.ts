@@ -1,6 +1,6 @@
 // The `likeness` command line: a thin layer over the same core the desktop app uses.
 import { closeCore, openCore, type Core } from '../core';
-import { UsageError, type Command, type CommandContext } from './command';
+import { UsageError, type CommandContext } from './command';
 import { commands } from './commands';
 
 function help(): string {

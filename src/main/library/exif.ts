@@ -15,7 +15,7 @@ const EMPTY: PhotoExif = { takenAt: null, cameraMake: null, cameraModel: null, l
 /** "2008:10:22 16:29:49" (local camera time, no zone) → "2008-10-22T16:29:49"; null if it is not a real date. */
 export function exifDateToIso(value: unknown): string | null {
   if (typeof value !== 'string') return null;
-  const m = /^(\d{4})[:\-](\d{2})[:\-](\d{2})[ T](\d{2}):(\d{2}):(\d{2})/.exec(value.trim());
+  const m = /^(\d{4})[:-](\d{2})[:-](\d{2})[ T](\d{2}):(\d{2}):(\d{2})/.exec(value.trim());
   if (!m) return null;
   const [year, month, day, hour, minute, second] = m.slice(1).map(Number);
   if (year < 1826 || year > 2200 || month < 1 || month > 12 || hour > 23 || minute > 59 || second > 60) return null;

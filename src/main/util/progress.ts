@@ -12,8 +12,6 @@ export interface Progress {
 
 export type ProgressSink = (progress: Progress) => void;
 
-export const ignoreProgress: ProgressSink = () => {};
-
 /** Tracks rate and ETA; call `update` as work is done, it forwards at most every `intervalMs`. */
 export class ProgressTracker {
   private started = performance.now();

@@ -52,3 +52,13 @@ export function derangement(n: number, rng: Rng): number[] {
   }
   return p;
 }
+
+/**
+ * The same generator as a plain function, started from exactly `seed` (no remapping of 0), for
+ * code that only needs uniform numbers: partitions, samples, synthetic data.
+ */
+export function seededRandom(seed: number): () => number {
+  const rng = new Rng(1);
+  rng.setState(seed);
+  return () => rng.next();
+}
