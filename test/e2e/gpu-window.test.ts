@@ -18,7 +18,7 @@ import { presetConfig, type ModelConfig } from '../../src/main/model/config';
 import { GpuWindowEngine } from '../../src/main/model/gpuEngine';
 import { LocalEngine } from '../../src/main/model/gradientEngine';
 import { initialValues, Params, paramSpecs, size } from '../../src/main/model/params';
-import { Rng } from '../../src/main/model/rng';
+import { Rng } from '../../src/main/util/rng';
 import { adamUpdate, newAdamState, stepNoise } from '../../src/main/model/trainer';
 import { runTrainingWorker, sharedBuffers, type WorkerInit, type WorkerMessage } from '../../src/main/model/trainLoop';
 import { chromiumPath, repoRoot } from './harness';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { closeCore, openCore } from '../../src/main/core';
 import { JobRequestPoller } from '../../src/main/jobs/jobControl';
-import { CancelledError } from '../../src/main/jobs/progress';
+import { CancelledError } from '../../src/main/util/progress';
 import { JobRunner } from '../../src/main/jobs/runner';
 import { SqliteJobStore } from '../../src/main/jobs/sqliteJobStore';
 import { tempDir } from '../helpers/images';

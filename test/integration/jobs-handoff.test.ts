@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import { LikenessService } from '../../src/main/api/service';
 import { closeCore, openCore, type Core } from '../../src/main/core';
 import { JobRequestPoller } from '../../src/main/jobs/jobControl';
-import { CancelledError } from '../../src/main/jobs/progress';
+import { CancelledError } from '../../src/main/util/progress';
 import { JobRunner } from '../../src/main/jobs/runner';
 import { SqliteJobStore } from '../../src/main/jobs/sqliteJobStore';
 import { indexFolders } from '../../src/main/library/scan';

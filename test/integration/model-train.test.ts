@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeCore, openCore, type Core } from '../../src/main/core';
-import { CancelledError } from '../../src/main/jobs/progress';
+import { CancelledError } from '../../src/main/util/progress';
 import { embedImages, embedLibrary } from '../../src/main/model/embed';
 import { trainModel } from '../../src/main/model/train';
 import { nowIso } from '../../src/main/store/db';

@@ -15,7 +15,7 @@ import { LikenessService } from '../../src/main/api/service';
 import { closeCore, openCore, type Core } from '../../src/main/core';
 import { indexFolders } from '../../src/main/library/scan';
 import { duplicateGroupsInWorker } from '../../src/main/search/background';
-import { seededRandom } from '../../src/main/search/graph';
+import { seededRandom } from '../../src/main/util/rng';
 import { findDuplicateGroups } from '../../src/main/search/nearDuplicates';
 import { planDuplicates } from '../../src/main/search/service';
 import { syntheticBlobs } from '../../src/main/search/synthetic';

@@ -9,7 +9,7 @@ import { ensureModelInputs } from '../../src/main/library/modelInput';
 import { indexFolders } from '../../src/main/library/scan';
 import { embedLibrary } from '../../src/main/model/embed';
 import { loadWeights, saveWeights } from '../../src/main/model/weightsFile';
-import { qualityGate } from '../../src/main/model/qualityGate';
+import { qualityGate } from '../../src/main/jobs/qualityGate';
 import { trainModel } from '../../src/main/model/train';
 import { activateModel, activeModel, createModel, finishModel, getModel, getModelRecord } from '../../src/main/store/models';
 import { tempDir, writePicture } from '../helpers/images';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { after, test } from 'node:test';
 import { closeCore, openCore, type Core } from '../../src/main/core';
-import { seededRandom } from '../../src/main/search/graph';
+import { seededRandom } from '../../src/main/util/rng';
 import { clusterPhotoIds, exportCluster, findSimilar, listClusters, renameCluster, SearchError } from '../../src/main/search/service';
 import { syntheticBlobs } from '../../src/main/search/synthetic';
 import { clustersOf, latestClustering, saveClustering } from '../../src/main/store/clusters';

@@ -2,7 +2,7 @@
 // is different and textured like a photo, and the same seed gives the same picture.
 import { writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import { seededRandom } from '../../src/main/search/graph';
+import { seededRandom } from '../../src/main/util/rng';
 
 export function pictureSvg(seed: number, width = 320, height = 240): string {
   const random = seededRandom(seed);

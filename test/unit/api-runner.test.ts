@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Job } from '../../src/shared/api';
-import { CancelledError, ProgressTracker, throwIfCancelled } from '../../src/main/jobs/progress';
+import { CancelledError, ProgressTracker, throwIfCancelled } from '../../src/main/util/progress';
 import { JobRunner, MemoryJobStore, type JobContext } from '../../src/main/jobs/runner';
 
 /** Work that counts to `total`, yielding to the event loop between items, honouring the signal. */

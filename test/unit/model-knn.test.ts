@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend } from '../../src/main/model/backend';
-import { knnAccuracy, normaliseRows } from '../../src/main/model/knn';
+import { knnAccuracy } from '../../src/main/model/knn';
+import { normaliseRows } from '../../src/main/util/vectors';
 import { readIdxImages, readIdxLabels } from '../../src/main/model/source';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

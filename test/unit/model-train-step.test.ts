@@ -10,7 +10,7 @@ import { initBackend } from '../../src/main/model/backend';
 import { presetConfig, type ModelConfig } from '../../src/main/model/config';
 import { Params } from '../../src/main/model/params';
 import { loadWeights, saveWeights } from '../../src/main/model/weightsFile';
-import { Rng } from '../../src/main/model/rng';
+import { Rng } from '../../src/main/util/rng';
 import { adamUpdate, computeGradients, newAdamState, recalibrateBatchNorm } from '../../src/main/model/trainer';
 
 function batchOf(c: ModelConfig, count: number, seed: number) {

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/main/model/backend';
 import { presetConfig } from '../../src/main/model/config';
 import { Params } from '../../src/main/model/params';
-import { Rng } from '../../src/main/model/rng';
+import { Rng } from '../../src/main/util/rng';
 import { computeGradients, recalibrateBatchNorm } from '../../src/main/model/trainer';
 import { probeWebGpu } from '../../src/main/model/webgpu';
 

@@ -11,7 +11,7 @@ import { closeCore, openCore } from '../../src/main/core';
 import { initBackend } from '../../src/main/model/backend';
 import { presetConfig } from '../../src/main/model/config';
 import { Params } from '../../src/main/model/params';
-import { Rng } from '../../src/main/model/rng';
+import { Rng } from '../../src/main/util/rng';
 import { trainModel } from '../../src/main/model/train';
 import { adamUpdate, computeGradients, newAdamState } from '../../src/main/model/trainer';
 import { probeWebGpu } from '../../src/main/model/webgpu';

@@ -7,9 +7,9 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/main/model/backend';
 import { presetConfig } from '../../src/main/model/config';
 import { Params } from '../../src/main/model/params';
-import { Rng } from '../../src/main/model/rng';
+import { Rng } from '../../src/main/util/rng';
 import { dimLoss } from '../../src/main/model/loss';
-import { derangement } from '../../src/main/model/rng';
+import { derangement } from '../../src/main/util/rng';
 import { probeWebGpu } from '../../src/main/model/webgpu';
 
 const probe = await probeWebGpu(true);

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { EmbeddingIndex, normaliseRows } from '../../src/main/search/knn';
+import { EmbeddingIndex } from '../../src/main/search/knn';
+import { normaliseRows } from '../../src/main/util/vectors';
 import { chooseKeeper, duplicateThreshold, findDuplicateGroups, normalQuantile } from '../../src/main/search/nearDuplicates';
-import { seededRandom } from '../../src/main/search/graph';
+import { seededRandom } from '../../src/main/util/rng';
 
 test('normal quantile and the Bonferroni threshold', () => {
   assert.ok(Math.abs(normalQuantile(0.975) - 1.959964) < 1e-5);

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { EXACT_GRAPH_LIMIT, neighbourGraph, seededRandom } from '../../src/main/search/graph';
-import { EmbeddingIndex, normaliseRows, QUANTISED_FROM } from '../../src/main/search/knn';
+import { EXACT_GRAPH_LIMIT, neighbourGraph } from '../../src/main/search/graph';
+import { seededRandom } from '../../src/main/util/rng';
+import { EmbeddingIndex, QUANTISED_FROM } from '../../src/main/search/knn';
+import { normaliseRows } from '../../src/main/util/vectors';
 import { SimdMatrix } from '../../src/main/search/simd';
 import { syntheticBlobs } from '../../src/main/search/synthetic';
 import { TopK } from '../../src/main/search/topk';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { seededRandom } from '../../src/main/search/graph';
+import { seededRandom } from '../../src/main/util/rng';
 import { tToZ } from '../../src/main/search/nearDuplicates';
 import { pixelSignatures, pixelSimilarity } from '../../src/main/search/pixelSignatures';
 

@@ -1,5 +1,6 @@
 // Errors that cross the API boundary. Anything else thrown inside the service becomes 'internal'
-// with a generic message, so no stack or file-system detail leaks to a client by accident.
+// with the error's message only (never its stack): the client is the user's own UI, for whom the
+// reason is worth more than a generic line.
 import { z } from 'zod';
 import type { ApiError } from '../../shared/api';
 

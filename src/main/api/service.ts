@@ -10,7 +10,7 @@ import { removeFolder } from '../library/folders';
 import { addFolder, FolderError, indexFolders } from '../library/scan';
 import { retrain, type RetrainOptions } from '../jobs/retrain';
 import { LibraryWatcher } from '../jobs/watcher';
-import { embedLibrary } from '../model';
+import { embedLibrary } from '../model/embed';
 import { currentClusteringInWorker, duplicateGroupsInWorker } from '../search/background';
 import { clusterPhotoIds, clustersOfClustering, findSimilar, planClustering, planDuplicates, renameCluster, toApiDuplicateGroups } from '../search/service';
 import { latestClustering } from '../store/clusters';

@@ -1,6 +1,6 @@
 // `likeness bench embed`: embedding images/s (μ(x), L2-normalised) for the default 64×64 model.
 import { backendChoice, initBackend, planBackend } from '../model/backend';
-import { embedSources } from '../model/embed';
+import { embedSources } from '../model/encoder';
 import { EmbedPool } from '../model/embedPool';
 import { defaultWorkers } from '../model/workerStart';
 import { Params } from '../model/params';

@@ -3,7 +3,7 @@
 import type { Command } from './command';
 import { parse, UsageError } from './command';
 import { clusterEmbeddings } from '../search/clustering';
-import { seededRandom } from '../search/graph';
+import { seededRandom } from '../util/rng';
 import { EmbeddingIndex, QUANTISED_FROM } from '../search/knn';
 import { syntheticBlobs } from '../search/synthetic';
 

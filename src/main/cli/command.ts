@@ -1,7 +1,8 @@
 // What a CLI command is, and the small helpers every command shares.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Core } from '../core';
-import type { Progress } from '../jobs/progress';
+import { formatDuration } from '../../shared/format';
+import type { Progress } from '../util/progress';
 
 export interface CommandContext {
   /** Opens the library in LIKENESS_HOME (or the default data directory) on first use. */
@@ -29,14 +30,6 @@ export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: s
   }
 }
 
-export function formatDuration(seconds: number | null): string {
-  if (seconds === null || !Number.isFinite(seconds)) return '--';
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-}
-
 /** A one-line progress display on a terminal; plain lines every few seconds otherwise. */
 export function progressPrinter(label: string, write: (s: string) => void = (s) => process.stderr.write(s)) {
   const tty = process.stderr.isTTY;
@@ -47,7 +40,7 @@ export function progressPrinter(label: string, write: (s: string) => void = (s) 
       shown = true;
       const pct = p.total > 0 ? ((100 * p.done) / p.total).toFixed(1) : '0.0';
       const rate = p.rate === null ? '--' : p.rate.toFixed(1);
-      const line = `${label}: ${p.done}/${p.total} (${pct}%)  ${rate}/s  ETA ${formatDuration(p.etaSeconds)}${p.message ? '  ' + p.message : ''}`;
+      const line = `${label}: ${p.done}/${p.total} (${pct}%)  ${rate}/s  ETA ${formatDuration(p.etaSeconds, '--')}${p.message ? '  ' + p.message : ''}`;
       if (tty) write(`\r\x1b[K${line}`);
       else if (Date.now() - lastPlain > 5000 || p.done === p.total) {
         lastPlain = Date.now();

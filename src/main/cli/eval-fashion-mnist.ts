@@ -13,7 +13,7 @@ import { EmbedPool } from '../model/embedPool';
 import { knnAccuracy } from '../model/knn';
 import { Params } from '../model/params';
 import { loadWeights } from '../model/weightsFile';
-import { Rng, shuffleInPlace } from '../model/rng';
+import { Rng, shuffleInPlace } from '../util/rng';
 import { readIdxImages, readIdxLabels } from '../model/source';
 import { buildConfig, trainModel, type TrainOptions } from '../model/train';
 import { describeConfig, recalibrateBatchNorm } from '../model/trainer';

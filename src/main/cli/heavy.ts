@@ -9,7 +9,7 @@ import type { Core } from '../core';
 import { heavyMessage, heavyWork, type HeavyOptions, type HeavyResult, type HeavySpec } from '../jobs/heavy';
 import { acquireComputeLease, releaseComputeLease } from '../jobs/computeLease';
 import { queueOwner } from '../jobs/jobControl';
-import { CancelledError, ProgressTracker } from '../jobs/progress';
+import { CancelledError, ProgressTracker } from '../util/progress';
 import { getJob, jobParams, listJobs, requestJobAction, setJobState, submitJob } from '../store/jobs';
 import { progressPrinter, type CommandContext } from './command';
 
@@ -57,7 +57,7 @@ export async function runHeavy<S extends HeavySpec>(
 
 type Followed = { ran: true; result: unknown } | { ran: false };
 
-async function runInQueue(ctx: CommandContext, core: Core, spec: HeavySpec, owner: number, show: (p: import('../jobs/progress').Progress) => void): Promise<Followed> {
+async function runInQueue(ctx: CommandContext, core: Core, spec: HeavySpec, owner: number, show: (p: import('../util/progress').Progress) => void): Promise<Followed> {
   const { db } = core;
   const id = submitJob(db, spec.kind, heavyMessage(spec), { ...spec });
   const ahead = listJobs(db, 0).filter((j) => j.id < id && (j.state === 'running' || j.state === 'queued'));

@@ -1,7 +1,8 @@
 // `likeness index [folder…]`: add folders and bring the library in line with the disk (in the app's
 // job queue when the app or serve is running).
 import { resolve } from 'node:path';
-import { parse, formatDuration, type Command } from './command';
+import { formatDuration } from '../../shared/format';
+import { parse, type Command } from './command';
 import { runHeavy } from './heavy';
 
 export const indexCommand: Command = {

@@ -2,7 +2,8 @@
 // app (or `likeness serve`) is running it now or will pick it up on its next start.
 import { controlJob, queueOwner } from '../jobs/jobControl';
 import { listJobs } from '../store/jobs';
-import { formatDuration, parse, UsageError, type Command } from './command';
+import { formatDuration } from '../../shared/format';
+import { parse, UsageError, type Command } from './command';
 
 export const jobsCommand: Command = {
   name: 'jobs',

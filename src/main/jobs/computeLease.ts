@@ -5,7 +5,7 @@
 import type { Db } from '../store/db';
 import { getSetting, setSetting } from '../store/settings';
 import { alive } from './jobControl';
-import { throwIfCancelled } from './progress';
+import { throwIfCancelled } from '../util/progress';
 import type { JobGate } from './runner';
 
 const LEASE_KEY = 'jobs.computing';

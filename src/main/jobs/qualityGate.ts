@@ -5,14 +5,15 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Core } from '../core';
-import { throwIfCancelled, ProgressTracker, type ProgressSink } from '../jobs/progress';
+import { throwIfCancelled, ProgressTracker, type ProgressSink } from '../util/progress';
 import { modelInputFromFile } from '../library/modelInput';
 import { getModel } from '../store/models';
-import { photoPaths } from '../store/photos';
-import { EmbeddingIndex, normaliseRows } from '../search/knn';
+import { photoIdsByContent, photoPaths } from '../store/photos';
+import { EmbeddingIndex } from '../search/knn';
+import { normaliseRows } from '../util/vectors';
 import { cosineScorer, recallAt5, type EvalPhoto } from '../search/retrievalEval';
 import { VARIANTS, writeVariants } from '../search/variants';
-import { embedImages } from './embed';
+import { embedImages } from '../model/embed';
 
 export interface GateOptions {
   /** Photos sampled from the library (each gives six copies). */
@@ -37,7 +38,7 @@ function evenSample(ids: number[], count: number): number[] {
 
 /** Recall@5 of each model on the same augmented copies of a sample of the library. */
 export async function nearDuplicateRecall(core: Core, modelIds: number[], options: GateOptions = {}): Promise<{ recall: Map<number, number>; queries: number }> {
-  const allIds = (core.db.prepare('SELECT id FROM photos ORDER BY content_hash').all() as { id: number }[]).map((r) => r.id);
+  const allIds = photoIdsByContent(core.db);
   const sample = evenSample(allIds, options.sample ?? 60);
   const sizes = [...new Set(modelIds.map((id) => getModel(core.db, id)?.inputSize ?? 64))];
   const work = join(core.dataDir.tmp, `gate-${process.pid}-${Date.now()}`);

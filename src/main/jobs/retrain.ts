@@ -5,7 +5,7 @@
 import type { Core } from '../core';
 import type { BackendChoice } from '../model/backend';
 import { embedLibrary } from '../model/embed';
-import { qualityGate, type GateResult } from '../model/qualityGate';
+import { qualityGate, type GateResult } from './qualityGate';
 import { trainModel } from '../model/train';
 import { currentClusteringInWorker, duplicateGroupsInWorker } from '../search/background';
 import { clustersOf } from '../store/clusters';
@@ -13,7 +13,7 @@ import { activeModel, activateModel, interruptedModel } from '../store/models';
 import { photosAddedSince, recordGateResult } from '../store/retrain';
 import { getSetting, setSetting } from '../store/settings';
 import type { LossPoint } from '../../shared/api';
-import type { ProgressSink } from './progress';
+import type { ProgressSink } from '../util/progress';
 import { DEFAULT_SCHEDULE, type MachineState, type RetrainSchedule } from './schedule';
 
 export interface RetrainOptions {

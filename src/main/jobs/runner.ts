@@ -4,9 +4,10 @@
 // back in the queue as 'paused'; resuming re-queues it. That is cheap and honest because every long
 // operation in the core resumes where it stopped (scan skips unchanged files, embedding skips done
 // photos, training continues from its checkpoint).
-// Jobs live in a JobStore; the in-memory one below is enough until jobs are persisted in SQLite.
+// Jobs live in a JobStore: the in-memory one below for tests and one-off runs, SqliteJobStore for the
+// app and `likeness serve`, whose jobs resume after a restart.
 import type { Job, JobKind } from '../../shared/api';
-import { CancelledError, type ProgressSink } from './progress';
+import { CancelledError, type ProgressSink } from '../util/progress';
 
 export interface JobContext {
   onProgress: ProgressSink;

@@ -1,7 +1,7 @@
 // Model inputs outside a scan: for an image that is not in the library (query by image, evals),
 // and for library photos that lack an input of a newly chosen size.
 import type { Core } from '../core';
-import { ProgressTracker, throwIfCancelled, type ProgressSink } from '../jobs/progress';
+import { ProgressTracker, throwIfCancelled, type ProgressSink } from '../util/progress';
 import { insertModelInput, photosMissingInput } from '../store/library';
 import { readFile } from 'node:fs/promises';
 import { decodePhoto } from './decode';

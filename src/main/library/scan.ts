@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import type { Core } from '../core';
-import { ProgressTracker, throwIfCancelled, type ProgressSink } from '../jobs/progress';
+import { ProgressTracker, throwIfCancelled, type ProgressSink } from '../util/progress';
 import {
   folderByPath,
   folderRows,

@@ -1,7 +1,7 @@
 // Training inputs from uint8 pixels: random resized crop, horizontal flip and colour jitter for the
 // augmented views, plain resize otherwise; output is float HWC RGB scaled to [-1, 1].
 // Plain JS on small images: cheaper than round-tripping through the tensor backend.
-import type { Rng } from './rng';
+import type { Rng } from '../util/rng';
 
 export interface SourceImage {
   data: Uint8Array;

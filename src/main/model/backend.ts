@@ -169,7 +169,3 @@ export function webgpuDevice(): GPUDevice | null {
   if (tf.getBackend() !== 'webgpu') return null;
   return (tf.backend() as unknown as { device: GPUDevice }).device ?? null;
 }
-
-export function describeBackend(info: BackendInfo): string {
-  return `${info.backend} on ${info.device}`;
-}

@@ -38,7 +38,7 @@ export interface ModelConfig {
   views: 1 | 2;
   /** Random crop/flip/jitter on training inputs (always on with two views). */
   augment: boolean;
-  /** Smallest crop of an augmented view, as a fraction of the image's area (default 0.35). */
+  /** Smallest crop of an augmented view, as a fraction of the image's area (0.6 in the default preset). */
   cropMinScale?: number;
   /** Brightness/contrast/saturation jitter of an augmented view, ± this fraction (default 0.4). */
   jitter?: number;

@@ -4,14 +4,13 @@ import * as tf from '@tensorflow/tfjs';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Core } from '../core';
-import { CancelledError, ProgressTracker, type ProgressSink } from '../jobs/progress';
+import { CancelledError, ProgressTracker, type ProgressSink } from '../util/progress';
 import { countMissingEmbeddings, photosMissingEmbedding, writeEmbeddings } from '../store/embeddings';
 import { readModelInputs } from '../store/modelInputs';
 import { activeModel, getModelRecord } from '../store/models';
-import { plainInto, type SourceImage } from './augment';
 import { BACKEND_SETTING, backendChoice, currentBackend, initBackend, planBackend, type BackendChoice, type BackendInfo, type BackendName } from './backend';
 import { getSetting } from '../store/settings';
-import { embedBatch } from './encoder';
+import { embedSources } from './encoder';
 import { EmbedPool } from './embedPool';
 import { Params } from './params';
 import { loadWeights } from './weightsFile';
@@ -35,25 +34,6 @@ export async function loadModelParams(core: Core, modelId: number): Promise<Para
     loaded.set(key, params);
   }
   return params;
-}
-
-/** Embeddings of already-prepared images (each size×size×3 or size×size×1) with loaded parameters. */
-export async function embedSources(params: Params, images: SourceImage[], batchSize = 128): Promise<Float32Array[]> {
-  const s = params.config.inputSize;
-  const per = s * s * 3;
-  const out: Float32Array[] = [];
-  for (let start = 0; start < images.length; start += batchSize) {
-    const chunk = images.slice(start, start + batchSize);
-    const x = new Float32Array(chunk.length * per);
-    chunk.forEach((img, i) => plainInto(img, s, x, i * per));
-    // Read asynchronously: WebGPU cannot read synchronously in Node.
-    const embedded = tf.tidy(() => embedBatch(params, tf.tensor4d(x, [chunk.length, s, s, 3])));
-    const flat = (await embedded.data()) as Float32Array;
-    embedded.dispose();
-    const dim = flat.length / chunk.length;
-    for (let i = 0; i < chunk.length; i++) out.push(flat.slice(i * dim, (i + 1) * dim));
-  }
-  return out;
 }
 
 /** Embeds query images (square RGB uint8 HWC, size×size×3), resized to the model's input when needed. */

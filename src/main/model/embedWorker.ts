@@ -4,7 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { SourceImage } from './augment';
 import { initBackend, type BackendName } from './backend';
 import type { ModelConfig } from './config';
-import { embedSources } from './embed';
+import { embedSources } from './encoder';
 import { Params } from './params';
 
 export interface EmbedWorkerInit {

@@ -3,6 +3,7 @@
 // In training mode batch norm uses the batch's statistics (and can hand them out for
 // recalibration); in inference mode it uses the stored ones.
 import * as tf from '@tensorflow/tfjs';
+import { plainInto, type SourceImage } from './augment';
 import type { Params } from './params';
 
 export type BnStats = Map<string, { mean: tf.Tensor1D; variance: tf.Tensor1D }>;
@@ -127,4 +128,23 @@ export function embedBatch(p: Params, x: tf.Tensor4D): tf.Tensor2D {
     const { mu } = encode(p, x, false);
     return tf.div(mu, tf.maximum(tf.norm(mu, 'euclidean', 1, true), 1e-12)) as tf.Tensor2D;
   });
+}
+
+/** Embeddings of already-prepared images (each size×size×3 or size×size×1) with loaded parameters. */
+export async function embedSources(params: Params, images: SourceImage[], batchSize = 128): Promise<Float32Array[]> {
+  const s = params.config.inputSize;
+  const per = s * s * 3;
+  const out: Float32Array[] = [];
+  for (let start = 0; start < images.length; start += batchSize) {
+    const chunk = images.slice(start, start + batchSize);
+    const x = new Float32Array(chunk.length * per);
+    chunk.forEach((img, i) => plainInto(img, s, x, i * per));
+    // Read asynchronously: WebGPU cannot read synchronously in Node.
+    const embedded = tf.tidy(() => embedBatch(params, tf.tensor4d(x, [chunk.length, s, s, 3])));
+    const flat = (await embedded.data()) as Float32Array;
+    embedded.dispose();
+    const dim = flat.length / chunk.length;
+    for (let i = 0; i < chunk.length; i++) out.push(flat.slice(i * dim, (i + 1) * dim));
+  }
+  return out;
 }

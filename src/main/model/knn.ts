@@ -2,18 +2,7 @@
 // each query takes the majority label of its k most similar references (ties: the label whose
 // members are most similar in total).
 import * as tf from '@tensorflow/tfjs';
-
-/** Rows scaled to unit length (zero rows stay zero). */
-export function normaliseRows(vectors: Float32Array, dim: number): Float32Array {
-  const out = new Float32Array(vectors.length);
-  for (let r = 0; r < vectors.length / dim; r++) {
-    let s = 0;
-    for (let k = 0; k < dim; k++) s += vectors[r * dim + k] ** 2;
-    const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
-    for (let k = 0; k < dim; k++) out[r * dim + k] = vectors[r * dim + k] * inv;
-  }
-  return out;
-}
+import { normaliseRows } from '../util/vectors';
 
 export async function knnAccuracy(
   queries: Float32Array,
@@ -23,8 +12,9 @@ export async function knnAccuracy(
   dim: number,
   k = 5,
 ): Promise<number> {
-  const q = normaliseRows(queries, dim);
-  const r = normaliseRows(refs, dim);
+  // Copies: the caller's vectors stay as they were.
+  const q = normaliseRows(queries.slice(), dim);
+  const r = normaliseRows(refs.slice(), dim);
   const nq = q.length / dim;
   const nr = r.length / dim;
   // Best k (similarity, index) per query, merged over chunks of the references.

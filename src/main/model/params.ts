@@ -4,7 +4,7 @@
 // the desktop app's GPU training window runs this same file in Chromium.
 import * as tf from '@tensorflow/tfjs';
 import { mapSize, type ModelConfig } from './config';
-import { Rng } from './rng';
+import { Rng } from '../util/rng';
 
 type Init = 'he' | 'glorot' | 'zeros' | 'ones' | 'small';
 

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { readModelInputs } from '../store/modelInputs';
 import type { SourceImage } from './augment';
-import { Rng } from './rng';
+import { Rng } from '../util/rng';
 
 export type SourceSpec =
   | { kind: 'library'; database: string; size: number; photoIds: number[] }

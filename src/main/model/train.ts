@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { LossPoint, ModelVersion } from '../../shared/api';
 import type { Core } from '../core';
-import { CancelledError, ProgressTracker, type ProgressSink } from '../jobs/progress';
+import { CancelledError, ProgressTracker, type ProgressSink } from '../util/progress';
 import {
   activateModel,
   abandonInterrupted,

@@ -12,7 +12,7 @@ import { GpuDeviceLostError, type GpuWindowEngine } from './gpuEngine';
 import { LocalEngine, type GradientEngine } from './gradientEngine';
 import { initialValues, Params, paramSpecs, type ParamSpec } from './params';
 import { loadWeights, saveWeights } from './weightsFile';
-import { Rng, shuffleInPlace } from './rng';
+import { Rng, shuffleInPlace } from '../util/rng';
 import { openSource, type ImageSource, type SourceSpec } from './source';
 import { adamUpdate, newAdamState, stepNoise, type AdamState, type HostBatch, type StepLosses } from './trainer';
 import type { GpuAdapterInfo } from '../../gpu/protocol';

@@ -8,7 +8,7 @@ import { augmentOptionsOf } from './augment';
 import { encode, type BnStats } from './encoder';
 import { dimLoss } from './loss';
 import { Params } from './params';
-import { derangement, type Rng } from './rng';
+import { derangement, type Rng } from '../util/rng';
 
 export interface StepLosses {
   loss: number;

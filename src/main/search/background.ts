@@ -4,7 +4,7 @@
 // planDuplicates); only the computation moves. Progress comes back as messages; cancelling
 // terminates the thread at once.
 import { startWorkerScript } from '../model/workerStart';
-import { CancelledError, type ProgressSink } from '../jobs/progress';
+import { CancelledError, type ProgressSink } from '../util/progress';
 import type { Core } from '../core';
 import type { ClusteringRow } from '../store/clusters';
 import type { DuplicateGroupRow } from '../store/duplicates';

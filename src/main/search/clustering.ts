@@ -1,6 +1,6 @@
 // Clusters of a library's embeddings: HDBSCAN over the k-nearest-neighbour graph, then each
 // cluster's centre, its members' similarity to it, and representatives (closest to the centre).
-import type { ProgressSink } from '../jobs/progress';
+import type { ProgressSink } from '../util/progress';
 import { neighbourGraph } from './graph';
 import { hdbscan } from './hdbscan';
 import type { EmbeddingIndex } from './knn';

@@ -3,7 +3,8 @@
 // EXACT_GRAPH_LIMIT rows the graph is exact; above, rows are partitioned by spherical k-means
 // (√n lists) and each list is compared only with the lists whose centres are nearest to its own,
 // which finds almost all true neighbours of clustered data at a few per cent of the cost.
-import { ProgressTracker, throwIfCancelled, type ProgressSink } from '../jobs/progress';
+import { ProgressTracker, throwIfCancelled, type ProgressSink } from '../util/progress';
+import { seededRandom } from '../util/rng';
 import type { EmbeddingIndex } from './knn';
 import { SimdMatrix } from './simd';
 import { TopK } from './topk';
@@ -116,18 +117,6 @@ function packRows(data: Float32Array, stride: number, dim: number, row: number, 
   const out = new Float32Array(count * dim);
   for (let i = 0; i < count; i++) out.set(data.subarray((row + i) * stride, (row + i) * stride + dim), i * dim);
   return out;
-}
-
-/** A small deterministic PRNG (mulberry32) so partitions and samples repeat run to run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Index of the most similar centroid for every row. */

@@ -4,7 +4,7 @@
 // main side reads the inputs and writes the results in one transaction, as before. Cancelling
 // terminates the thread, so no cancellation check is needed in here.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Progress } from '../jobs/progress';
+import type { Progress } from '../util/progress';
 import { clusterEmbeddings, type ClusteringResult } from './clustering';
 import { EmbeddingIndex } from './knn';
 import { findDuplicateGroups, type DuplicateAnalysis } from './nearDuplicates';

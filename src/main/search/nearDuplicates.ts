@@ -35,10 +35,11 @@
 // Groups are the connected components of duplicate pairs.
 import { hammingDistance } from '../library/renditions';
 import { Components } from './components';
-import { neighbourGraph, seededRandom } from './graph';
+import { neighbourGraph } from './graph';
+import { seededRandom } from '../util/rng';
 import { EmbeddingIndex } from './knn';
 import { pixelRows, pixelSimilarity, type PixelSignatures } from './pixelSignatures';
-import type { ProgressSink } from '../jobs/progress';
+import type { ProgressSink } from '../util/progress';
 
 export interface DuplicateSignals {
   /** Embeddings of (some of) the photos; null when there is no trained model yet. */

@@ -2,7 +2,8 @@
 // of the same source photo) are among its 5 nearest neighbours under a given similarity.
 import { hammingDistance } from '../library/renditions';
 import { Components } from './components';
-import { EmbeddingIndex, normaliseRows } from './knn';
+import { EmbeddingIndex } from './knn';
+import { normaliseRows } from '../util/vectors';
 import { combineEvidence, nullStats, pairSignals, type DuplicateSignals } from './nearDuplicates';
 
 export const RECALL_AT = 5;

@@ -4,7 +4,7 @@
 // unrelated pictures resemble each other the way real photos do — the hard case for a perceptual
 // hash judged against the library's own unrelated pairs.
 import sharp from 'sharp';
-import { seededRandom } from './graph';
+import { seededRandom } from '../util/rng';
 
 function hsl(h: number, s: number, l: number): string {
   return `hsl(${h.toFixed(0)},${(s * 100).toFixed(0)}%,${(l * 100).toFixed(0)}%)`;

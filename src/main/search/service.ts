@@ -5,7 +5,7 @@ import { copyFile, mkdir, stat, symlink } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import type { Cluster, DuplicateGroup } from '../../shared/api';
 import type { Core } from '../core';
-import type { ProgressSink } from '../jobs/progress';
+import type { ProgressSink } from '../util/progress';
 import { changeGeneration, embeddingsCounter, photosCounter } from '../store/changeCounters';
 import {
   clusterById,

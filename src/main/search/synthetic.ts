@@ -1,7 +1,7 @@
 // Synthetic embeddings for benchmarks and tests: unit vectors scattered around random centres
 // (clustered, like real embeddings) plus optional uniformly random outliers.
-import { seededRandom } from './graph';
-import { normaliseRows } from './knn';
+import { seededRandom } from '../util/rng';
+import { normaliseRows } from '../util/vectors';
 
 export interface Blobs {
   vectors: Float32Array;

@@ -72,10 +72,6 @@ export function mergeJobParams(db: Db, id: number, fields: Record<string, unknow
   db.prepare('UPDATE jobs SET params = json_patch(params, ?) WHERE id = ?').run(JSON.stringify(fields), id);
 }
 
-export function maxJobId(db: Db): number {
-  return (db.prepare('SELECT coalesce(max(id), 0) AS id FROM jobs').get() as { id: number }).id;
-}
-
 /** Inserts the job or updates its row (rate and ETA are left out). */
 export function saveJob(db: Db, job: Job): void {
   db.prepare(

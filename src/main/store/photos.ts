@@ -106,6 +106,11 @@ export function photoIdByPath(db: Db, path: string): number | undefined {
   return row?.id;
 }
 
+/** Every photo id in content-hash order: a sample taken from it does not depend on scan order. */
+export function photoIdsByContent(db: Db): number[] {
+  return (db.prepare('SELECT id FROM photos ORDER BY content_hash').all() as { id: number }[]).map((r) => r.id);
+}
+
 export function contentHashOf(db: Db, id: number): string | undefined {
   const row = db.prepare('SELECT content_hash AS hash FROM photos WHERE id = ?').get(id) as { hash: string } | undefined;
   return row?.hash;
