@@ -15,7 +15,7 @@ import { JobRunner } from '../../src/main/jobs/runner';
 import { SqliteJobStore } from '../../src/main/jobs/sqliteJobStore';
 import { listModels } from '../../src/main/store/models';
 import { libraryCounts } from '../../src/main/store/photos';
-import { getSetting, setSetting } from '../../src/main/store/settings';
+import { readLock, writeLock } from '../../src/main/store/locks';
 import { runLikeness, until } from '../helpers/cli';
 import { tempDir, writePicture } from '../helpers/images';
 
@@ -39,7 +39,7 @@ after(() => {
 async function holder(): Promise<{ child: ChildProcess; gone: Promise<void> }> {
   const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
   await new Promise((resolve) => child.once('spawn', resolve));
-  setSetting(core.db, 'jobs.computing', { pid: child.pid, what: 'Training a model version', since: new Date().toISOString() });
+  writeLock(core.db, 'computing', 'Training a model version', child.pid!);
   return { child, gone: new Promise((resolve) => child.once('exit', () => resolve())) };
 }
 
@@ -57,7 +57,7 @@ test('the lease: taken when free, refused while a live process holds it, free ag
   await other.gone;
   assert.equal(takeComputeLease(core.db, 'testing'), null, 'a dead holder holds nothing');
   releaseComputeLease(core.db);
-  assert.equal(getSetting(core.db, 'jobs.computing', 'unset'), null);
+  assert.equal(readLock(core.db, 'computing'), null);
 });
 
 test('likeness index waits while another command computes, then indexes', async () => {
@@ -68,7 +68,7 @@ test('likeness index waits while another command computes, then indexes', async 
   other.child.kill('SIGKILL');
   assert.equal((await cli.exited).code, 0, cli.stderr());
   assert.equal(libraryCounts(core.db).photos, 3);
-  assert.equal(getSetting(core.db, 'jobs.computing', 'unset'), null, 'the lease is given back');
+  assert.equal(readLock(core.db, 'computing'), null, 'the lease is given back');
 });
 
 test('Ctrl-C while waiting stops the command with nothing done', async () => {
@@ -78,7 +78,7 @@ test('Ctrl-C while waiting stops the command with nothing done', async () => {
   cli.child.kill('SIGINT');
   assert.equal((await cli.exited).code, 130, cli.stderr());
   assert.equal(listModels(core.db).length, 0);
-  assert.equal(getSetting<{ pid: number } | null>(core.db, 'jobs.computing', null)?.pid, other.child.pid, 'the holder keeps its lease');
+  assert.equal(readLock(core.db, 'computing')?.pid, other.child.pid, 'the holder keeps its lease');
   other.child.kill('SIGKILL');
   await other.gone;
 });
@@ -91,7 +91,7 @@ test("an app's queue started while a command computes: its job waits, says why, 
   const other = await holder();
   const job = runner.enqueue('cluster', 'Grouping similar photos', async () => {
     ran++;
-    assert.equal(getSetting<{ pid: number } | null>(core.db, 'jobs.computing', null)?.pid, process.pid, 'the queue holds the lease while its job runs');
+    assert.equal(readLock(core.db, 'computing')?.pid, process.pid, 'the queue holds the lease while its job runs');
     return 'grouped';
   });
   await until('the job says what it waits for', () => messages.some((m) => /^Waiting for another likeness command \(pid \d+: Training a model version\) to finish$/.test(m)));
@@ -101,7 +101,7 @@ test("an app's queue started while a command computes: its job waits, says why, 
   await runner.idle();
   assert.equal(ran, 1);
   assert.deepEqual({ state: runner.get(job.id)?.state, message: runner.get(job.id)?.message }, { state: 'done', message: 'grouped' });
-  assert.equal(getSetting(core.db, 'jobs.computing', 'unset'), null, 'given back after the job');
+  assert.equal(readLock(core.db, 'computing'), null, 'given back after the job');
 
   const again = await holder();
   const waitingJob = runner.enqueue('cluster', 'Grouping similar photos', async () => {

@@ -3,36 +3,27 @@
 // or serve's queue while one of its jobs runs; any other waits for it rather than competing for the
 // same cores and the same photos. The lease names a process, so one that died holding it holds nothing.
 import type { Db } from '../store/db';
-import { getSetting, setSetting } from '../store/settings';
+import { readLock, releaseLock, writeLock, type ProcessLock } from '../store/locks';
 import { alive } from './jobControl';
 import { throwIfCancelled } from '../util/progress';
 import type { JobGate } from './runner';
 
-const LEASE_KEY = 'jobs.computing';
-
-export interface ComputeLease {
-  pid: number;
-  /** What the holder is doing, in words ("training", "indexing"). */
-  what: string;
-  since: string;
-}
+export type ComputeLease = ProcessLock;
 
 /** Takes the lease for this process and returns null, or returns the live process that holds it. */
 export function takeComputeLease(db: Db, what: string): ComputeLease | null {
   return db
     .transaction(() => {
-      const held = getSetting<ComputeLease | null>(db, LEASE_KEY, null);
+      const held = readLock(db, 'computing');
       if (held && held.pid !== process.pid && alive(held.pid)) return held;
-      setSetting(db, LEASE_KEY, { pid: process.pid, what, since: new Date().toISOString() } satisfies ComputeLease);
+      writeLock(db, 'computing', what);
       return null;
     })
     .immediate();
 }
 
 export function releaseComputeLease(db: Db): void {
-  db.transaction(() => {
-    if (getSetting<ComputeLease | null>(db, LEASE_KEY, null)?.pid === process.pid) setSetting(db, LEASE_KEY, null);
-  }).immediate();
+  releaseLock(db, 'computing');
 }
 
 export interface LeaseWait {

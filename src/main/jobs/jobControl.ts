@@ -5,19 +5,12 @@
 // runs, see cli/heavy.ts) is adopted by the same poll and queued like the owner's own jobs.
 import type { Db } from '../store/db';
 import { getJob, requestJobAction, setJobState, takeJobRequests, takeSubmittedJobs, type JobAction } from '../store/jobs';
-import { getSetting, setSetting } from '../store/settings';
+import { readLock, releaseLock, writeLock } from '../store/locks';
 import type { Job } from '../../shared/api';
 import type { JobRunner, JobWork } from './runner';
 
 /** The owner's work for a job another process submitted (null: it cannot run it). */
 export type SubmittedWork = (job: Job, params: Record<string, unknown>) => JobWork | null;
-
-const OWNER_KEY = 'jobs.owner';
-
-interface Owner {
-  pid: number;
-  startedAt: string;
-}
 
 export function alive(pid: number): boolean {
   try {
@@ -30,7 +23,7 @@ export function alive(pid: number): boolean {
 
 /** The pid of the live process that runs this library's queue, if any (other than this one). */
 export function queueOwner(db: Db): number | null {
-  const owner = getSetting<Owner | null>(db, OWNER_KEY, null);
+  const owner = readLock(db, 'queue-owner');
   return owner && owner.pid !== process.pid && alive(owner.pid) ? owner.pid : null;
 }
 
@@ -46,7 +39,7 @@ export class JobRequestPoller {
   ) {}
 
   start(): void {
-    setSetting(this.db, OWNER_KEY, { pid: process.pid, startedAt: new Date().toISOString() } satisfies Owner);
+    writeLock(this.db, 'queue-owner', 'running the job queue');
     this.timer = setInterval(() => this.poll(), this.intervalMs);
     this.timer.unref();
   }
@@ -74,7 +67,7 @@ export class JobRequestPoller {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    if (getSetting<Owner | null>(this.db, OWNER_KEY, null)?.pid === process.pid) setSetting(this.db, OWNER_KEY, null);
+    releaseLock(this.db, 'queue-owner');
   }
 }
 

@@ -218,4 +218,23 @@ export const migrations: Migration[] = [
       ALTER TABLE jobs ADD COLUMN requested TEXT CHECK (requested IN ('cancel', 'pause', 'resume'));
     `,
   },
+  {
+    version: 7,
+    description: 'jobs: process locks (queue owner, computing) in a table of their own, out of the user settings',
+    sql: `
+      CREATE TABLE process_locks (
+        name TEXT PRIMARY KEY CHECK (name IN ('queue-owner', 'computing')),
+        pid INTEGER NOT NULL,
+        what TEXT NOT NULL,
+        since TEXT NOT NULL
+      );
+      INSERT INTO process_locks (name, pid, what, since)
+        SELECT 'queue-owner', json_extract(value, '$.pid'), 'running the job queue', coalesce(json_extract(value, '$.startedAt'), '')
+        FROM settings WHERE key = 'jobs.owner' AND json_extract(value, '$.pid') IS NOT NULL;
+      INSERT INTO process_locks (name, pid, what, since)
+        SELECT 'computing', json_extract(value, '$.pid'), coalesce(json_extract(value, '$.what'), 'computing'), coalesce(json_extract(value, '$.since'), '')
+        FROM settings WHERE key = 'jobs.computing' AND json_extract(value, '$.pid') IS NOT NULL;
+      DELETE FROM settings WHERE key IN ('jobs.owner', 'jobs.computing');
+    `,
+  },
 ];
