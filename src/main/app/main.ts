@@ -1,11 +1,9 @@
 // The Electron main process: single instance, hardened window, likeness:// media protocol, IPC
 // transport to the same LikenessService that `likeness serve` uses, native menus.
 import { app, BrowserWindow, dialog, Notification, powerMonitor } from 'electron';
-import { useElectronSqliteBuild } from './nativeSqlite';
 import { registerSchemePrivileges } from './scheme';
 
-// Before better-sqlite3 is first imported (the core is loaded dynamically below).
-useElectronSqliteBuild();
+// better-sqlite3's Electron build: every connection passes LIKENESS_ELECTRON_SQLITE as nativeBinding (store/db.ts).
 registerSchemePrivileges();
 // Chromium's WebGPU for the hidden GPU training window (gpuTrainerWindow.ts); switches must precede
 // 'ready'. On Linux WebGPU is behind a flag and needs Vulkan; Chromium's GPU blocklist still applies.
