@@ -27,7 +27,8 @@ test('macOS and Windows system folders, case-insensitively', () => {
   for (const path of ['C:\\Windows', 'c:\\windows\\System32', 'C:\\Program Files\\App', 'C:\\', '\\\\.\\PhysicalDrive0', 'C:\\$Recycle.Bin']) {
     assert.ok(systemFolderReason(path, win), path);
   }
-  for (const path of ['C:\\Users\\ann\\Pictures', 'D:\\', 'D:\\Photos', '\\\\nas\\photos']) assert.equal(systemFolderReason(path, win), null, path);
+  for (const path of ['C:\\Users\\ann\\Pictures', 'D:\\', 'D:\\Photos', '\\\\nas\\photos', '\\\\?\\D:\\Photos']) assert.equal(systemFolderReason(path, win), null, path);
+  assert.ok(systemFolderReason('\\\\?\\C:\\Windows\\Temp', win), 'the long-path form of a system folder');
 });
 
 test("Likeness's own data folder, inside or around it", () => {

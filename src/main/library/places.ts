@@ -61,8 +61,10 @@ export function systemFolderReason(realPath: string, options: PlaceOptions = {})
   const platform = options.platform ?? process.platform;
   const path = platform === 'win32' ? win32 : posix;
   const fold = (p: string) => (platform === 'win32' || platform === 'darwin' ? p.toLowerCase() : p);
-  const target = fold(path.resolve(realPath));
-  if (platform === 'win32' ? /^\\\\[.?]\\/.test(realPath) : false) return 'it is a device path, not a folder of photos';
+  if (platform === 'win32' && /^\\\\\.\\/.test(realPath)) return 'it is a device path, not a folder of photos';
+  // \\?\C:\… (a long-path form a real path may take) is the folder C:\….
+  const plain = platform === 'win32' ? realPath.replace(/^\\\\\?\\(?=[A-Za-z]:)/, '') : realPath;
+  const target = fold(path.resolve(plain));
   for (const system of systemFolders(platform, options.env ?? process.env)) {
     const folder = fold(path.resolve(system));
     if (target === folder || target.startsWith(folder + path.sep)) return `it is a system folder (${system}), not a folder of photos`;

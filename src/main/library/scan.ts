@@ -68,7 +68,9 @@ export async function addFolder(core: Core, path: string): Promise<FolderRow> {
     throw new FolderError(`cannot add ${absolute}: ${describeFsError(error)}`);
   }
   if (!info.isDirectory()) throw new FolderError(`cannot add ${absolute}: not a folder`);
-  const refused = libraryRefusal(core)(realPathOr(absolute)) ?? libraryRefusal(core)(absolute);
+  // The real path (/etc is /private/etc on macOS) and the given one (/proc/self/cwd leads anywhere).
+  const refuse = libraryRefusal(core);
+  const refused = refuse(realPathOr(absolute)) ?? refuse(absolute);
   if (refused) throw new FolderError(`cannot add ${absolute}: ${refused}`);
   const existing = folderByPath(core.db, absolute);
   if (existing) return existing;

@@ -50,7 +50,7 @@ export async function walkPhotos(root: string, signal?: AbortSignal, refuse: Ref
           if (!entry.isSymbolicLink() && !looksLikePhoto(entry.name)) continue;
           try {
             const info = await stat(path);
-            const refused = !info.isDirectory() && entry.isSymbolicLink() ? refuse(await realpath(path)) : null;
+            const refused = !info.isDirectory() && entry.isSymbolicLink() && looksLikePhoto(entry.name) ? refuse(await realpath(path)) : null;
             if (refused) skipped.push({ path, reason: refused });
             else if (info.isDirectory()) pending.push(path);
             else if (info.isFile() && looksLikePhoto(entry.name)) files.push({ path, bytes: info.size, mtimeMs: Math.trunc(info.mtimeMs) });
