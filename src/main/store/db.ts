@@ -13,7 +13,7 @@ export type Db = Database.Database;
  * as `nativeBinding` (workers inherit the environment). A packaged app would ship the Electron
  * build in node_modules and leave the variable unset.
  */
-export function sqliteOptions(options: Database.Options = {}): Database.Options {
+function sqliteOptions(options: Database.Options = {}): Database.Options {
   const nativeBinding = process.env.LIKENESS_ELECTRON_SQLITE;
   if (!nativeBinding) return options;
   if (!existsSync(nativeBinding)) throw new Error(`LIKENESS_ELECTRON_SQLITE points at a missing file: ${nativeBinding}`);
