@@ -14,6 +14,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { explainSandboxFailure } from './electron-sandbox.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(join(root, 'package.json'));
@@ -143,8 +144,18 @@ if (build.status !== 0) fail(['electron-vite build failed (see above).']);
 
 const app = spawn(electron, [root, ...process.argv.slice(2)], {
   cwd: root,
-  stdio: 'inherit',
+  // stderr passes through, its tail kept to explain a sandbox abort (Ubuntu 23.10+).
+  stdio: ['inherit', 'inherit', 'pipe'],
   env: { ...process.env, LIKENESS_ELECTRON_SQLITE: sqlite },
 });
-app.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+let stderrTail = '';
+app.stderr.on('data', (chunk) => {
+  process.stderr.write(chunk);
+  stderrTail = (stderrTail + chunk).slice(-16_384);
+});
+app.on('exit', (code, signal) => {
+  const explanation = explainSandboxFailure({ stderr: stderrTail, code, signal, electronPath: electron });
+  if (explanation) console.error(['', ...explanation, '', ...browserAlternative, ''].join('\n'));
+  process.exit(code ?? (signal ? 1 : 0));
+});
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => app.kill(signal));

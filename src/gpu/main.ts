@@ -21,7 +21,9 @@ page.addEventListener('message', (e) => {
   if (e.data !== GPU_TRAINER_PORT_MESSAGE || !e.ports[0]) return;
   const port = e.ports[0];
   serveGpuTrainer({
-    post: (m: FromGpuWindow) => port.postMessage(m, m.type === 'gradients' ? [m.grads.buffer as ArrayBuffer] : []),
+    // Copied, never transferred: Electron's MessagePortMain drops a message whose transfer list
+    // holds an ArrayBuffer (electron/electron#34905), and the step would wait for ever.
+    post: (m: FromGpuWindow) => port.postMessage(m, []),
     onMessage: (handler) => {
       port.onmessage = (me) => handler(me.data as ToGpuWindow);
     },

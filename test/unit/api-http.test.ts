@@ -3,6 +3,7 @@
 // symbolic links out of the data directory, request size limits.
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { cpSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -12,6 +13,7 @@ import { thumbnailFile } from '../../src/main/library/thumbnails';
 import { LikenessService } from '../../src/main/api/service';
 import { closeCore, openCore, type Core } from '../../src/main/core';
 import { indexFolders } from '../../src/main/library/scan';
+import { photoIdByPath } from '../../src/main/store/photos';
 import { tempDir, writePicture } from '../helpers/images';
 
 const tmp = tempDir('api-http');
@@ -95,6 +97,12 @@ test('the token URL swaps the token for an HttpOnly SameSite cookie that then wo
   assert.match(cookie, /HttpOnly/);
   assert.match(cookie, /SameSite=Strict/);
   const pair = cookie.split(';')[0];
+  // The cookie is a session secret of its own: cookies reach every port of 127.0.0.1, the token must not.
+  const [name, value] = pair.split('=');
+  assert.equal(name, `likeness_${server.port}`);
+  assert.ok(!cookie.includes(server.token), 'the cookie does not carry the token');
+  assert.equal((await raw('GET', '/', { Cookie: `${name}=${server.token}` })).status, 401, 'the token is no cookie');
+  assert.equal((await raw('GET', '/', { Authorization: `Bearer ${value}` })).status, 401, 'the session is no token');
   const page = await raw('GET', '/', { Cookie: pair });
   assert.equal(page.status, 200);
   assert.match(page.body, /<title>Likeness<\/title>/);
@@ -242,6 +250,56 @@ test('malformed API requests get an ApiError, never a crash', async () => {
   // Still alive and answering.
   const status = await api('status', {});
   assert.equal(status.status, 200);
+});
+
+test('malformed request targets answer 400 or 404, never 500, and log nothing', async () => {
+  const logged: unknown[][] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => void logged.push(args);
+  try {
+    for (const target of ['//[', '//[::1', '/[', '//%', '//user@[x]/', 'http://[', '*']) {
+      for (const headers of [{}, auth()]) {
+        const reply = await rawTarget(`GET ${target} HTTP/1.1\r\nHost: ${host}\r\n${'Authorization' in headers ? `Authorization: ${headers.Authorization}\r\n` : ''}Connection: close\r\n\r\n`);
+        assert.match(reply, /^HTTP\/1\.1 (400|401|404) /, `GET ${target} → ${reply.split('\r\n')[0]}`);
+      }
+    }
+  } finally {
+    console.error = original;
+  }
+  assert.deepEqual(logged, []);
+});
+
+/** Sends a request exactly as written (the request line is not checked by any client) and returns the reply. */
+function rawTarget(request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(server.port, '127.0.0.1', () => socket.end(request));
+    let reply = '';
+    socket.on('data', (c) => (reply += c.toString('latin1')));
+    socket.on('end', () => resolve(reply));
+    socket.on('error', reject);
+  });
+}
+
+test('a photo file swapped for something else after indexing is not served', async () => {
+  const path = join(tmp.path, 'photos', 'a.jpg');
+  const id = photoIdByPath(core.db, path)!;
+  assert.equal((await raw('GET', `/photo/${id}`, auth())).status, 200);
+  renameSync(path, `${path}.saved`);
+  symlinkSync(join(tmp.path, 'secret.txt'), path);
+  try {
+    for (const method of ['GET', 'HEAD']) {
+      const reply = await raw(method, `/photo/${id}`, auth());
+      assert.equal(reply.status, 422, `${method} → ${reply.status}`);
+      assert.ok(!reply.body.includes(SECRET));
+    }
+    const problem = await api('photoProblem', { id });
+    assert.match(JSON.parse(problem.body).result.problem, /changed since it was indexed/);
+  } finally {
+    rmSync(path);
+    renameSync(`${path}.saved`, path);
+  }
+  assert.equal((await raw('GET', `/photo/${id}`, auth())).status, 200, 'served again once it is the indexed file');
+  assert.equal((await raw('HEAD', `/photo/${id}`, auth())).status, 200);
 });
 
 test('symbolic links out of the data directory and the renderer build are never followed', async () => {

@@ -4,7 +4,7 @@
 // a clear error (HTTP 422 with the reason; the viewer asks photoProblem why), and links planted in the data directory are not followed.
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
@@ -110,7 +110,11 @@ test('nothing is written beside the photos', () => {
 
 test('an unreadable original gives a clear error, over HTTP a 422 with the reason', async () => {
   const photoId = id('broken.tif');
-  writeFileSync(join(photos, 'broken.tif'), 'this is no longer an image'); // damaged since it was indexed
+  // Damaged in place since it was indexed (same size and date: a file that changed is not shown at all).
+  const broken = join(photos, 'broken.tif');
+  const before = statSync(broken);
+  writeFileSync(broken, Buffer.alloc(before.size, 'this is no longer an image '));
+  utimesSync(broken, before.atime, before.mtime);
   await assert.rejects(resolveMedia(core, { kind: 'photo', id: photoId }), (error: Error) => {
     assert.ok(error instanceof MediaUnavailableError);
     assert.match(error.message, /cannot show .*broken\.tif: not a readable image/);

@@ -18,3 +18,25 @@ test('after the window is gone, waiting and later requests fail as a lost device
   await engine.dispose();
   assert.equal(sent.length, 1, 'nothing more is posted to a dead window');
 });
+
+test('a reply that arrives empty (a transferred ArrayBuffer on MessagePortMain) fails the step instead of hanging it', async () => {
+  let deliver: (m: FromGpuWindow) => void = () => {};
+  const engine = new GpuWindowEngine({ post: () => {}, onMessage: (handler) => (deliver = handler) });
+  const batch = { x1: new Float32Array(12), size: 2, count: 1 };
+  const waiting = engine.gradients(batch, new Float32Array(1), [0], new Float32Array(1));
+  // What electron/electron#34905 delivers: an event whose data was lost.
+  deliver(null as unknown as FromGpuWindow);
+  await assert.rejects(waiting, (error: Error) => error instanceof GpuDeviceLostError && /arrived unreadable/.test(error.message));
+  await engine.dispose(); // returns at once: quitting is not blocked
+});
+
+test('well-formed replies still resolve their request', async () => {
+  let deliver: (m: FromGpuWindow) => void = () => {};
+  const sent: ToGpuWindow[] = [];
+  const engine = new GpuWindowEngine({ post: (m) => sent.push(m), onMessage: (handler) => (deliver = handler) });
+  const grads = new Float32Array(1);
+  const waiting = engine.gradients({ x1: new Float32Array(12), size: 2, count: 1 }, new Float32Array(1), [0], grads);
+  deliver({ type: 'gradients', id: sent[0].id, grads: new Float32Array([0.5]), loss: 1, globalMi: 0, localMi: 0, prior: 0, stepMs: 3 });
+  assert.equal((await waiting).loss, 1);
+  assert.equal(grads[0], 0.5);
+});

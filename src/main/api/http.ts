@@ -124,6 +124,21 @@ function tokenMatches(candidate: string | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/**
+ * The request target as a URL, or null when it is not an origin-form path ("/…") within 2 KiB or
+ * does not parse. Resolved against a fixed origin, so "//host/x" stays a path and "//[" is a bad
+ * URL (400), not an exception (it was a 500 with a stack trace in the log).
+ */
+export function parseRequestUrl(target: string | undefined): URL | null {
+  const raw = target ?? '/';
+  if (!raw.startsWith('/') || raw.length > 2048) return null;
+  try {
+    return new URL(`http://server.invalid${raw}`);
+  } catch {
+    return null;
+  }
+}
+
 function parseCookies(header: string | undefined): Map<string, string> {
   const cookies = new Map<string, string>();
   for (const part of (header ?? '').split(';')) {
@@ -136,6 +151,10 @@ function parseCookies(header: string | undefined): Map<string, string> {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? randomBytes(24).toString('base64url');
+  // The browser's cookie is a secret of its own, not the token: cookies are not kept apart by port,
+  // so every server on 127.0.0.1 the browser visits receives it; this one opens this server's
+  // session until it stops, never the printed URL or the Bearer route.
+  const session = randomBytes(32).toString('base64url');
   const staticFiles = loadStaticFiles(options.rendererDir);
   const { service, core } = options;
   let allowedHosts = new Set<string>();
@@ -162,7 +181,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   function authenticated(req: IncomingMessage): boolean {
     const auth = req.headers.authorization;
     if (auth?.startsWith('Bearer ') && tokenMatches(auth.slice(7), token)) return true;
-    return tokenMatches(parseCookies(req.headers.cookie).get(cookieName), token);
+    return tokenMatches(parseCookies(req.headers.cookie).get(cookieName), session);
   }
 
   function securityHeaders(res: ServerResponse): void {
@@ -234,8 +253,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const headers: Record<string, string | number> = { 'Content-Type': media.contentType, 'Cache-Control': 'private, max-age=300' };
     if (media.size !== null) headers['Content-Length'] = media.size;
     res.writeHead(200, headers);
-    if (req.method === 'HEAD') return void res.end();
     const stream = media.stream();
+    if (req.method === 'HEAD') {
+      stream.destroy(); // closes the original opened for the check
+      return void res.end();
+    }
     stream.on('error', () => res.destroy());
     stream.pipe(res);
   }
@@ -264,9 +286,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (!hostAllowed(req)) return sendError(res, 403, { code: 'invalid-request', message: 'unexpected Host header' });
     if (!originAllowed(req)) return sendError(res, 403, { code: 'invalid-request', message: 'cross-origin request refused' });
     // Only the URL's path is used, and only to choose among fixed routes; reject anything odd early.
-    const rawUrl = req.url ?? '/';
-    if (!rawUrl.startsWith('/') || rawUrl.length > 2048) return sendError(res, 400, { code: 'invalid-request', message: 'bad URL' });
-    const url = new URL(rawUrl, 'http://server.invalid');
+    const url = parseRequestUrl(req.url);
+    if (!url) return sendError(res, 400, { code: 'invalid-request', message: 'bad URL' });
     const pathname = url.pathname;
 
     const queryToken = url.searchParams.get('token') ?? undefined;
@@ -274,7 +295,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (!tokenMatches(queryToken, token)) return sendError(res, 401, { code: 'invalid-request', message: 'wrong access token' });
       res.writeHead(303, {
         Location: '/',
-        'Set-Cookie': `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        'Set-Cookie': `${cookieName}=${session}; HttpOnly; SameSite=Strict; Path=/`,
         'Cache-Control': 'no-store',
       });
       return void res.end();

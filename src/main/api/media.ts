@@ -3,15 +3,15 @@
 // request with parseMediaRequest and resolve it here, so a client can never name a file on disk:
 // the file comes from the data directory layout (thumbnails, previews) or from the library database
 // (originals). A photo browsers cannot show (HEIC, TIFF) is served as its cached preview rendition.
-import { createReadStream, lstatSync, realpathSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { createReadStream, lstatSync, realpathSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Core } from '../core';
 import { DecodeError, decodePhoto } from '../library/decode';
 import { PreviewError, previewFile } from '../library/preview';
 import { thumbnailFile } from '../library/thumbnails';
-import { contentHashOf, getPhoto } from '../store/photos';
+import { contentHashOf, getPhoto, indexedFiles } from '../store/photos';
 import type { PhotoDetail } from '../../shared/api';
 
 export type MediaKind = 'thumb' | 'photo';
@@ -79,23 +79,53 @@ export async function resolveMedia(core: Core, request: MediaRequest): Promise<M
   }
   const photo = getPhoto(core.db, request.id);
   if (!photo) return null;
-  const file = photo.paths.find((p) => fileSize(p) !== null);
-  if (!file) return null;
+  const original = await openIndexedFile(core, request.id);
+  if (!original) return null;
   const type = DISPLAYABLE[photo.format.toLowerCase()];
-  if (type) return { contentType: type, size: fileSize(file), stream: () => createReadStream(file) };
+  if (type) return { contentType: type, size: original.size, stream: () => original.handle.createReadStream() };
   // HEIC, TIFF, …: the preview rendition, made on first view and kept in the data directory.
   const hash = contentHashOf(core.db, request.id);
-  if (!hash) return null;
+  if (!hash) {
+    await original.handle.close();
+    return null;
+  }
   let preview: string;
   try {
-    preview = await previewFile(core, hash, file);
+    preview = await previewFile(core, hash, original.path, () => original.handle.readFile());
   } catch (error) {
     if (error instanceof PreviewError) throw new MediaUnavailableError(error.message);
     throw error;
+  } finally {
+    await original.handle.close();
   }
   const size = dataFileSize(preview, core.dataDir.root);
   if (size === null) throw new MediaUnavailableError(`the preview of photo ${request.id} is not a plain file of the data directory`);
   return { contentType: 'image/jpeg', size, stream: () => createReadStream(preview) };
+}
+
+/**
+ * The photo's original, opened, when one of its paths still holds the file that was indexed (same
+ * size and modification time, checked on the open file): a path swapped for something else since
+ * (a link retargeted to a text file) is not served, nor made into a preview. Null when no path has a
+ * file at all; MediaUnavailableError when files are there but all changed: the watcher or the next
+ * scan brings the library up to date.
+ */
+async function openIndexedFile(core: Core, id: number): Promise<{ path: string; size: number; handle: FileHandle } | null> {
+  let changed: string | null = null;
+  for (const file of indexedFiles(core.db, id)) {
+    let handle: FileHandle;
+    try {
+      handle = await open(file.path, 'r');
+    } catch {
+      continue;
+    }
+    const stat = await handle.stat().catch(() => null);
+    if (stat?.isFile() && stat.size === file.bytes && Math.trunc(stat.mtimeMs) === file.mtimeMs) return { path: file.path, size: stat.size, handle };
+    await handle.close();
+    changed ??= file.path;
+  }
+  if (changed) throw new MediaUnavailableError(`${changed} has changed since it was indexed: not shown until the library is brought up to date (rescan its folder)`);
+  return null;
 }
 
 /**
@@ -104,14 +134,21 @@ export async function resolveMedia(core: Core, request: MediaRequest): Promise<M
  * browser says nothing of why an image did not load.
  */
 export async function photoProblem(core: Core, photo: PhotoDetail): Promise<string | null> {
-  const file = photo.paths.find((p) => fileSize(p) !== null);
-  if (!file) {
+  let original;
+  try {
+    original = await openIndexedFile(core, photo.id);
+  } catch (error) {
+    if (error instanceof MediaUnavailableError) return error.message;
+    throw error;
+  }
+  if (!original) {
     return `${photo.paths[0]} is not there any more: moved, renamed or deleted, or on a drive that is not connected. Rescanning its folder updates the library.`;
   }
   if (!DISPLAYABLE[photo.format.toLowerCase()]) {
+    await original.handle.close();
     // HEIC, TIFF…: making the preview reads and decodes the original, and says why it cannot.
     try {
-      await resolveMedia(core, { kind: 'photo', id: photo.id });
+      await resolveMedia(core, { kind: 'photo', id: photo.id }).then((body) => body?.stream().destroy());
       return null;
     } catch (error) {
       if (error instanceof MediaUnavailableError) return error.message;
@@ -121,15 +158,17 @@ export async function photoProblem(core: Core, photo: PhotoDetail): Promise<stri
   // Served as it is: the browser's decoder failed where ours may say why.
   let buffer: Buffer;
   try {
-    buffer = await readFile(file);
+    buffer = await original.handle.readFile();
   } catch (error) {
-    return `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
+    return `cannot read ${original.path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
+  } finally {
+    await original.handle.close();
   }
   try {
     await decodePhoto(buffer);
     return null;
   } catch (error) {
-    if (error instanceof DecodeError) return `cannot show ${file}: ${error.message}`;
+    if (error instanceof DecodeError) return `cannot show ${original.path}: ${error.message}`;
     throw error;
   }
 }
@@ -145,15 +184,6 @@ function dataFileSize(file: string, root: string): number | null {
     if (!stat.isFile()) return null;
     const realRoot = realpathSync(root);
     return realpathSync(file).startsWith(realRoot + sep) ? stat.size : null;
-  } catch {
-    return null;
-  }
-}
-
-function fileSize(file: string): number | null {
-  try {
-    const stat = statSync(file);
-    return stat.isFile() ? stat.size : null;
   } catch {
     return null;
   }

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { GPU_TRAINER_PORT_MESSAGE, type FromGpuWindow } from '../../gpu/protocol';
 import { GpuWindowEngine, setGpuWindowOpener, type GpuWindow } from '../model/gpuEngine';
 import { rendererWebPreferences } from '../security/electronPolicy';
+import { helperWindowIds } from './startupRules';
 
 const preloadPath = fileURLToPath(new URL('../preload/gpuTrainer.cjs', import.meta.url));
 const page = fileURLToPath(new URL('../renderer/gpu-trainer.html', import.meta.url));
@@ -18,6 +19,10 @@ async function openGpuTrainerWindow(): Promise<GpuWindow> {
     // Hidden windows are throttled by default: training must not be.
     webPreferences: { ...rendererWebPreferences(preloadPath), backgroundThrottling: false },
   });
+  // Not one of the user's windows (app/startupRules.ts appWindows): Dock re-open and quit-on-close ignore it.
+  const id = window.id;
+  helperWindowIds.add(id);
+  window.once('closed', () => helperWindowIds.delete(id));
   try {
     await window.loadFile(page);
   } catch (error) {

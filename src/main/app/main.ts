@@ -1,18 +1,15 @@
 // The Electron main process: single instance, hardened window, likeness:// media protocol, IPC
 // transport to the same LikenessService that `likeness serve` uses, native menus.
 import { app, BrowserWindow, dialog, Notification, powerMonitor } from 'electron';
-import { useElectronSqliteBuild } from './nativeSqlite';
 import { registerSchemePrivileges } from './scheme';
+import { appWindows, gpuSwitches, helperWindowIds, quitWhenClosed } from './startupRules';
 
-// Before better-sqlite3 is first imported (the core is loaded dynamically below).
-useElectronSqliteBuild();
+// better-sqlite3's Electron build: every connection passes LIKENESS_ELECTRON_SQLITE as nativeBinding (store/db.ts).
 registerSchemePrivileges();
 // Chromium's WebGPU for the hidden GPU training window (gpuTrainerWindow.ts); switches must precede
 // 'ready'. On Linux WebGPU is behind a flag and needs Vulkan; Chromium's GPU blocklist still applies.
-if (process.platform === 'linux') {
-  app.commandLine.appendSwitch('enable-unsafe-webgpu');
-  app.commandLine.appendSwitch('enable-features', 'Vulkan');
-}
+// Not on Wayland, where Vulkan leaves no window at all (startupRules.ts): WebGL 2 there.
+for (const [name, value] of gpuSwitches(process.platform, process.env, process.argv)) app.commandLine.appendSwitch(name, value);
 // Every renderer sandboxed, whatever a window's options say.
 app.enableSandbox();
 
@@ -20,7 +17,11 @@ if (!app.requestSingleInstanceLock()) {
   // Another Likeness is running: it gets focus (second-instance below) and we leave.
   app.quit();
 } else {
-  void start();
+  // A start that fails must not leave a windowless process holding the single-instance lock.
+  start().catch((error: Error) => {
+    dialog.showErrorBox('Likeness could not start', error.stack ?? error.message);
+    app.exit(1);
+  });
 }
 
 async function start(): Promise<void> {
@@ -75,14 +76,23 @@ async function start(): Promise<void> {
     if (job.kind === 'train' && job.state === 'done' && Notification.isSupported()) new Notification({ title: 'Likeness', body: job.message }).show();
   });
 
-  let main = windows.createMainWindow();
+  // The hidden GPU training window counts in getAllWindows(): judge "no window left" without it.
+  const userWindows = () => appWindows(BrowserWindow.getAllWindows(), helperWindowIds);
+  const openMain = () => {
+    const window = windows.createMainWindow();
+    window.on('closed', () => {
+      if (quitWhenClosed(process.platform, userWindows().length)) app.quit();
+    });
+    return window;
+  };
+  let main = openMain();
   app.on('second-instance', () => {
-    if (main.isDestroyed()) main = windows.createMainWindow();
+    if (main.isDestroyed()) main = openMain();
     if (main.isMinimized()) main.restore();
     main.focus();
   });
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) main = windows.createMainWindow();
+    if (userWindows().length === 0) main = openMain();
   });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();

@@ -1,11 +1,17 @@
 // Watching the library folders while the app runs: changes are gathered for a moment (a camera
 // import writes hundreds of files at once), then synced in one batch. Watch failures (for example
 // the OS limit on watched folders) are reported, and the caller falls back to periodic re-scans.
+// Symbolic links are followed as the scanner follows them, but never into a loop, a system folder
+// or a pseudo-filesystem (/proc), nor into Likeness's own data folder: chokidar's own loop check
+// stops a link to "." only at the OS's ELOOP limit, and a few such links multiply without end.
 import { watch, type FSWatcher } from 'chokidar';
-import { basename } from 'node:path';
+import type { Stats } from 'node:fs';
+import { basename, join, relative, sep } from 'node:path';
 import type { Core } from '../core';
 import { looksLikePhoto } from '../library/formats';
-import type { ScanSummary } from '../library/scan';
+import { isLinkLoop, isWithin, realPathOr } from '../library/places';
+import { libraryRefusal, type ScanSummary } from '../library/scan';
+import type { Refusal } from '../library/walk';
 import { syncPaths } from '../library/sync';
 import { folderRows } from '../store/library';
 
@@ -43,15 +49,24 @@ export class LibraryWatcher {
   /** Starts (or restarts) watching every library folder. Resolves once the watches are in place. */
   async start(): Promise<void> {
     await this.stop();
-    const folders = folderRows(this.core.db).map((f) => f.path);
-    if (folders.length === 0) return;
-    const watcher = watch(folders, {
-      ignoreInitial: true,
-      usePolling: this.options.usePolling ?? false,
-      // Wait until a file stops growing (copies from a card), so it is read once, whole.
-      awaitWriteFinish: { stabilityThreshold: AWAIT_WRITE_MS, pollInterval: 100 },
-      ignored: (path, stats) => basename(path).startsWith('.') || (stats?.isFile() === true && !looksLikePhoto(basename(path))),
-    });
+    const refuse = libraryRefusal(this.core);
+    // A library folder added before system folders were refused is not watched (nor scanned).
+    const roots = folderRows(this.core.db)
+      .map((f) => ({ path: f.path, real: realPathOr(f.path) }))
+      .filter((root) => refuse(root.real) === null);
+    if (roots.length === 0) return;
+    const watcher = watch(
+      roots.map((root) => root.path),
+      {
+        ignoreInitial: true,
+        usePolling: this.options.usePolling ?? false,
+        followSymlinks: true,
+        // Wait until a file stops growing (copies from a card), so it is read once, whole.
+        awaitWriteFinish: { stabilityThreshold: AWAIT_WRITE_MS, pollInterval: 100 },
+        ignored: (path, stats) =>
+          basename(path).startsWith('.') || (stats?.isFile() === true && !looksLikePhoto(basename(path))) || notFollowed(path, stats, roots, refuse),
+      },
+    );
     this.watcher = watcher;
     const changed = (path: string | Error) => typeof path === 'string' && this.queue(path, false);
     const removed = (path: string | Error) => typeof path === 'string' && this.queue(path, true);
@@ -110,4 +125,18 @@ export class LibraryWatcher {
       }
     });
   }
+}
+
+/**
+ * True for a folder or link under a library folder that the watcher must not enter: a loop back
+ * to where it is reached from, or a refused place. Only a path with a link on its way can loop,
+ * so the ancestors' real paths are looked up only then.
+ */
+export function notFollowed(path: string, stats: Stats | undefined, roots: readonly { path: string; real: string }[], refuse: Refusal): boolean {
+  if (!stats || !(stats.isDirectory() || stats.isSymbolicLink())) return false;
+  const root = roots.find((r) => isWithin(path, r.path, sep));
+  if (!root || path === root.path) return false;
+  const real = realPathOr(path);
+  if (refuse(real) !== null) return true;
+  return real !== join(root.real, relative(root.path, path)) && isLinkLoop(path, root.path, sep, realPathOr);
 }

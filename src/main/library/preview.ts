@@ -2,7 +2,8 @@
 // format browsers cannot show (HEIC, TIFF, …), so the viewer shows it at full size instead of the
 // thumbnail. Made from the original the first time it is viewed, then kept in the data directory by
 // content hash, like thumbnails: never written beside the photos.
-import { lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import type { Core } from '../core';
 import { DecodeError, displayJpeg } from './decode';
@@ -18,22 +19,22 @@ const making = new Map<string, Promise<string>>();
  * The preview file of the photo with this content hash, made from `original` if it is not there
  * yet. Throws PreviewError, saying why, when the original cannot be read or decoded.
  */
-export function previewFile(core: Core, contentHash: string, original: string): Promise<string> {
+export function previewFile(core: Core, contentHash: string, original: string, read: () => Promise<Buffer> = () => readFile(original)): Promise<string> {
   const path = core.dataDir.previewPath(contentHash);
   if (isPlainFile(path)) return Promise.resolve(path);
   // Two requests for the same photo (the viewer and its prefetch) decode it once.
   let made = making.get(path);
   if (!made) {
-    made = makePreview(core, path, original).finally(() => making.delete(path));
+    made = makePreview(core, path, original, read).finally(() => making.delete(path));
     making.set(path, made);
   }
   return made;
 }
 
-async function makePreview(core: Core, path: string, original: string): Promise<string> {
+async function makePreview(core: Core, path: string, original: string, read: () => Promise<Buffer>): Promise<string> {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(original);
+    bytes = await read();
   } catch (error) {
     throw new PreviewError(`cannot read ${original}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }

@@ -23,7 +23,8 @@ import {
   type FolderRow,
 } from '../store/library';
 import { analysePhoto, readPhotoFile } from './ingest';
-import { describeFsError, walkPhotos, type FoundFile } from './walk';
+import { describeFsError, walkPhotos, type FoundFile, type Refusal } from './walk';
+import { placeRefusal, realPathOr } from './places';
 import { DECODER_VERSION, DecodeError } from './decode';
 import { modelInputSizes } from './inputSizes';
 import { removeRenditions } from './thumbnails';
@@ -53,7 +54,11 @@ export interface ScanOptions {
 
 export class FolderError extends Error {}
 
-/** Adds a folder to the library (without scanning it). A folder inside a library folder is already covered. */
+/**
+ * Adds a folder to the library (without scanning it). A folder inside a library folder is already
+ * covered. System folders and pseudo-filesystems (/proc, /sys, C:\Windows…) and Likeness's own
+ * data folder are refused, saying why.
+ */
 export async function addFolder(core: Core, path: string): Promise<FolderRow> {
   const absolute = resolve(path);
   let info;
@@ -63,17 +68,21 @@ export async function addFolder(core: Core, path: string): Promise<FolderRow> {
     throw new FolderError(`cannot add ${absolute}: ${describeFsError(error)}`);
   }
   if (!info.isDirectory()) throw new FolderError(`cannot add ${absolute}: not a folder`);
+  // The real path (/etc is /private/etc on macOS) and the given one (/proc/self/cwd leads anywhere).
+  const refuse = libraryRefusal(core);
+  const refused = refuse(realPathOr(absolute)) ?? refuse(absolute);
+  if (refused) throw new FolderError(`cannot add ${absolute}: ${refused}`);
   const existing = folderByPath(core.db, absolute);
   if (existing) return existing;
   const parent = folderRows(core.db).find((f) => absolute.startsWith(f.path.endsWith(sep) ? f.path : f.path + sep));
   if (parent) return parent;
-  if (isInsideDataDir(core, absolute)) throw new FolderError(`cannot add ${absolute}: it is inside Likeness's own data folder`);
   return insertFolder(core.db, absolute, sep);
 }
 
-function isInsideDataDir(core: Core, path: string): boolean {
-  const root = core.dataDir.root;
-  return path === root || path.startsWith(root + sep) || root.startsWith(path.endsWith(sep) ? path : path + sep);
+/** What a scan or the watcher never enters, by real path: system folders, pseudo-filesystems, our data folder. */
+export function libraryRefusal(core: Core): Refusal {
+  const dataDir = realPathOr(core.dataDir.root);
+  return (realPath) => placeRefusal(realPath, dataDir, sep);
 }
 
 /** Adds the given folders (if new) and scans them; with no folders, re-scans every library folder. */
@@ -88,6 +97,8 @@ interface FolderWork {
   found: FoundFile[];
   /** Sub-folders that could not be read this time: what is known under them is kept. */
   unreadableDirs: string[];
+  /** Linked folders and files not entered (their problem rows stand; nothing under them is kept). */
+  skipped: string[];
   /** Files found by the walk that were gone by the time they were read. */
   vanished: Set<string>;
   known: ReturnType<typeof knownFiles>;
@@ -97,6 +108,7 @@ interface FolderWork {
 export async function scanFolders(core: Core, folders: FolderRow[], options: ScanOptions = {}): Promise<ScanSummary> {
   const summary: ScanSummary = { added: 0, updated: 0, moved: 0, removed: 0, unchanged: 0, failed: 0, offline: [] };
   const { signal } = options;
+  const refuse = libraryRefusal(core);
   const progress = new ProgressTracker(options.onProgress ?? (() => {}), 0);
   progress.update(0, 'looking for photos', true);
 
@@ -109,15 +121,19 @@ export async function scanFolders(core: Core, folders: FolderRow[], options: Sca
       summary.offline.push(folder.path);
       continue;
     }
-    const walked = await walkPhotos(folder.path, signal);
+    const walked = await walkPhotos(folder.path, signal, refuse);
     throwIfCancelled(signal);
     for (const entry of walked.unreadable) {
       recordProblem(core.db, { path: entry.path, folderId: folder.id, bytes: 0, mtimeMs: 0 }, `could not be read: ${entry.reason}`, DECODER_VERSION);
+    }
+    for (const entry of walked.skipped) {
+      recordProblem(core.db, { path: entry.path, folderId: folder.id, bytes: 0, mtimeMs: 0 }, `not read: ${entry.reason}`, DECODER_VERSION);
     }
     work.push({
       folder,
       found: walked.files,
       unreadableDirs: walked.unreadable.map((u) => u.path),
+      skipped: walked.skipped.map((u) => u.path),
       vanished: new Set(),
       known: knownFiles(core.db, folder.id),
       problems: knownProblems(core.db, folder.id, DECODER_VERSION),
@@ -160,7 +176,7 @@ export async function scanFolders(core: Core, folders: FolderRow[], options: Sca
   // Removal waits until every folder is scanned, so a photo moved from one library folder to
   // another is found at its new path before its old one is forgotten: it keeps its id.
   // Only a complete walk of a reachable folder may remove anything.
-  for (const { folder, found, known, problems, vanished, unreadableDirs } of work) {
+  for (const { folder, found, known, problems, vanished, unreadableDirs, skipped } of work) {
     if (!(await isReachable(folder.path))) {
       // The drive went away during the scan: what looked deleted is only out of reach.
       setFolderStatus(core.db, folder.id, 'offline');
@@ -171,7 +187,7 @@ export async function scanFolders(core: Core, folders: FolderRow[], options: Sca
     for (const dir of unreadableDirs) seen.add(dir);
     const underUnreadable = (path: string) => unreadableDirs.some((dir) => path.startsWith(dir + sep));
     const goneFiles = [...known].filter(([path]) => !seen.has(path) && !underUnreadable(path)).map(([, k]) => k.id);
-    const goneProblems = [...problems.keys()].filter((path) => !seen.has(path) && !underUnreadable(path));
+    const goneProblems = [...problems.keys()].filter((path) => !seen.has(path) && !skipped.includes(path) && !underUnreadable(path));
     const removedHashes = removeMissing(core.db, goneFiles, goneProblems);
     summary.removed += removedHashes.length;
     await removeRenditions(core, removedHashes);

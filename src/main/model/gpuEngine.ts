@@ -25,6 +25,13 @@ export class GpuWindowEngine implements GradientEngine {
     readonly prefer: GpuPreference = 'auto',
   ) {
     port.onMessage((m) => {
+      if (!isReply(m)) {
+        // A message that arrived empty or malformed (as Electron's MessagePortMain delivers one sent
+        // with a transferred ArrayBuffer, electron/electron#34905) answers nothing we can tell:
+        // fail what waits rather than wait for ever (a pending step also blocked quitting).
+        this.fail('a message from the GPU training window arrived unreadable');
+        return;
+      }
       const w = this.waiting.get(m.id);
       if (!w) return;
       this.waiting.delete(m.id);
@@ -101,6 +108,14 @@ export class GpuWindowEngine implements GradientEngine {
     for (const w of this.waiting.values()) w.reject(new Error('GPU window closed'));
     this.waiting.clear();
   }
+}
+
+const REPLY_TYPES = new Set<string>(['ready', 'gradients', 'values', 'done', 'error']);
+
+function isReply(m: unknown): m is FromGpuWindow {
+  if (typeof m !== 'object' || m === null) return false;
+  const { id, type } = m as { id?: unknown; type?: unknown };
+  return typeof id === 'number' && typeof type === 'string' && REPLY_TYPES.has(type);
 }
 
 /** An open GPU window: its engine, and how to close it. */

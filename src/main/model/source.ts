@@ -1,9 +1,9 @@
 // Where training images come from, described as plain data so each worker thread opens its own:
 // the library's model-input cache in SQLite (read a batch at a time, never all photos in memory), or
 // an IDX file (Fashion-MNIST) for the quality evaluation.
-import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
+import { openReadOnly } from '../store/db';
 import { readModelInputs } from '../store/modelInputs';
 import type { SourceImage } from './augment';
 import { Rng } from '../util/rng';
@@ -81,8 +81,7 @@ export function openSource(spec: SourceSpec): ImageSource {
       close: () => {},
     };
   }
-  const db = new Database(spec.database, { readonly: true, fileMustExist: true });
-  db.pragma('busy_timeout = 10000');
+  const db = openReadOnly(spec.database);
   return {
     count: spec.photoIds.length,
     read: (positions) => {

@@ -4,7 +4,7 @@
 // regularly, and a run that was interrupted resumes from it on the next call.
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { Worker } from 'node:worker_threads';
+import { MessageChannel, type Worker } from 'node:worker_threads';
 import type { LossPoint, ModelVersion } from '../../shared/api';
 import type { Core } from '../core';
 import { CancelledError, ProgressTracker, type ProgressSink } from '../util/progress';
@@ -26,9 +26,10 @@ import { BACKEND_SETTING, backendChoice, planBackend, type BackendChoice, type B
 import { loadCheckpoint, removeCheckpoint, type TrainPosition } from './checkpoint';
 import { filtersFor, presetConfig, validateConfig, type ModelConfig, type PresetName } from './config';
 import { paramSpecs } from './params';
+import { serveEngine } from './engineRelay';
 import { gpuWindowOpener, type GpuWindow, type GpuWindowEngine } from './gpuEngine';
 import type { SourceSpec } from './source';
-import { CONTROL_INTS, effectiveBatch, requestStop, runTrainingWorker, sharedBuffers, type Budget, type StartFrom, type WorkerInit, type WorkerMessage } from './trainLoop';
+import { CONTROL_INTS, effectiveBatch, requestStop, sharedBuffers, type Budget, type StartFrom, type WorkerInit, type WorkerMessage } from './trainLoop';
 import type { StepLosses } from './trainer';
 import { defaultWorkers, startModelWorker } from './workerStart';
 
@@ -201,6 +202,7 @@ export async function trainModel(core: Core, options: TrainOptions = {}, hooks: 
     const shared = sharedBuffers(workers, trainable);
     if (new Int32Array(shared.control).length !== CONTROL_INTS) throw new Error('control buffer layout');
     const threads: Worker[] = [];
+    const channels: MessageChannel[] = [];
     const onAbort = () => requestStop(shared.control);
     hooks.signal?.addEventListener('abort', onAbort);
     try {
@@ -234,12 +236,15 @@ export async function trainModel(core: Core, options: TrainOptions = {}, hooks: 
             loseGpuAfterStep: options.loseGpuAfterStep,
             shared,
           };
+          // The desktop app's GPU window: the loop runs in the worker like any other, its steps
+          // there, relayed through this process (engineRelay.ts) which alone can reach the window.
+          let relay: MessageChannel | null = null;
           if (remote) {
-            // The desktop app's GPU window: the loop runs here, in the main process, its steps there.
-            runTrainingWorker(init, onMessage, remote).catch(fail);
-            continue;
+            relay = new MessageChannel();
+            serveEngine(relay.port1, remote);
+            channels.push(relay);
           }
-          const worker = startModelWorker('worker', init);
+          const worker = relay ? startModelWorker('worker', { ...init, gpuPort: relay.port2 }, [relay.port2]) : startModelWorker('worker', init);
           threads.push(worker);
           worker.on('error', fail);
           worker.on('exit', (code) => {
@@ -251,6 +256,7 @@ export async function trainModel(core: Core, options: TrainOptions = {}, hooks: 
     } finally {
       hooks.signal?.removeEventListener('abort', onAbort);
       await Promise.all(threads.map((t) => t.terminate()));
+      for (const channel of channels) channel.port1.close();
     }
   };
 

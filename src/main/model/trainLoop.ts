@@ -8,7 +8,9 @@ import { initBackend, webgpuDevice, type BackendName } from './backend';
 import { augmentInto, augmentOptionsOf, plainInto } from './augment';
 import { loadCheckpoint, saveCheckpoint, type TrainPosition } from './checkpoint';
 import type { ModelConfig } from './config';
-import { GpuDeviceLostError, type GpuWindowEngine } from './gpuEngine';
+import type { MessagePort } from 'node:worker_threads';
+import type { RemoteEngine } from './engineRelay';
+import { GpuDeviceLostError } from './gpuEngine';
 import { LocalEngine, type GradientEngine } from './gradientEngine';
 import { initialValues, Params, paramSpecs, type ParamSpec } from './params';
 import { loadWeights, saveWeights } from './weightsFile';
@@ -43,6 +45,8 @@ export interface WorkerInit {
   /** Tests only: GPUDevice.destroy() after this step, a real device loss mid-run. */
   loseGpuAfterStep?: number;
   shared: { grads: SharedArrayBuffer; losses: SharedArrayBuffer; control: SharedArrayBuffer };
+  /** The desktop app's GPU window: the port to the main process's relay (engineRelay.ts). */
+  gpuPort?: MessagePort;
 }
 
 export type WorkerMessage =
@@ -133,10 +137,10 @@ function buildBatch(source: ImageSource, positions: number[], config: ModelConfi
 }
 
 /**
- * The loop of one worker. With `remote` (the desktop app's GPU window), the steps run there and
- * this runs in the main process as the only worker; otherwise on this thread's tfjs backend.
+ * The loop of one worker. With `remote` (the desktop app's GPU window, reached through a relay
+ * to the main process: engineRelay.ts), the steps run there; otherwise on this thread's tfjs backend.
  */
-export async function runTrainingWorker(init: WorkerInit, post: (m: WorkerMessage) => void, remote?: GpuWindowEngine): Promise<void> {
+export async function runTrainingWorker(init: WorkerInit, post: (m: WorkerMessage) => void, remote?: RemoteEngine): Promise<void> {
   const { workerIndex: k, workerCount: W, config, seed } = init;
   const info = remote ? null : await initBackend(init.backend, init.backendFallback);
   // A lost GPU device makes every later operation fail (or read zeros): note it, and stop cleanly.

@@ -9,6 +9,7 @@ import { clusterEmbeddings, type ClusteringResult } from './clustering';
 import { EmbeddingIndex } from './knn';
 import { findDuplicateGroups, type DuplicateAnalysis } from './nearDuplicates';
 import { loadPixelSignatures, type PixelSignatures } from './pixelSignatures';
+import { openReadOnly } from '../store/db';
 
 /** Embeddings as they cross to the worker: row-major, L2-normalised, `photoIds.length × dim`. */
 export interface EmbeddingRows {
@@ -36,17 +37,10 @@ export type GroupReply =
   | { type: 'duplicates'; result: DuplicateAnalysis }
   | { type: 'error'; message: string };
 
-/**
- * Pixel signatures read here, off the main thread, over a read-only connection of our own (WAL: a
- * consistent snapshot while the main side goes on writing). Inside Electron the addon must be the
- * Electron build, as on the main thread (app/nativeSqlite.ts; it does not import electron).
- */
+/** Pixel signatures read here, off the main thread, over a read-only connection of our own. */
 async function readPixelSignatures(source: { database: string; inputSize: number }, photoIds: readonly number[]): Promise<PixelSignatures> {
-  if (process.env.LIKENESS_ELECTRON_SQLITE) (await import('../app/nativeSqlite')).useElectronSqliteBuild();
-  const { default: Database } = await import('better-sqlite3');
-  const db = new Database(source.database, { readonly: true, fileMustExist: true });
+  const db = openReadOnly(source.database);
   try {
-    db.pragma('busy_timeout = 10000');
     return loadPixelSignatures(db, source.inputSize, photoIds);
   } finally {
     db.close();

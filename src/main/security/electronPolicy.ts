@@ -30,7 +30,7 @@ export interface AppOrigin {
 }
 
 /** Our own page: exactly the renderer's index.html (an in-page #route at most), or the dev server's origin. */
-export function isAppUrl(url: string, origin: AppOrigin): boolean {
+export function isAppUrl(url: string, origin: AppOrigin, platform: NodeJS.Platform = process.platform): boolean {
   if (origin.devServerUrl) {
     const dev = new URL(origin.devServerUrl).origin;
     try {
@@ -39,7 +39,30 @@ export function isAppUrl(url: string, origin: AppOrigin): boolean {
       return false;
     }
   }
-  return url === origin.rendererIndexUrl || url.startsWith(origin.rendererIndexUrl + '#');
+  return sameFileUrl(url, origin.rendererIndexUrl, platform);
+}
+
+/**
+ * The same file, fragment aside: compared parsed rather than as strings, since Chromium may write
+ * a file URL differently (percent-encoding; on Windows the drive letter's case, c: or C:). On
+ * Windows paths compare without case, as its file systems do.
+ */
+export function sameFileUrl(url: string, index: string, platform: NodeJS.Platform = process.platform): boolean {
+  let a: URL;
+  let b: URL;
+  try {
+    a = new URL(url);
+    b = new URL(index);
+  } catch {
+    return false;
+  }
+  if (a.protocol !== 'file:' || b.protocol !== 'file:' || a.search || a.username || a.password || a.host !== b.host) return false;
+  try {
+    const path = (u: URL) => (platform === 'win32' ? decodeURIComponent(u.pathname).toLowerCase() : decodeURIComponent(u.pathname));
+    return path(a) === path(b);
+  } catch {
+    return false;
+  }
 }
 
 /** will-navigate / will-redirect (checklist 13): only to our own page. */

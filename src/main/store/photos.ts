@@ -101,6 +101,11 @@ export function photoPaths(db: Db, id: number): string[] {
   return (db.prepare('SELECT path FROM files WHERE photo_id = ? ORDER BY id').all(id) as { path: string }[]).map((r) => r.path);
 }
 
+/** The paths of a photo with the size and modification time they had when indexed (first found first). */
+export function indexedFiles(db: Db, id: number): { path: string; bytes: number; mtimeMs: number }[] {
+  return db.prepare('SELECT path, bytes, mtime_ms AS mtimeMs FROM files WHERE photo_id = ? ORDER BY id').all(id) as { path: string; bytes: number; mtimeMs: number }[];
+}
+
 export function photoIdByPath(db: Db, path: string): number | undefined {
   const row = db.prepare('SELECT photo_id AS id FROM files WHERE path = ?').get(path) as { id: number } | undefined;
   return row?.id;
