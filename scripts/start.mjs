@@ -8,7 +8,8 @@
 //      and the tests use, so the Electron build lives apart, in .likeness-dev/electron/, and the app
 //      is pointed at it with LIKENESS_ELECTRON_SQLITE (see src/main/app/nativeSqlite.ts).
 // This script gets both when missing (needs internet once), checks the addon really loads in
-// Electron, builds with electron-vite and launches. Where it cannot, it says why and what to do.
+// Electron, builds with electron-vite and launches. Where it cannot, it says why and carries on with
+// the same UI in the browser (`likeness serve --open`).
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -29,10 +30,26 @@ function fail(lines) {
   process.exit(1);
 }
 
-const browserAlternative = [
-  'Meanwhile the same UI runs in a browser:',
-  '  npm run build:renderer && npx likeness serve',
-];
+/**
+ * Where the desktop app cannot start, the same UI in the browser: says why, then runs
+ * `likeness serve --open`, which builds the UI if needed (Vite's progress shown), serves it on
+ * 127.0.0.1, opens the default browser (xdg-open / open / start; skipped, saying why, with no
+ * display or in CI) and prints the address. Ctrl-C stops it.
+ */
+function carryOnInBrowser(lines) {
+  console.error(['', 'npm start: cannot open the Likeness desktop app.', '', ...lines, '', 'Opening the same UI in your browser instead (likeness serve)…', ''].join('\n'));
+  const serve = spawn(process.execPath, [join(root, 'bin', 'likeness.mjs'), 'serve', '--open', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+  // Ctrl-C reaches serve too (same process group); it stops its jobs cleanly, then we leave with it.
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => serve.kill(signal));
+  serve.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+class BrowserFallback extends Error {
+  constructor(lines) {
+    super(lines[0]);
+    this.lines = lines;
+  }
+}
 
 function run(command, args, options = {}) {
   return spawnSync(command, args, { cwd: root, encoding: 'utf8', ...options });
@@ -53,15 +70,13 @@ function ensureElectronBinary() {
   binary = locate();
   if (!binary) {
     const reason = (install.stderr || install.error?.message || '').trim().split('\n')[0];
-    fail([
+    throw new BrowserFallback([
       `The Electron ${electronVersion} binary is not installed, and downloading it failed:`,
       `  ${reason || `install.js exited with ${install.status}`}`,
       '',
       'Electron is fetched from github.com by its own installer (it is not part of the npm package).',
       'This needs internet access once; then run `npm start` again. Behind a proxy or mirror, set',
       'ELECTRON_MIRROR / HTTPS_PROXY as described in https://www.electronjs.org/docs/latest/tutorial/installation.',
-      '',
-      ...browserAlternative,
     ]);
   }
   return binary;
@@ -108,15 +123,13 @@ function ensureElectronSqlite(electron) {
   }
 
   if (!existsSync(built) || !loadsInElectron(electron, built)) {
-    fail([
+    throw new BrowserFallback([
       `better-sqlite3 could not be built for Electron ${electronVersion}:`,
       ...attempts.map((a) => `  - ${a}`),
       '',
       'The desktop app needs better-sqlite3 compiled for Electron’s ABI (different from Node’s). This',
       'needs internet access (a prebuilt binary, or Electron’s headers plus a C++ compiler).',
       'node_modules is left untouched, so `npm test` and the CLI keep working.',
-      '',
-      ...browserAlternative,
     ]);
   }
   mkdirSync(dirname(target), { recursive: true });
@@ -134,17 +147,27 @@ function findNodeGyp() {
   return candidates.find((c) => c && existsSync(c)) ?? null;
 }
 
-const electron = ensureElectronBinary();
-const sqlite = ensureElectronSqlite(electron);
+let electron;
+let sqlite;
+try {
+  electron = ensureElectronBinary();
+  sqlite = ensureElectronSqlite(electron);
+} catch (error) {
+  if (!(error instanceof BrowserFallback)) throw error;
+  carryOnInBrowser(error.lines);
+}
+if (sqlite) launchDesktopApp();
 
-console.log('Building the app (electron-vite)…');
-const build = run(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { stdio: 'inherit' });
-if (build.status !== 0) fail(['electron-vite build failed (see above).']);
+function launchDesktopApp() {
+  console.log('Building the app (electron-vite)…');
+  const build = run(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { stdio: 'inherit' });
+  if (build.status !== 0) fail(['electron-vite build failed (see above).']);
 
-const app = spawn(electron, [root, ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: 'inherit',
-  env: { ...process.env, LIKENESS_ELECTRON_SQLITE: sqlite },
-});
-app.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => app.kill(signal));
+  const app = spawn(electron, [root, ...process.argv.slice(2)], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, LIKENESS_ELECTRON_SQLITE: sqlite },
+  });
+  app.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => app.kill(signal));
+}

@@ -73,11 +73,16 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
-/** Runs `likeness serve` (the real CLI) on LIKENESS_HOME=home and waits for the URL it prints. */
+/**
+ * Runs `likeness serve` (the real CLI) on LIKENESS_HOME=home and waits for the URL it prints.
+ * Overnight retraining is off (a test run inside the window would train on its own), and so is
+ * the first model unless `extraEnv` turns it on (LIKENESS_FIRST_MODEL=on): most tests drive
+ * training from the Training screen themselves.
+ */
 export async function startServe(home: string, extraEnv: Record<string, string> = {}): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'likeness.mjs'), 'serve', '--port', '0'], {
+  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'likeness.mjs'), 'serve', '--port', '0', '--no-retrain-overnight'], {
     cwd: repoRoot,
-    env: { ...process.env, LIKENESS_HOME: home, ...extraEnv },
+    env: { ...process.env, LIKENESS_HOME: home, LIKENESS_FIRST_MODEL: 'off', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
