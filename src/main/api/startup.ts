@@ -49,10 +49,10 @@ export async function startLikeness(core: Core, options: StartOptions): Promise<
     await service.startWatching().catch((error: Error) => console.error('likeness: cannot watch the library folders:', error.message));
   }
   const resumed = service.resumeInterrupted(interrupted);
-  const firstModel = owner ? new FirstModelFlow(service) : null;
-  // Subscribed before the catch-up scan, so that its end is heard.
-  firstModel?.start();
   if (owner) service.catchUp();
+  // After queueing the catch-up scan (so a first model waits for it; its end is still heard: jobs run later).
+  const firstModel = owner ? new FirstModelFlow(service) : null;
+  firstModel?.start();
   const retrainer = owner && options.retrainOvernight !== false ? new RetrainScheduler(service, options.probe) : null;
   retrainer?.start();
   return {
