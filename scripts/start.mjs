@@ -69,7 +69,9 @@ function ensureElectronBinary() {
   const install = run(process.execPath, [join(electronDir, 'install.js')], { stdio: ['ignore', 'inherit', 'pipe'], timeout: 15 * 60_000 });
   binary = locate();
   if (!binary) {
-    const reason = (install.stderr || install.error?.message || '').trim().split('\n')[0];
+    const reason = process.env.ELECTRON_SKIP_BINARY_DOWNLOAD
+      ? 'ELECTRON_SKIP_BINARY_DOWNLOAD is set'
+      : (install.stderr || install.error?.message || '').trim().split('\n')[0];
     throw new BrowserFallback([
       `The Electron ${electronVersion} binary is not installed, and downloading it failed:`,
       `  ${reason || `install.js exited with ${install.status}`}`,
