@@ -67,6 +67,17 @@ test('with no model, the pixel signature answers: each photo’s own copies come
   assert.throws(() => similarPhotos(core, 999_999, 5), (e: unknown) => e instanceof SearchError && e.code === 'not-found');
 });
 
+test('photos indexed after the first question are found too (the signatures are read again only for them)', async () => {
+  const before = similarPhotos(core, idOf(scenes[2]![0]!), 20).results.length;
+  const late = join(photos, 'scene2-late.jpg');
+  await picture(102, 480, 360).jpeg({ quality: 50 }).toFile(late);
+  await indexFolders(core, [photos]);
+  const after = similarPhotos(core, idOf(scenes[2]![0]!), 20);
+  assert.equal(after.results.length, before + 1);
+  assert.ok(after.results.slice(0, scenes[2]!.length).some((r) => r.photoId === idOf(late)), 'the new copy ranks with the others');
+  scenes[2]!.push(late);
+});
+
 test('once the active model has embedded a photo, its embeddings answer; photos it has not embedded get quick matches', async () => {
   // A model whose embeddings the test writes: each scene's photos share a direction, as a trained encoder would give them.
   const dim = 8;
