@@ -7,8 +7,6 @@ import { parse, UsageError, type Command } from './command';
 import { openBrowser } from './openBrowser';
 import { defaultRendererDir, ensureUiBuilt } from './uiBuild';
 
-export { defaultRendererDir };
-
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'open the Likeness UI in a browser: a local HTTP server (127.0.0.1 unless --host)',
