@@ -8,7 +8,8 @@
 //      and the tests use, so the Electron build lives apart, in .likeness-dev/electron/, and the app
 //      is pointed at it with LIKENESS_ELECTRON_SQLITE (see src/main/app/nativeSqlite.ts).
 // This script gets both when missing (needs internet once), checks the addon really loads in
-// Electron, builds with electron-vite and launches. Where it cannot, it says why and what to do.
+// Electron, builds with electron-vite and launches. Where it cannot, it says why and carries on with
+// the same UI in the browser (`likeness serve --open`).
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -30,10 +31,26 @@ function fail(lines) {
   process.exit(1);
 }
 
-const browserAlternative = [
-  'Meanwhile the same UI runs in a browser:',
-  '  npm run build:renderer && npx likeness serve',
-];
+/**
+ * Where the desktop app cannot start, the same UI in the browser: says why, then runs
+ * `likeness serve --open`, which builds the UI if needed (Vite's progress shown), serves it on
+ * 127.0.0.1, opens the default browser (xdg-open / open / start; skipped, saying why, with no
+ * display or in CI) and prints the address. Ctrl-C stops it.
+ */
+function carryOnInBrowser(lines) {
+  console.error(['', 'npm start: cannot open the Likeness desktop app.', '', ...lines, '', 'Opening the same UI in your browser instead (likeness serve)…', ''].join('\n'));
+  const serve = spawn(process.execPath, [join(root, 'bin', 'likeness.mjs'), 'serve', '--open', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+  // Ctrl-C reaches serve too (same process group); it stops its jobs cleanly, then we leave with it.
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => serve.kill(signal));
+  serve.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+class BrowserFallback extends Error {
+  constructor(lines) {
+    super(lines[0]);
+    this.lines = lines;
+  }
+}
 
 function run(command, args, options = {}) {
   return spawnSync(command, args, { cwd: root, encoding: 'utf8', ...options });
@@ -53,16 +70,16 @@ function ensureElectronBinary() {
   const install = run(process.execPath, [join(electronDir, 'install.js')], { stdio: ['ignore', 'inherit', 'pipe'], timeout: 15 * 60_000 });
   binary = locate();
   if (!binary) {
-    const reason = (install.stderr || install.error?.message || '').trim().split('\n')[0];
-    fail([
+    const reason = process.env.ELECTRON_SKIP_BINARY_DOWNLOAD
+      ? 'ELECTRON_SKIP_BINARY_DOWNLOAD is set'
+      : (install.stderr || install.error?.message || '').trim().split('\n')[0];
+    throw new BrowserFallback([
       `The Electron ${electronVersion} binary is not installed, and downloading it failed:`,
       `  ${reason || `install.js exited with ${install.status}`}`,
       '',
       'Electron is fetched from github.com by its own installer (it is not part of the npm package).',
       'This needs internet access once; then run `npm start` again. Behind a proxy or mirror, set',
       'ELECTRON_MIRROR / HTTPS_PROXY as described in https://www.electronjs.org/docs/latest/tutorial/installation.',
-      '',
-      ...browserAlternative,
     ]);
   }
   return binary;
@@ -109,15 +126,13 @@ function ensureElectronSqlite(electron) {
   }
 
   if (!existsSync(built) || !loadsInElectron(electron, built)) {
-    fail([
+    throw new BrowserFallback([
       `better-sqlite3 could not be built for Electron ${electronVersion}:`,
       ...attempts.map((a) => `  - ${a}`),
       '',
       'The desktop app needs better-sqlite3 compiled for Electron’s ABI (different from Node’s). This',
       'needs internet access (a prebuilt binary, or Electron’s headers plus a C++ compiler).',
       'node_modules is left untouched, so `npm test` and the CLI keep working.',
-      '',
-      ...browserAlternative,
     ]);
   }
   mkdirSync(dirname(target), { recursive: true });
@@ -135,27 +150,38 @@ function findNodeGyp() {
   return candidates.find((c) => c && existsSync(c)) ?? null;
 }
 
-const electron = ensureElectronBinary();
-const sqlite = ensureElectronSqlite(electron);
+let electron;
+let sqlite;
+try {
+  electron = ensureElectronBinary();
+  sqlite = ensureElectronSqlite(electron);
+} catch (error) {
+  if (!(error instanceof BrowserFallback)) throw error;
+  carryOnInBrowser(error.lines);
+}
+if (sqlite) launchDesktopApp();
 
-console.log('Building the app (electron-vite)…');
-const build = run(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { stdio: 'inherit' });
-if (build.status !== 0) fail(['electron-vite build failed (see above).']);
+function launchDesktopApp() {
+  console.log('Building the app (electron-vite)…');
+  const build = run(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { stdio: 'inherit' });
+  if (build.status !== 0) fail(['electron-vite build failed (see above).']);
 
-const app = spawn(electron, [root, ...process.argv.slice(2)], {
-  cwd: root,
-  // stderr passes through, its tail kept to explain a sandbox abort (Ubuntu 23.10+).
-  stdio: ['inherit', 'inherit', 'pipe'],
-  env: { ...process.env, LIKENESS_ELECTRON_SQLITE: sqlite },
-});
-let stderrTail = '';
-app.stderr.on('data', (chunk) => {
-  process.stderr.write(chunk);
-  stderrTail = (stderrTail + chunk).slice(-16_384);
-});
-app.on('exit', (code, signal) => {
-  const explanation = explainSandboxFailure({ stderr: stderrTail, code, signal, electronPath: electron });
-  if (explanation) console.error(['', ...explanation, '', ...browserAlternative, ''].join('\n'));
-  process.exit(code ?? (signal ? 1 : 0));
-});
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => app.kill(signal));
+  const app = spawn(electron, [root, ...process.argv.slice(2)], {
+    cwd: root,
+    // stderr passes through, its tail kept to explain a sandbox abort (Ubuntu 23.10+).
+    stdio: ['inherit', 'inherit', 'pipe'],
+    env: { ...process.env, LIKENESS_ELECTRON_SQLITE: sqlite },
+  });
+  let stderrTail = '';
+  app.stderr.on('data', (chunk) => {
+    process.stderr.write(chunk);
+    stderrTail = (stderrTail + chunk).slice(-16_384);
+  });
+  app.on('exit', (code, signal) => {
+    const explanation = explainSandboxFailure({ stderr: stderrTail, code, signal, electronPath: electron });
+    // A sandbox abort is a machine set-up problem: say how to fix it, and meanwhile use the browser.
+    if (explanation) return carryOnInBrowser(explanation);
+    process.exit(code ?? (signal ? 1 : 0));
+  });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => app.kill(signal));
+}

@@ -86,10 +86,32 @@ export interface LibraryStatus {
   activeModel: ModelVersion | null;
 }
 
+/**
+ * What ranked a Find similar answer: the active model's embeddings ('learned'), or — before the
+ * first model exists, or for a photo it has not embedded yet — the stored pixel signature, a quick
+ * match that needs no training ('pixels').
+ */
+export type SimilarSignal = 'learned' | 'pixels';
+
 export interface SimilarPhoto {
   photo: PhotoSummary;
   /** Cosine similarity in [-1, 1]; higher is more similar. */
   score: number;
+  signal: SimilarSignal;
+}
+
+/** What Likeness does by itself: the first model after photos arrive, and overnight retraining. */
+export interface Automation {
+  firstModel: { enabled: boolean; maxMinutes: number };
+  overnight: {
+    enabled: boolean;
+    /** Local hours of the nightly window. */
+    startHour: number;
+    endHour: number;
+    /** ISO time the next window opens (null when off); inside a window, the current one's start. */
+    nextWindowStartsAt: string | null;
+    inWindow: boolean;
+  };
 }
 
 export interface Cluster {
@@ -165,6 +187,8 @@ export const requestSchemas = {
   lossHistory: z.object({ modelId: z.number().int().positive() }).strict(),
   /** Reads, and with `set` saves, the backend choice for training and embedding. */
   trainingBackend: z.object({ set: z.enum(['auto', 'webgpu', 'wasm', 'cpu', 'tensorflow']).optional() }).strict(),
+  /** Reads, and with `set` saves, whether the first model and overnight retraining happen by themselves. */
+  automation: z.object({ set: z.object({ firstModel: z.boolean().optional(), overnight: z.boolean().optional() }).strict().optional() }).strict(),
 } as const;
 
 export type ApiMethod = keyof typeof requestSchemas;
@@ -194,6 +218,7 @@ export interface ApiResponses {
   activateModel: ModelVersion;
   lossHistory: LossPoint[];
   trainingBackend: TrainingBackend;
+  automation: Automation;
 }
 
 /** What every transport's client offers the renderer. */

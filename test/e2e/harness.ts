@@ -1,68 +1,19 @@
 // Shared by the e2e tests: build the renderer when its sources are newer than the build, start the
 // real `likeness serve` CLI on a data directory, and launch Debian's Chromium through playwright-core.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { ensureUiBuilt } from '../../src/main/cli/uiBuild';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const resultsDir = join(repoRoot, 'test-results', 'e2e');
 export const chromiumPath = '/usr/bin/chromium';
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    const stat = statSync(path);
-    newest = Math.max(newest, stat.isDirectory() ? newestMtime(path) : stat.mtimeMs);
-  }
-  return newest;
-}
-
-/**
- * Builds out/renderer with Vite unless it is newer than every renderer and contract source. Test
- * files run in parallel: a lock (an exclusive mkdir) keeps two of them from building at once, which
- * would empty the output under the other's feet.
- */
-export async function ensureRendererBuilt(): Promise<string> {
-  const out = join(repoRoot, 'out', 'renderer');
-  const index = join(out, 'index.html');
-  const fresh = () => {
-    const sources = Math.max(
-      newestMtime(join(repoRoot, 'src', 'renderer')),
-      newestMtime(join(repoRoot, 'src', 'shared')),
-      statSync(join(repoRoot, 'renderer.vite.config.ts')).mtimeMs,
-    );
-    return existsSync(index) && statSync(index).mtimeMs >= sources;
-  };
-  if (fresh()) return out;
-  const lock = join(repoRoot, 'out', '.renderer-build.lock');
-  mkdirSync(join(repoRoot, 'out'), { recursive: true });
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      // Someone else is building; a lock older than five minutes was left by a killed run.
-      const held = statSync(lock, { throwIfNoEntry: false });
-      if (held && Date.now() - held.mtimeMs > 5 * 60_000) rmSync(lock, { recursive: true, force: true });
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-  try {
-    if (!fresh()) {
-      const vite = join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js');
-      const result = spawnSync(process.execPath, [vite, 'build', '-c', 'renderer.vite.config.ts', '--logLevel', 'warn'], {
-        cwd: repoRoot,
-        encoding: 'utf8',
-      });
-      if (result.status !== 0) throw new Error(`renderer build failed:\n${result.stdout}\n${result.stderr}`);
-    }
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-  return out;
+/** Builds out/renderer with Vite unless it is newer than every renderer and contract source (the product's own check, shared with `likeness serve`). */
+export function ensureRendererBuilt(): Promise<string> {
+  return ensureUiBuilt({ quiet: true });
 }
 
 export interface ServeProcess {
@@ -73,11 +24,16 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
-/** Runs `likeness serve` (the real CLI) on LIKENESS_HOME=home and waits for the URL it prints. */
+/**
+ * Runs `likeness serve` (the real CLI) on LIKENESS_HOME=home and waits for the URL it prints.
+ * Overnight retraining is off (a test run inside the window would train on its own), and so is
+ * the first model unless `extraEnv` turns it on (LIKENESS_FIRST_MODEL=on): most tests drive
+ * training from the Training screen themselves.
+ */
 export async function startServe(home: string, extraEnv: Record<string, string> = {}): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'likeness.mjs'), 'serve', '--port', '0'], {
+  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'likeness.mjs'), 'serve', '--port', '0', '--no-retrain-overnight'], {
     cwd: repoRoot,
-    env: { ...process.env, LIKENESS_HOME: home, ...extraEnv },
+    env: { ...process.env, LIKENESS_HOME: home, LIKENESS_FIRST_MODEL: 'off', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

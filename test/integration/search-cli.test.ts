@@ -43,8 +43,9 @@ test('similar (by path, by id, --image), duplicates, clusters over a trained lib
   const query = join(photos, 'g1', 'picture-1__original.jpg');
   const byPath = likeness('similar', query, '--k', '5', '--json');
   assert.equal(byPath.code, 0, byPath.stderr);
-  const results = JSON.parse(byPath.stdout) as { id: number; path: string; score: number }[];
+  const results = JSON.parse(byPath.stdout) as { id: number; path: string; score: number; signal: string }[];
   assert.equal(results.length, 5);
+  assert.ok(results.every((r) => r.signal === 'learned'), 'the trained model answered, and says so');
   assert.ok(!results.some((r) => r.path === query), 'the query photo is not in its own results');
   for (let i = 1; i < results.length; i++) assert.ok(results[i - 1]!.score >= results[i]!.score);
   for (const r of results) assert.ok(r.id > 0 && r.path.startsWith(photos) && r.score <= 1.0001);

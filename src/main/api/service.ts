@@ -12,7 +12,8 @@ import { retrain, type RetrainOptions } from '../jobs/retrain';
 import { LibraryWatcher } from '../jobs/watcher';
 import { embedLibrary } from '../model/embed';
 import { currentClusteringInWorker, duplicateGroupsInWorker } from '../search/background';
-import { clusterPhotoIds, clustersOfClustering, findSimilar, planClustering, planDuplicates, renameCluster, toApiDuplicateGroups } from '../search/service';
+import { similarPhotos } from '../search/quickSimilar';
+import { clusterPhotoIds, clustersOfClustering, planClustering, planDuplicates, renameCluster, toApiDuplicateGroups } from '../search/service';
 import { latestClustering } from '../store/clusters';
 import { storedDuplicateGroups } from '../store/duplicates';
 import { countEmbeddings } from '../store/embeddings';
@@ -22,6 +23,7 @@ import { getPhoto, libraryCounts, listFolders, listPhotos, listProblems, photoSu
 import { notFound, ServiceError } from './errors';
 import { photoProblem } from './media';
 import { EventHub } from './events';
+import { automation } from './automation';
 
 export type ServiceHandlers = {
   [M in ApiMethod]: (request: ParsedRequest<M>) => Promise<ApiResponses[M]>;
@@ -80,14 +82,12 @@ export class LikenessService implements ServiceHandlers {
 
   async findSimilar({ id, k }: ParsedRequest<'findSimilar'>): Promise<ApiResponses['findSimilar']> {
     if (!getPhoto(this.core.db, id)) throw notFound(`photo ${id}`);
-    if (!activeModel(this.core.db)) {
-      throw new ServiceError('unavailable', 'No model yet: train one (Training → Train now) to find similar photos.');
-    }
-    const found = findSimilar(this.core, id, k);
-    const photos = new Map(photoSummaries(this.core.db, found.map((f) => f.photoId)).map((p) => [p.id, p]));
-    return found.flatMap((f) => {
+    // Before the first model (or before it has embedded this photo): quick matches from the pixels.
+    const { signal, results } = similarPhotos(this.core, id, k);
+    const photos = new Map(photoSummaries(this.core.db, results.map((f) => f.photoId)).map((p) => [p.id, p]));
+    return results.flatMap((f) => {
       const photo = photos.get(f.photoId);
-      return photo ? [{ photo, score: f.score }] : [];
+      return photo ? [{ photo, score: f.score, signal }] : [];
     });
   }
 
@@ -205,6 +205,10 @@ export class LikenessService implements ServiceHandlers {
     return trainingBackendStatus(this.core, set);
   }
 
+  async automation({ set }: ParsedRequest<'automation'>): Promise<ApiResponses['automation']> {
+    return automation(this.core, set);
+  }
+
   /** Queues a scan of these folders (none: every library folder); when it ends, new photos are embedded with the active model. */
   scan(paths: string[]): Job {
     const message = paths.length === 0 ? 'Rescanning the library' : `Indexing ${paths.length === 1 ? paths[0] : `${paths.length} folders`}`;
@@ -279,8 +283,9 @@ export class LikenessService implements ServiceHandlers {
         if (Array.isArray(paths)) started.push(this.scan(paths.filter((p): p is string => typeof p === 'string')));
       } else if (kind === 'train') {
         const p = params as RetrainParams | null;
-        // A `likeness train` handed over by the CLI is that command's to finish, not a retrain.
-        if (p && 'recipe' in p) continue;
+        // A `likeness train` handed over by the CLI is that command's to finish, not a retrain; a
+        // first-model run is queued again by its flow (api/firstModel.ts) once the catch-up scan ends.
+        if (p && ('recipe' in p || 'firstModel' in p)) continue;
         const deadline = p?.deadline ? new Date(p.deadline) : undefined;
         if (this.jobs.pending('train') || (deadline && deadline.getTime() <= Date.now())) continue;
         started.push(this.retrain(p?.message ?? 'Training the model on your photos', p?.options ?? { epochs: 10 }, deadline));

@@ -25,19 +25,14 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function start(): Promise<void> {
-  const [{ closeCore, openCore }, { LikenessService }, { JobRunner }, { SqliteJobStore }, { JobRequestPoller }, { RetrainScheduler }, { handleMediaProtocol }, { registerIpc }, { installMenu }, windows, { registerGpuTrainer }, { computeLeaseGate }] = await Promise.all([
+  const [{ closeCore, openCore }, { startLikeness }, { handleMediaProtocol }, { registerIpc }, { installMenu }, windows, { registerGpuTrainer }] = await Promise.all([
     import('../core'),
-    import('../api/service'),
-    import('../jobs/runner'),
-    import('../jobs/sqliteJobStore'),
-    import('../jobs/jobControl'),
-    import('../api/retrainScheduler'),
+    import('../api/startup'),
     import('./protocol'),
     import('./ipc'),
     import('./menu'),
     import('./window'),
     import('./gpuTrainerWindow'),
-    import('../jobs/computeLease'),
   ]);
   await app.whenReady();
 
@@ -49,28 +44,18 @@ async function start(): Promise<void> {
     app.exit(1);
     return;
   }
-  // Jobs are recorded in the library: what a previous run left unfinished starts again below.
-  const jobStore = new SqliteJobStore(core.db);
-  const interrupted = jobStore.takeInterrupted();
-  const service = new LikenessService(core, new JobRunner(jobStore, computeLeaseGate(core.db)));
-  // `likeness jobs cancel|pause|resume` from a terminal reaches the app through the library, and so
-  // does the heavy work of `likeness clusters|duplicates|index|embed|retrain`, queued here in turn.
-  const requests = new JobRequestPoller(core.db, service.jobs, 1000, (job, params) => service.submittedWork(job, params));
-  requests.start();
   windows.hardenWebContents();
+  // Before any job starts: training may use the GPU window.
   registerGpuTrainer();
   handleMediaProtocol(core);
+  // The same start as `likeness serve` (api/startup.ts): job queue, watcher, resumed jobs, catch-up
+  // scan, the first model and overnight retraining — here with idle time and power state from the OS.
+  const likeness = await startLikeness(core, {
+    probe: { idleSeconds: () => powerMonitor.getSystemIdleTime(), onBattery: () => powerMonitor.isOnBatteryPower() },
+  });
+  const service = likeness.service;
   const unregister = registerIpc(service, windows.isAppUrl);
   installMenu(service, (message) => dialog.showErrorBox('Likeness', message));
-  // Overnight retraining while the app is open: idle time and power state from the OS.
-  const retrainer = new RetrainScheduler(service, {
-    idleSeconds: () => powerMonitor.getSystemIdleTime(),
-    onBattery: () => powerMonitor.isOnBatteryPower(),
-  });
-  retrainer.start();
-  service.startWatching().catch((error: Error) => console.error('likeness: cannot watch the library folders:', error.message));
-  service.resumeInterrupted(interrupted);
-  service.catchUp();
   // A finished retrain says what it did in one line, as a system notification.
   service.jobs.onChange((job) => {
     if (job.kind === 'train' && job.state === 'done' && Notification.isSupported()) new Notification({ title: 'Likeness', body: job.message }).show();
@@ -104,10 +89,8 @@ async function start(): Promise<void> {
     // Stop the running job cleanly, then close the database.
     event.preventDefault();
     quitting = true;
-    retrainer.stop();
-    requests.stop();
     // The running job stops at its next check and stays recorded as unfinished: it resumes next time.
-    void Promise.all([service.stopWatching(), service.jobs.shutdown()]).then(() => {
+    void likeness.stop().then(() => {
       unregister();
       closeCore(core);
       app.quit();

@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Core } from '../core';
 import { findSimilarToImage } from '../search/queryImage';
-import { findSimilar, type SimilarResult } from '../search/service';
+import { similarPhotos } from '../search/quickSimilar';
+import type { SimilarResult } from '../search/service';
+import type { SimilarSignal } from '../../shared/api';
 import { getPhoto, photoIdByPath, photoPaths } from '../store/photos';
 import { parse, UsageError, type Command } from './command';
 
@@ -32,16 +34,21 @@ export const similarCommand: Command = {
     if ((values.image === undefined) === (positionals.length !== 1)) throw new UsageError('give one photo, or --image <file>');
     const core = ctx.core();
     let results: SimilarResult[];
+    let signal: SimilarSignal = 'learned';
     if (values.image !== undefined) {
       const file = resolve(values.image);
       if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
       results = await findSimilarToImage(core, file, k);
     } else {
-      results = findSimilar(core, resolvePhoto(core, positionals[0]!), k);
+      // Before the first model, quick matches from the pixels (each row says which signal answered).
+      ({ signal, results } = similarPhotos(core, resolvePhoto(core, positionals[0]!), k));
     }
-    const rows = results.map((r) => ({ id: r.photoId, path: photoPaths(core.db, r.photoId)[0] ?? null, score: +r.score.toFixed(6) }));
+    const rows = results.map((r) => ({ id: r.photoId, path: photoPaths(core.db, r.photoId)[0] ?? null, score: +r.score.toFixed(6), signal }));
     if (values.json) ctx.out(JSON.stringify(rows));
-    else for (const r of rows) ctx.out(`${r.score.toFixed(4)}  ${String(r.id).padStart(6)}  ${r.path}`);
+    else {
+      if (signal === 'pixels') ctx.err('No model has embedded this photo yet: quick matches from the pixels.');
+      for (const r of rows) ctx.out(`${r.score.toFixed(4)}  ${String(r.id).padStart(6)}  ${r.path}`);
+    }
     return 0;
   },
 };

@@ -1,0 +1,92 @@
+// Find similar for every photo at once, model or not: the active model's embeddings answer when
+// they cover the query photo ('learned'); before the first model exists, or for a photo it has not
+// embedded yet, the stored pixel signature answers ('pixels': pixelSignatures.ts — the photo's
+// model input at 16×16, with centre views, compared by correlation). The pixel signal needs no
+// training and is ready as soon as a photo is indexed; `likeness eval near-duplicates` measures it
+// ("pixelViews") beside the learned embeddings. One code path for the API and the CLI.
+import type { SimilarSignal } from '../../shared/api';
+import type { Core } from '../core';
+import { modelInputSizes } from '../library/inputSizes';
+import { changeGeneration, photosCounter } from '../store/changeCounters';
+import type { Db } from '../store/db';
+import { photoIdsWithInputs } from '../store/modelInputs';
+import { activeModel } from '../store/models';
+import { photoSummaries } from '../store/photos';
+import { loadPixelSignatures, pixelRows, pixelSimilarity, type PixelSignatures } from './pixelSignatures';
+import { activeIndex, findSimilar, SearchError, type SimilarResult } from './service';
+import { TopK } from './topk';
+
+export interface SimilarAnswer {
+  /** Which signal ranked the results. */
+  signal: SimilarSignal;
+  results: SimilarResult[];
+}
+
+interface CachedSignatures {
+  generation: number;
+  signatures: PixelSignatures;
+  rows: Map<number, number>;
+}
+
+const signatureCache = new WeakMap<Db, CachedSignatures>();
+
+/**
+ * Every indexed photo's pixel signature. When the photos changed, only the new ones are read (an
+ * open Similar panel asks again each time a scan adds photos: reading all of them each time would
+ * cost ~0.25 ms a photo of main thread, again and again); removed ones are dropped.
+ */
+function librarySignatures(db: Db): CachedSignatures {
+  const generation = changeGeneration(db, photosCounter);
+  const cached = signatureCache.get(db);
+  if (cached && cached.generation === generation) return cached;
+  // All photos have the configured input size; the smallest stored one is the cheapest to read.
+  const size = modelInputSizes(db)[0]!;
+  const current = photoIdsWithInputs(db, size);
+  const known = cached?.rows ?? new Map<number, number>();
+  const added = loadPixelSignatures(db, size, current.filter((id) => !known.has(id)));
+  const signatures = cached ? merged(cached.signatures, current.filter((id) => known.has(id)).map((id) => known.get(id)!), added) : added;
+  const fresh = { generation, signatures, rows: pixelRows(signatures) };
+  signatureCache.set(db, fresh);
+  return fresh;
+}
+
+/** The given rows of `old`, then every row of `added`, packed into one set of signatures. */
+function merged(old: PixelSignatures, keepRows: number[], added: PixelSignatures): PixelSignatures {
+  const n = keepRows.length + added.photoIds.length;
+  const perPhoto = old.views * old.dim;
+  const codes = new Int8Array(n * perPhoto);
+  const inverseNorms = new Float32Array(n * old.views);
+  const coarse = new Float32Array(n * old.coarseDim);
+  keepRows.forEach((row, i) => {
+    codes.set(old.codes.subarray(row * perPhoto, (row + 1) * perPhoto), i * perPhoto);
+    inverseNorms.set(old.inverseNorms.subarray(row * old.views, (row + 1) * old.views), i * old.views);
+    coarse.set(old.coarse.subarray(row * old.coarseDim, (row + 1) * old.coarseDim), i * old.coarseDim);
+  });
+  codes.set(added.codes, keepRows.length * perPhoto);
+  inverseNorms.set(added.inverseNorms, keepRows.length * old.views);
+  coarse.set(added.coarse, keepRows.length * old.coarseDim);
+  return { ...old, photoIds: [...keepRows.map((row) => old.photoIds[row]!), ...added.photoIds], codes, inverseNorms, coarse };
+}
+
+/** The k photos whose pixel signatures correlate best with this photo's, best first, itself excluded. */
+export function findSimilarByPixels(core: Core, photoId: number, k: number): SimilarResult[] {
+  const { signatures, rows } = librarySignatures(core.db);
+  const row = rows.get(photoId);
+  if (row === undefined) {
+    const known = photoSummaries(core.db, [photoId]).length > 0;
+    throw new SearchError(known ? 'unavailable' : 'not-found', known ? `photo ${photoId} is still being indexed` : `photo ${photoId} not found`);
+  }
+  const top = new TopK(k);
+  for (let other = 0; other < signatures.photoIds.length; other++) {
+    if (other !== row) top.push(other, pixelSimilarity(signatures, row, other));
+  }
+  return top.sorted().map((s) => ({ photoId: signatures.photoIds[s.index]!, score: s.score }));
+}
+
+/** Learned matches when the active model has embedded the photo, quick pixel matches otherwise. */
+export function similarPhotos(core: Core, photoId: number, k: number): SimilarAnswer {
+  if (activeModel(core.db) && activeIndex(core).index.rowOfPhoto(photoId) !== undefined) {
+    return { signal: 'learned', results: findSimilar(core, photoId, k) };
+  }
+  return { signal: 'pixels', results: findSimilarByPixels(core, photoId, k) };
+}
