@@ -1,13 +1,10 @@
 // `likeness index [folder…]`: add folders and bring the library in line with the disk (in the app's
 // job queue when the app or serve is running).
 import { resolve } from 'node:path';
-import { parse, formatDuration, type Command } from './command';
+import { parse, formatDuration, type CommandRun } from './command';
 import { runHeavy } from './heavy';
 
-export const indexCommand: Command = {
-  name: 'index',
-  summary: 'add folders to the library and scan them (no folder: re-scan every library folder)',
-  usage: 'index [folder…] [--json]',
+export const indexCommand: CommandRun = {
   async run(args, ctx) {
     const { values, positionals } = parse(args, { json: { type: 'boolean' } });
     const started = performance.now();

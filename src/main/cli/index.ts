@@ -1,6 +1,7 @@
-// The `likeness` command line: a thin layer over the same core the desktop app uses.
-import { closeCore, openCore, type Core } from '../core';
-import { UsageError, type Command, type CommandContext } from './command';
+// The `likeness` command line: a thin layer over the same core the desktop app uses. Only the
+// command that runs is loaded, and the library only when it asks for it.
+import type { Core } from '../core';
+import { UsageError, type CommandContext } from './command';
 import { commands } from './commands';
 
 function help(): string {
@@ -26,6 +27,7 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`likeness: unknown command '${name}'\n\n${help()}`);
     return 2;
   }
+  const { openCore, closeCore } = await import('../core');
   let core: Core | null = null;
   const abort = new AbortController();
   const onSigint = () => {
@@ -45,7 +47,7 @@ export async function main(argv: string[]): Promise<number> {
       console.log(`Usage: likeness ${command.usage}\n\n${command.summary}`);
       return 0;
     }
-    return await command.run(rest, ctx);
+    return await (await command.load()).run(rest, ctx);
   } catch (error) {
     if (error instanceof UsageError) {
       console.error(`likeness ${name}: ${error.message}\nUsage: likeness ${command.usage}`);

@@ -2,12 +2,9 @@
 // app (or `likeness serve`) is running it now or will pick it up on its next start.
 import { controlJob, queueOwner } from '../jobs/jobControl';
 import { listJobs } from '../store/jobs';
-import { formatDuration, parse, UsageError, type Command } from './command';
+import { formatDuration, parse, UsageError, type CommandRun } from './command';
 
-export const jobsCommand: Command = {
-  name: 'jobs',
-  summary: 'list the job queue, or cancel, pause or resume a job (in the running app or for its next start)',
-  usage: 'jobs [cancel|pause|resume <id>] [--json]',
+export const jobsCommand: CommandRun = {
   async run(args, ctx) {
     const { values, positionals } = parse(args, { json: { type: 'boolean' } });
     const db = ctx.core().db;

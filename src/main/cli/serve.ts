@@ -9,15 +9,12 @@ import { computeLeaseGate } from '../jobs/computeLease';
 import { JobRunner } from '../jobs/runner';
 import { JobRequestPoller, queueOwner } from '../jobs/jobControl';
 import { SqliteJobStore } from '../jobs/sqliteJobStore';
-import { parse, UsageError, type Command } from './command';
+import { parse, UsageError, type CommandRun } from './command';
 
-/** Where `npm run build:renderer` (or `npm run build`) puts the UI. */
-export const defaultRendererDir = fileURLToPath(new URL('../../../out/renderer', import.meta.url));
+/** Where `npm run build:renderer` (or `npm run build`) puts the UI: out/renderer, beside the built CLI's out/cli. */
+export const defaultRendererDir = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../../../out/renderer' : '../renderer', import.meta.url));
 
-export const serveCommand: Command = {
-  name: 'serve',
-  summary: 'open the Likeness UI in a browser: a local HTTP server (127.0.0.1 unless --host)',
-  usage: 'serve [--port P] [--host H] [--no-watch] [--retrain-overnight]',
+export const serveCommand: CommandRun = {
   async run(args, ctx) {
     const { values } = parse(args, { port: { type: 'string' }, host: { type: 'string' }, 'no-watch': { type: 'boolean' }, 'retrain-overnight': { type: 'boolean' } }, false);
     const port = values.port === undefined ? 0 : Number(values.port);

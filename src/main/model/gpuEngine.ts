@@ -103,19 +103,5 @@ export class GpuWindowEngine implements GradientEngine {
   }
 }
 
-/** An open GPU window: its engine, and how to close it. */
-export interface GpuWindow {
-  engine: GpuWindowEngine;
-  close(): void;
-}
-
-let opener: (() => Promise<GpuWindow>) | null = null;
-
-/** The desktop app registers how to open its GPU window (only src/main/app may import electron). */
-export function setGpuWindowOpener(open: (() => Promise<GpuWindow>) | null): void {
-  opener = open;
-}
-
-export function gpuWindowOpener(): (() => Promise<GpuWindow>) | null {
-  return opener;
-}
+// Kept apart (no tfjs) for the backend status; re-exported for the app and the trainer.
+export { gpuWindowOpener, setGpuWindowOpener, type GpuWindow } from './gpuWindowOpener';
