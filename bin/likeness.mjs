@@ -3,6 +3,8 @@
 // it first when missing or older than any source file it came from (after a `git pull`, say), so it
 // works straight after `npm install`. LIKENESS_FROM_SOURCE=1 runs the TypeScript sources through
 // tsx instead (development); so does a checkout where out/cli cannot be written.
+import module from 'node:module';
+
 async function entry() {
   if (!process.env.LIKENESS_FROM_SOURCE) {
     try {
@@ -17,5 +19,7 @@ async function entry() {
   return new URL('../src/main/cli/index.ts', import.meta.url).href;
 }
 
+// Node 22.1+ keeps compiled code between runs (its own cache folder in the temp directory).
+module.enableCompileCache?.();
 const { main } = await import(await entry());
 process.exitCode = await main(process.argv.slice(2));
