@@ -80,8 +80,10 @@ export async function buildCli() {
   const inputs = Object.fromEntries(Object.keys(result.metafile.inputs).map((path) => [path, fileState(path)]));
   writeAtomically(stampPath, JSON.stringify({ builder: fileState(relative(root, thisScript)), inputs }, null, 1));
   for (const name of readdirSync(outDir)) {
+    if (written.has(name)) continue;
     const path = join(outDir, name);
-    if (!written.has(name) && Date.now() - statSync(path).mtimeMs > KEEP_OLD_MS) rmSync(path, { force: true });
+    const age = Date.now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+    if (age > KEEP_OLD_MS) rmSync(path, { force: true });
   }
 }
 

@@ -53,11 +53,14 @@ before(() => {
 
 after(() => tmp.cleanup());
 
-test('help loads no npm package; the light commands load better-sqlite3 and nothing heavy', () => {
+test('help and --help load no npm package; the light commands load better-sqlite3 and nothing heavy', () => {
   const help = likeness(['help']);
   assert.equal(help.code, 0, help.stderr);
   assert.match(help.stdout, /likeness similar/);
   assert.deepEqual([...help.packages], []);
+  const commandHelp = likeness(['train', '--help']);
+  assert.match(commandHelp.stdout, /^Usage: likeness train/);
+  assert.deepEqual([...commandHelp.packages], [], 'a command’s --help loads nothing either');
   for (const args of [['status'], ['errors'], ['folders'], ['models'], ['jobs'], ['similar', photo(0), '--k', '3'], ['similar', '2', '--json'], ['clusters', '--json']]) {
     const run = likeness(args);
     assert.equal(run.code, 0, `${args.join(' ')}: ${run.stderr}`);

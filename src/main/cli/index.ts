@@ -27,6 +27,10 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`likeness: unknown command '${name}'\n\n${help()}`);
     return 2;
   }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(`Usage: likeness ${command.usage}\n\n${command.summary}`);
+    return 0;
+  }
   const { openCore, closeCore } = await import('../core');
   let core: Core | null = null;
   const abort = new AbortController();
@@ -43,10 +47,6 @@ export async function main(argv: string[]): Promise<number> {
     signal: abort.signal,
   };
   try {
-    if (rest.includes('--help') || rest.includes('-h')) {
-      console.log(`Usage: likeness ${command.usage}\n\n${command.summary}`);
-      return 0;
-    }
     return await (await command.load()).run(rest, ctx);
   } catch (error) {
     if (error instanceof UsageError) {
