@@ -58,6 +58,7 @@ export const similarCommand: CommandRun = {
     // stderr (and prints `null` in its place with --json) without stopping the others.
     let failed = 0;
     for await (const query of queriesOf(positionals, values.stdin)) {
+      if (ctx.signal.aborted) return 130;
       if (!values.json) ctx.out(`# ${query}`);
       try {
         print(findSimilar(core, resolvePhoto(core, query), k));
