@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { tempDir } from '../helpers/images';
-import { ensureRendererBuilt, launchChromium, screenshot, startServe, until, type ServeProcess } from './harness';
+import { ensureRendererBuilt, launchChromium, screenshot, startServe, type ServeProcess } from './harness';
 import { writeFixtureLibrary, type FixtureLibrary } from './library-fixture';
 
 const tmp = tempDir('e2e-first-run');

@@ -19,7 +19,11 @@ after(() => rmSync(work, { recursive: true, force: true }));
 const home = join(work, 'home');
 
 function likeness(...args: string[]) {
-  const result = spawnSync(process.execPath, [bin, ...args], { env: { ...process.env, LIKENESS_HOME: home }, encoding: 'utf8' });
+  return likenessWithInput('', ...args);
+}
+
+function likenessWithInput(input: string, ...args: string[]) {
+  const result = spawnSync(process.execPath, [bin, ...args], { env: { ...process.env, LIKENESS_HOME: home }, encoding: 'utf8', input });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -55,6 +59,18 @@ test('similar (by path, by id, --image), duplicates, clusters over a trained lib
   const byId = likeness('similar', String(queryId), '--k', '5', '--json');
   assert.deepEqual(JSON.parse(byId.stdout), results, 'by id and by path give the same answer');
   assert.match(likeness('similar', query, '--k', '3').stdout, /^\d\.\d{4}\s+\d+\s+\//m);
+
+  // A batch in one process: one JSON line per query, in order, each the same as asking alone; a
+  // query that fails prints null in its place, says why, and does not stop the others.
+  const other = results[1]!;
+  const alone = JSON.parse(likeness('similar', other.path, '--k', '5', '--json').stdout);
+  const batch = likeness('similar', query, String(other.id), '--k', '5', '--json');
+  assert.equal(batch.code, 0, batch.stderr);
+  assert.deepEqual(batch.stdout.trim().split('\n').map((line) => JSON.parse(line)), [results, alone]);
+  const piped = likenessWithInput(`${other.id}\n\nno-such-photo\n${query}\n`, 'similar', '--stdin', '--k', '5', '--json');
+  assert.equal(piped.code, 1, 'a failed query makes the exit code 1');
+  assert.deepEqual(piped.stdout.trim().split('\n').map((line) => JSON.parse(line)), [alone, null, results]);
+  assert.match(piped.stderr, /no-such-photo: no photo with id or path/);
 
   // An image outside the library: a copy of a library photo finds that photo first, and is not added.
   const outside = join(work, 'outside.jpg');

@@ -7,7 +7,8 @@ import { defaultDataDir } from '../../src/main/dataDir';
 import { decodePhoto } from '../../src/main/library/decode';
 import { exifDateToIso } from '../../src/main/library/exif';
 import { isHevcHeif, looksLikePhoto } from '../../src/main/library/formats';
-import { differenceHash, hammingDistance } from '../../src/main/library/renditions';
+import { hammingDistance } from '../../src/main/library/hamming';
+import { differenceHash } from '../../src/main/library/renditions';
 import { picture } from '../helpers/images';
 
 test('EXIF dates become ISO local times; impossible ones become null', () => {

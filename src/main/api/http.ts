@@ -28,6 +28,8 @@ import { MediaUnavailableError, parseMediaPath, resolveMedia, type MediaBody } f
 import type { LikenessService } from './service';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** How long a refused request's remaining bytes are read (and dropped) before its socket is closed. */
+const CLIENT_ERROR_DRAIN_MS = 5000;
 const EVENTS_PATH = '/events';
 
 export interface ServerOptions {
@@ -317,6 +319,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       console.error('likeness serve:', error);
       sendError(res, 500, { code: 'internal', message: 'internal error' });
     });
+  });
+
+  // A request the parser refuses (headers over Node's 16 KiB limit, malformed): answer it, then close
+  // once the client has sent the rest. Node's default answers and destroys the socket at once: on
+  // Node 24 that resets the connection while the client is still sending its headers, and the
+  // client saw ECONNRESET instead of the 431.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy();
+    const status =
+      error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    socket.resume();
+    setTimeout(() => socket.destroy(), CLIENT_ERROR_DRAIN_MS).unref();
   });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -5,7 +5,8 @@
 import { BrowserWindow, MessageChannelMain } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { GPU_TRAINER_PORT_MESSAGE, type FromGpuWindow } from '../../gpu/protocol';
-import { GpuWindowEngine, setGpuWindowOpener, type GpuWindow } from '../model/gpuEngine';
+import { GpuWindowEngine } from '../model/gpuEngine';
+import { setGpuWindowOpener, type GpuWindow } from '../model/gpuWindowOpener';
 import { rendererWebPreferences } from '../security/electronPolicy';
 import { helperWindowIds } from './startupRules';
 

@@ -4,12 +4,9 @@
 import { BACKEND_CHOICES, type BackendChoice } from '../model/backend';
 import { trainingBackendStatus } from '../model/backendStatus';
 import { describeAdapter, probeWebGpu } from '../model/webgpu';
-import { parse, UsageError, type Command } from './command';
+import { parse, UsageError, type CommandRun } from './command';
 
-export const backendCommand: Command = {
-  name: 'backend',
-  summary: 'show or set the backend training and embedding use (auto, webgpu, wasm, cpu, tensorflow)',
-  usage: 'backend [auto|webgpu|wasm|cpu|tensorflow] [--json]',
+export const backendCommand: CommandRun = {
   async run(args, ctx) {
     const { values, positionals } = parse(args, { json: { type: 'boolean' } });
     if (positionals.length > 1) throw new UsageError('give at most one backend name');

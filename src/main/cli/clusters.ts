@@ -4,7 +4,7 @@
 import { clusterPhotoIds, clustersOfClustering, renameCluster } from '../search/service';
 import { latestClustering } from '../store/clusters';
 import { photoPaths } from '../store/photos';
-import { parse, UsageError, type Command } from './command';
+import { parse, UsageError, type CommandRun } from './command';
 import { runHeavy } from './heavy';
 
 const clusterId = (text: string | undefined) => {
@@ -13,10 +13,7 @@ const clusterId = (text: string | undefined) => {
   return id;
 };
 
-export const clustersCommand: Command = {
-  name: 'clusters',
-  summary: 'group the library by visual similarity; show or name a cluster',
-  usage: 'clusters [--recompute] [--min-size N] [--fine | --coarse] [--json] | clusters show <id> [--json] | clusters rename <id> [<name>]',
+export const clustersCommand: CommandRun = {
   async run(args, ctx) {
     const { values, positionals } = parse(args, {
       json: { type: 'boolean', default: false },

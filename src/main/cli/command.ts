@@ -13,12 +13,20 @@ export interface CommandContext {
   signal: AbortSignal;
 }
 
-export interface Command {
+/** What `likeness help` lists about a command. */
+export interface CommandInfo {
   name: string;
   summary: string;
   usage: string;
+}
+
+/** A command's code. Top-level commands keep their CommandInfo in commands.ts, so that help loads none of them. */
+export interface CommandRun {
   run(args: string[], ctx: CommandContext): Promise<number>;
 }
+
+/** A sub-command of `bench` or `eval`: loaded with its group. */
+export interface Command extends CommandInfo, CommandRun {}
 
 export class UsageError extends Error {}
 

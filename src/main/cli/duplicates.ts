@@ -3,13 +3,10 @@
 import { toApiDuplicateGroups } from '../search/service';
 import { storedDuplicateGroups } from '../store/duplicates';
 import { photoPaths } from '../store/photos';
-import { parse, type Command } from './command';
+import { parse, type CommandRun } from './command';
 import { runHeavy } from './heavy';
 
-export const duplicatesCommand: Command = {
-  name: 'duplicates',
-  summary: 'groups of near-duplicate photos (embeddings + perceptual hash) and the copy to keep; deletes nothing',
-  usage: 'duplicates [--json]',
+export const duplicatesCommand: CommandRun = {
   async run(args, ctx) {
     const { values } = parse(args, { json: { type: 'boolean', default: false } }, false);
     const core = ctx.core();

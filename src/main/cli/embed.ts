@@ -1,13 +1,10 @@
 // `likeness embed`: embed every photo that has no embedding for the active model version yet (in
 // the app's job queue when the app or serve is running).
-import { parse, type Command } from './command';
+import { parse, type CommandRun } from './command';
 import { runHeavy } from './heavy';
 import { backendFlag } from './train';
 
-export const embedCommand: Command = {
-  name: 'embed',
-  summary: 'embed every photo lacking an embedding for the active model (no retraining needed)',
-  usage: 'embed [--model ID] [--backend auto|webgpu|wasm|cpu|tensorflow] [--json]',
+export const embedCommand: CommandRun = {
   async run(args, ctx) {
     const { values } = parse(args, { model: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' } }, false);
     const backend = backendFlag(values.backend);

@@ -1,11 +1,8 @@
 // `likeness errors`: the files that could not be read or decoded, and why.
 import { listProblems } from '../store/photos';
-import { parse, type Command } from './command';
+import { parse, type CommandRun } from './command';
 
-export const errorsCommand: Command = {
-  name: 'errors',
-  summary: 'list files that could not be read or decoded, with the reason',
-  usage: 'errors [--json] [--limit N]',
+export const errorsCommand: CommandRun = {
   async run(args, ctx) {
     const { values } = parse(args, { json: { type: 'boolean' }, limit: { type: 'string' } }, false);
     const limit = values.limit === undefined ? 100000 : Number(values.limit);

@@ -1,12 +1,9 @@
 // `likeness export-cluster`: a cluster as an album — a folder of links to (or copies of) its photos.
 // The originals are never moved or changed.
 import { exportCluster } from '../search/service';
-import { parse, UsageError, type Command } from './command';
+import { parse, UsageError, type CommandRun } from './command';
 
-export const exportClusterCommand: Command = {
-  name: 'export-cluster',
-  summary: 'write a cluster as an album folder of symbolic links (or --copy copies); originals are never moved',
-  usage: 'export-cluster <cluster id> <folder> [--copy] [--json]',
+export const exportClusterCommand: CommandRun = {
   async run(args, ctx) {
     const { values, positionals } = parse(args, { copy: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } });
     const [idText, folder] = positionals;

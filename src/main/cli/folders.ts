@@ -3,12 +3,9 @@
 import { resolve } from 'node:path';
 import { removeFolder } from '../library/folders';
 import { listFolders } from '../store/photos';
-import { parse, UsageError, type Command } from './command';
+import { parse, UsageError, type CommandRun } from './command';
 
-export const foldersCommand: Command = {
-  name: 'folders',
-  summary: "list the library's folders, or remove one from the library (files on disk are untouched)",
-  usage: 'folders [--remove <folder>] [--json]',
+export const foldersCommand: CommandRun = {
   async run(args, ctx) {
     const { values } = parse(args, { json: { type: 'boolean' }, remove: { type: 'string' } }, false);
     const core = ctx.core();

@@ -1,14 +1,11 @@
-// A command made of sub-commands (`likeness bench ingest …`).
-import { UsageError, type Command } from './command';
+// A command made of sub-commands (`likeness bench ingest …`), loaded when the group runs.
+import { UsageError, type Command, type CommandRun } from './command';
 
-export function commandGroup(name: string, summary: string, subcommands: () => Command[]): Command {
+export function commandGroup(name: string, subcommands: () => Promise<Command[]>): CommandRun {
   return {
-    name,
-    summary,
-    usage: `${name} <${'what'}> …  (likeness ${name} --list)`,
     async run(args, ctx) {
       const [sub, ...rest] = args;
-      const all = subcommands();
+      const all = await subcommands();
       if (!sub || sub === '--list') {
         for (const c of all) ctx.out(`likeness ${name} ${c.usage}\n    ${c.summary}`);
         return sub ? 0 : 2;

@@ -2,13 +2,10 @@
 // job queue when the app or serve is running).
 import { resolve } from 'node:path';
 import { formatDuration } from '../../shared/format';
-import { parse, type Command } from './command';
+import { parse, type CommandRun } from './command';
 import { runHeavy } from './heavy';
 
-export const indexCommand: Command = {
-  name: 'index',
-  summary: 'add folders to the library and scan them (no folder: re-scan every library folder)',
-  usage: 'index [folder…] [--json]',
+export const indexCommand: CommandRun = {
   async run(args, ctx) {
     const { values, positionals } = parse(args, { json: { type: 'boolean' } });
     const started = performance.now();

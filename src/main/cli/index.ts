@@ -1,5 +1,6 @@
-// The `likeness` command line: a thin layer over the same core the desktop app uses.
-import { closeCore, openCore, type Core } from '../core';
+// The `likeness` command line: a thin layer over the same core the desktop app uses. Only the
+// command that runs is loaded, and the library only when it asks for it.
+import type { Core } from '../core';
 import { UsageError, type CommandContext } from './command';
 import { commands } from './commands';
 
@@ -26,6 +27,11 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`likeness: unknown command '${name}'\n\n${help()}`);
     return 2;
   }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(`Usage: likeness ${command.usage}\n\n${command.summary}`);
+    return 0;
+  }
+  const { openCore, closeCore } = await import('../core');
   let core: Core | null = null;
   const abort = new AbortController();
   const onSigint = () => {
@@ -41,11 +47,7 @@ export async function main(argv: string[]): Promise<number> {
     signal: abort.signal,
   };
   try {
-    if (rest.includes('--help') || rest.includes('-h')) {
-      console.log(`Usage: likeness ${command.usage}\n\n${command.summary}`);
-      return 0;
-    }
-    return await command.run(rest, ctx);
+    return await (await command.load()).run(rest, ctx);
   } catch (error) {
     if (error instanceof UsageError) {
       console.error(`likeness ${name}: ${error.message}\nUsage: likeness ${command.usage}`);

@@ -3,12 +3,9 @@
 import { controlJob, queueOwner } from '../jobs/jobControl';
 import { listJobs } from '../store/jobs';
 import { formatDuration } from '../../shared/format';
-import { parse, UsageError, type Command } from './command';
+import { parse, UsageError, type CommandRun } from './command';
 
-export const jobsCommand: Command = {
-  name: 'jobs',
-  summary: 'list the job queue, or cancel, pause or resume a job (in the running app or for its next start)',
-  usage: 'jobs [cancel|pause|resume <id>] [--json]',
+export const jobsCommand: CommandRun = {
   async run(args, ctx) {
     const { values, positionals } = parse(args, { json: { type: 'boolean' } });
     const db = ctx.core().db;

@@ -1,11 +1,8 @@
 // `likeness models`: list model versions, activate one, or print one's loss history.
 import { activateModel, getModel, listModels, lossHistory } from '../store/models';
-import { parse, UsageError, type Command } from './command';
+import { parse, UsageError, type CommandRun } from './command';
 
-export const modelsCommand: Command = {
-  name: 'models',
-  summary: 'list model versions; `models activate ID`; `models loss ID`',
-  usage: 'models [list | activate ID | loss ID] [--json]',
+export const modelsCommand: CommandRun = {
   async run(args, ctx) {
     const { values, positionals } = parse(args, { json: { type: 'boolean' } });
     const [action = 'list', idText] = positionals;

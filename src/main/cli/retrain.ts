@@ -3,14 +3,11 @@
 import { onBatteryPower } from '../jobs/power';
 import { libraryRetrainState, retrainSchedule } from '../jobs/retrain';
 import { retrainDecision } from '../jobs/schedule';
-import { parse, UsageError, type Command } from './command';
+import { parse, UsageError, type CommandRun } from './command';
 import { runHeavy } from './heavy';
 import { backendFlag } from './train';
 
-export const retrainCommand: Command = {
-  name: 'retrain',
-  summary: 'retrain the model on the whole library; the new one becomes active only if it is not worse',
-  usage: 'retrain [--if-due] [--from-scratch] [--minutes M] [--epochs N] [--idle-minutes N] [--backend auto|webgpu|wasm|cpu|tensorflow] [--json]',
+export const retrainCommand: CommandRun = {
   async run(args, ctx) {
     const { values } = parse(
       args,

@@ -3,14 +3,11 @@ import { existsSync } from 'node:fs';
 import { startServer } from '../api/http';
 import { startLikeness } from '../api/startup';
 import { onBatteryPower } from '../jobs/power';
-import { parse, UsageError, type Command } from './command';
+import { parse, UsageError, type CommandRun } from './command';
 import { openBrowser } from './openBrowser';
 import { defaultRendererDir, ensureUiBuilt } from './uiBuild';
 
-export const serveCommand: Command = {
-  name: 'serve',
-  summary: 'open the Likeness UI in a browser: a local HTTP server (127.0.0.1 unless --host)',
-  usage: 'serve [--port P] [--host H] [--open] [--no-watch] [--no-retrain-overnight]',
+export const serveCommand: CommandRun = {
   async run(args, ctx) {
     const { values } = parse(
       args,

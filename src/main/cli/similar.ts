@@ -1,13 +1,13 @@
 // `likeness similar`: the photos most like a given one (by path or id, or an image outside the library).
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import type { Core } from '../core';
-import { findSimilarToImage } from '../search/queryImage';
 import { similarPhotos } from '../search/quickSimilar';
 import type { SimilarResult } from '../search/service';
 import type { SimilarSignal } from '../../shared/api';
 import { getPhoto, photoIdByPath, photoPaths } from '../store/photos';
-import { parse, UsageError, type Command } from './command';
+import { parse, UsageError, type CommandRun } from './command';
 
 /** A photo id, or the path of one of the library's files. */
 export function resolvePhoto(core: Core, reference: string): number {
@@ -19,36 +19,65 @@ export function resolvePhoto(core: Core, reference: string): number {
   throw new UsageError(`no photo with id or path '${reference}'`);
 }
 
-export const similarCommand: Command = {
-  name: 'similar',
-  summary: 'the photos most similar to one, best first (cosine of the active model’s embeddings)',
-  usage: 'similar <photo path | photo id> | --image <file>  [--k 20] [--json]',
+/** The queries: the arguments, then (with --stdin) each non-blank line of the standard input as it comes. */
+async function* queriesOf(positionals: string[], fromStdin: boolean): AsyncGenerator<string> {
+  yield* positionals;
+  if (!fromStdin) return;
+  for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) if (line.trim()) yield line.trim();
+}
+
+export const similarCommand: CommandRun = {
   async run(args, ctx) {
     const { values, positionals } = parse(args, {
       k: { type: 'string', default: '20' },
       image: { type: 'string' },
+      stdin: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     });
     const k = Number(values.k);
     if (!Number.isInteger(k) || k < 1) throw new UsageError('--k must be a positive whole number');
-    if ((values.image === undefined) === (positionals.length !== 1)) throw new UsageError('give one photo, or --image <file>');
+    const queried = positionals.length > 0 || values.stdin;
+    if ((values.image === undefined) !== queried) throw new UsageError('give photos (paths or ids, or --stdin), or one --image <file>');
     const core = ctx.core();
-    let results: SimilarResult[];
-    let signal: SimilarSignal = 'learned';
+    // Each row says which signal answered: before the first model, quick matches from the pixels.
+    const print = (results: SimilarResult[], signal: SimilarSignal) => {
+      const rows = results.map((r) => ({ id: r.photoId, path: photoPaths(core.db, r.photoId)[0] ?? null, score: +r.score.toFixed(6), signal }));
+      if (values.json) ctx.out(JSON.stringify(rows));
+      else {
+        if (signal === 'pixels') ctx.err('No model has embedded this photo yet: quick matches from the pixels.');
+        for (const r of rows) ctx.out(`${r.score.toFixed(4)}  ${String(r.id).padStart(6)}  ${r.path}`);
+      }
+    };
+    const answer = (reference: string) => {
+      const { signal, results } = similarPhotos(core, resolvePhoto(core, reference), k);
+      print(results, signal);
+    };
     if (values.image !== undefined) {
       const file = resolve(values.image);
       if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
-      results = await findSimilarToImage(core, file, k);
-    } else {
-      // Before the first model, quick matches from the pixels (each row says which signal answered).
-      ({ signal, results } = similarPhotos(core, resolvePhoto(core, positionals[0]!), k));
+      // Decoding and embedding an image loads sharp and TensorFlow.js: only for --image.
+      const { findSimilarToImage } = await import('../search/queryImage');
+      print(await findSimilarToImage(core, file, k), 'learned');
+      return 0;
     }
-    const rows = results.map((r) => ({ id: r.photoId, path: photoPaths(core.db, r.photoId)[0] ?? null, score: +r.score.toFixed(6), signal }));
-    if (values.json) ctx.out(JSON.stringify(rows));
-    else {
-      if (signal === 'pixels') ctx.err('No model has embedded this photo yet: quick matches from the pixels.');
-      for (const r of rows) ctx.out(`${r.score.toFixed(4)}  ${String(r.id).padStart(6)}  ${r.path}`);
+    if (positionals.length === 1 && !values.stdin) {
+      answer(positionals[0]!);
+      return 0;
     }
-    return 0;
+    // A batch: one answer per query, in order, from one index. A query that fails says why on
+    // stderr (and prints `null` in its place with --json) without stopping the others.
+    let failed = 0;
+    for await (const query of queriesOf(positionals, values.stdin)) {
+      if (ctx.signal.aborted) return 130;
+      if (!values.json) ctx.out(`# ${query}`);
+      try {
+        answer(query);
+      } catch (error) {
+        failed++;
+        ctx.err(`likeness similar: ${query}: ${(error as Error).message}`);
+        if (values.json) ctx.out('null');
+      }
+    }
+    return failed > 0 ? 1 : 0;
   },
 };

@@ -1,11 +1,8 @@
 // `likeness status`: what is in the library and what state it is in.
 import { libraryCounts, listFolders } from '../store/photos';
-import { parse, type Command } from './command';
+import { parse, type CommandRun } from './command';
 
-export const statusCommand: Command = {
-  name: 'status',
-  summary: "print the library's size and state",
-  usage: 'status [--json]',
+export const statusCommand: CommandRun = {
   async run(args, ctx) {
     const { values } = parse(args, { json: { type: 'boolean' } }, false);
     const core = ctx.core();

@@ -3,7 +3,7 @@ import { BACKEND_CHOICES, type BackendChoice } from '../model/backend';
 import type { Estimator, GlobalCritic, LocalCritic, ModelConfig, PresetName } from '../model/config';
 import { trainModel, type TrainOptions } from '../model/train';
 import type { Core } from '../core';
-import { parse, progressPrinter, UsageError, type Command, type CommandContext } from './command';
+import { parse, progressPrinter, UsageError, type CommandRun, type CommandContext } from './command';
 import { runHeavy } from './heavy';
 
 export const trainOptionSpec = {
@@ -106,11 +106,7 @@ export function trainOptionsFrom(values: Record<string, string | boolean | undef
   return options;
 }
 
-export const trainCommand: Command = {
-  name: 'train',
-  summary: 'train a new encoder version on the library (resumes an interrupted run)',
-  usage:
-    'train [--epochs N | --minutes M | --max-steps N] [--preset fast|reference] [--input-size S] [--width W] [--z-dim D] [--alpha A --beta B --gamma G] [--estimator js|nce] [--views 1|2] [--global-critic zz|concat|dot] [--local-critic concat|dot] [--temperature T] [--pooling max|flatten] [--crop-min-scale F] [--jitter J] [--batch-size B] [--lr R] [--lr-schedule constant|cosine] [--seed N] [--from-scratch] [--checkpoint-every SECONDS] [--workers W] [--backend auto|webgpu|wasm|cpu|tensorflow] [--json]',
+export const trainCommand: CommandRun = {
   async run(args, ctx) {
     const { values } = parse(args, trainOptionSpec, false);
     const options = trainOptionsFrom(values);

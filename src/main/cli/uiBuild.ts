@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+// From the sources (src/main/cli) or from the built CLI (out/cli, see scripts/cli-build.mjs).
+export const repoRoot = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../../..' : '../..', import.meta.url));
 /** Where `npm run build:renderer` (and `npm run build`) put the UI. */
 export const defaultRendererDir = join(repoRoot, 'out', 'renderer');
 

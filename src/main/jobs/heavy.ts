@@ -124,7 +124,7 @@ export async function heavyWork<S extends HeavySpec>(core: Core, spec: S, ctx: J
     case 'duplicates': {
       const groups = options.inWorker
         ? await (await import('../search/background')).duplicateGroupsInWorker(core, { onProgress, signal })
-        : (await import('../search/service')).listDuplicateGroups(core, { onProgress, signal });
+        : (await import('../search/service')).currentDuplicateGroups(core, { onProgress, signal });
       return done(`${groups.length} near-duplicate groups`, { groups: groups.length });
     }
   }

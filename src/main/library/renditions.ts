@@ -52,15 +52,3 @@ export function differenceHash(working: Working): Buffer {
   }
   return hash;
 }
-
-export function hammingDistance(a: Uint8Array, b: Uint8Array): number {
-  let distance = 0;
-  for (let i = 0; i < a.length; i++) {
-    let v = a[i] ^ b[i];
-    while (v) {
-      distance += v & 1;
-      v >>= 1;
-    }
-  }
-  return distance;
-}

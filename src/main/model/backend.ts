@@ -2,10 +2,8 @@
 // tfjs-node-gpu on a CUDA device, WebGPU through Dawn on a hardware adapter, native TensorFlow on
 // the CPU, the wasm backend (SIMD, with the kernels it lacks registered here), and the pure-JS cpu
 // backend as a last resort. Every run reports which it used, and on which device.
-import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { registerMissingWasmKernels } from './wasmKernels';
 import { describeAdapter, probeWebGpu, type GpuAdapterDescription } from './webgpu';
 
 export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
@@ -15,6 +13,9 @@ export type BackendChoice = BackendName | 'auto';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', ...BACKEND_NAMES];
 /** The persisted choice (settings table), used when no --backend flag or LIKENESS_BACKEND is given. */
 export const BACKEND_SETTING = 'model.backend';
+
+/** TensorFlow.js, loaded by the first initBackend: planning a backend (`likeness backend`) does without it. */
+let loadedTf: typeof import('@tensorflow/tfjs') | null = null;
 
 export interface BackendInfo {
   backend: string;
@@ -106,6 +107,7 @@ function environmentBackend(): BackendName | undefined {
  */
 export async function initBackend(preferred: BackendName | undefined = environmentBackend(), fallback = false): Promise<BackendInfo> {
   if (chosen && (!preferred || chosen.name === preferred)) return chosen;
+  const tf = (loadedTf ??= await import('@tensorflow/tfjs'));
   const order: BackendName[] = preferred ? [preferred, ...(fallback ? (['wasm', 'cpu'] as const).filter((n) => n !== preferred) : [])] : ['tensorflow', 'wasm', 'cpu'];
   const skipped: string[] = [];
   for (const name of order) {
@@ -134,7 +136,7 @@ export async function initBackend(preferred: BackendName | undefined = environme
       }
     } else if (name === 'wasm') {
       await import('@tensorflow/tfjs-backend-wasm');
-      registerMissingWasmKernels();
+      (await import('./wasmKernels')).registerMissingWasmKernels();
       try {
         if (await tf.setBackend('wasm')) {
           await tf.ready();
@@ -166,6 +168,6 @@ export async function currentBackend(): Promise<BackendInfo> {
  * GPU resets, the driver crashes or the device is destroyed.
  */
 export function webgpuDevice(): GPUDevice | null {
-  if (tf.getBackend() !== 'webgpu') return null;
-  return (tf.backend() as unknown as { device: GPUDevice }).device ?? null;
+  if (loadedTf?.getBackend() !== 'webgpu') return null;
+  return (loadedTf.backend() as unknown as { device: GPUDevice }).device ?? null;
 }

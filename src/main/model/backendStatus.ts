@@ -5,7 +5,7 @@ import type { TrainingBackend } from '../../shared/api';
 import type { Core } from '../core';
 import { getSetting, setSetting } from '../store/settings';
 import { BACKEND_SETTING, backendChoice, planBackend, type BackendChoice } from './backend';
-import { gpuWindowOpener } from './gpuEngine';
+import { gpuWindowOpener } from './gpuWindowOpener';
 import { describeAdapter, probeWebGpu } from './webgpu';
 
 let windowProbe: Promise<TrainingBackend['adapter'] | string> | null = null;

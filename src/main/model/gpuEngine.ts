@@ -117,20 +117,3 @@ function isReply(m: unknown): m is FromGpuWindow {
   const { id, type } = m as { id?: unknown; type?: unknown };
   return typeof id === 'number' && typeof type === 'string' && REPLY_TYPES.has(type);
 }
-
-/** An open GPU window: its engine, and how to close it. */
-export interface GpuWindow {
-  engine: GpuWindowEngine;
-  close(): void;
-}
-
-let opener: (() => Promise<GpuWindow>) | null = null;
-
-/** The desktop app registers how to open its GPU window (only src/main/app may import electron). */
-export function setGpuWindowOpener(open: (() => Promise<GpuWindow>) | null): void {
-  opener = open;
-}
-
-export function gpuWindowOpener(): (() => Promise<GpuWindow>) | null {
-  return opener;
-}

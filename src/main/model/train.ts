@@ -27,7 +27,8 @@ import { loadCheckpoint, removeCheckpoint, type TrainPosition } from './checkpoi
 import { filtersFor, presetConfig, validateConfig, type ModelConfig, type PresetName } from './config';
 import { paramSpecs } from './params';
 import { serveEngine } from './engineRelay';
-import { gpuWindowOpener, type GpuWindow, type GpuWindowEngine } from './gpuEngine';
+import type { GpuWindowEngine } from './gpuEngine';
+import { gpuWindowOpener, type GpuWindow } from './gpuWindowOpener';
 import type { SourceSpec } from './source';
 import { CONTROL_INTS, effectiveBatch, requestStop, sharedBuffers, type Budget, type StartFrom, type WorkerInit, type WorkerMessage } from './trainLoop';
 import type { StepLosses } from './trainer';

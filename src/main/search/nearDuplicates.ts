@@ -33,7 +33,7 @@
 // N(N−1)/2 unrelated pairs, tested on each signal, would be expected to give fewer than 0.01 false
 // duplicates in all (Bonferroni: 5.6 for 1,000 photos, 7.0 for 100,000, with two signals).
 // Groups are the connected components of duplicate pairs.
-import { hammingDistance } from '../library/renditions';
+import { hammingDistance } from '../library/hamming';
 import { Components } from './components';
 import { neighbourGraph } from './graph';
 import { seededRandom } from '../util/rng';

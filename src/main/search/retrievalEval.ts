@@ -1,6 +1,6 @@
 // Recall@5 on near-duplicate groups: for each photo, how many of its siblings (the other variants
 // of the same source photo) are among its 5 nearest neighbours under a given similarity.
-import { hammingDistance } from '../library/renditions';
+import { hammingDistance } from '../library/hamming';
 import { Components } from './components';
 import { EmbeddingIndex } from './knn';
 import { normaliseRows } from '../util/vectors';

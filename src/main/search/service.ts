@@ -108,12 +108,14 @@ export type ClusteringPlan =
 
 /** Decides whether the active model's clustering must be computed (none yet, or the embeddings or choices changed). */
 export function planClustering(core: Core, options: Pick<ClusterOptions, 'minClusterSize' | 'selection' | 'force'> = {}): ClusteringPlan {
-  const active = activeIndex(core);
-  const stored = latestClustering(core.db, active.modelId);
+  // Whether the stored clustering is current needs only the counter: the index is read only to recompute.
+  const model = requireActiveModel(core);
+  const stored = latestClustering(core.db, model.id);
   const sameParams =
     (options.minClusterSize === undefined || stored?.params.minClusterSize === options.minClusterSize) &&
     (options.selection === undefined || (stored?.params.selection ?? 'eom') === options.selection);
-  if (stored && !options.force && sameParams && stored.generation === active.generation) return { current: stored };
+  if (stored && !options.force && sameParams && stored.generation === changeGeneration(core.db, embeddingsCounter(model.id))) return { current: stored };
+  const active = activeIndex(core);
   // A recomputation keeps the choices of the stored clustering unless told otherwise.
   const compute = {
     minClusterSize: options.minClusterSize ?? (stored?.params.minClusterSize as number | undefined),
@@ -244,11 +246,11 @@ export type DuplicatesPlan =
  */
 export function planDuplicates(core: Core, options: { loadPixels?: boolean } = {}): DuplicatesPlan {
   const model = activeModel(core.db);
-  const active = model ? activeIndex(core) : null;
-  const fingerprint =
-    `rule:${DUPLICATE_RULE_VERSION};photos:${changeGeneration(core.db, photosCounter)};` + `model:${active?.modelId ?? 0}:${active?.generation ?? 0}`;
+  const generation = model ? changeGeneration(core.db, embeddingsCounter(model.id)) : 0;
+  const fingerprint = `rule:${DUPLICATE_RULE_VERSION};photos:${changeGeneration(core.db, photosCounter)};` + `model:${model?.id ?? 0}:${generation}`;
   const groups = readDuplicateGroups(core.db, fingerprint);
   if (groups) return { current: groups };
+  const active = model ? activeIndex(core) : null;
   const { photoIds, hashes } = differenceHashes(core.db);
   const hashMap = new Map(photoIds.map((id, i) => [id, new Uint8Array(hashes[i]!)]));
   const allIds = [...new Set([...photoIds, ...(active?.index.photoIds ?? [])])];
@@ -270,7 +272,11 @@ export function toApiDuplicateGroups(core: Core, groups: DuplicateGroupRow[]): D
 
 /** Near-duplicate groups for the library as it is now (found on this thread), with the suggested keeper; cached until photos or embeddings change. */
 export function listDuplicateGroups(core: Core, options: { onProgress?: ProgressSink; signal?: AbortSignal } = {}): DuplicateGroup[] {
+  return toApiDuplicateGroups(core, currentDuplicateGroups(core, options));
+}
+
+/** The same groups as stored rows (photo ids only), for callers that do not show them. */
+export function currentDuplicateGroups(core: Core, options: { onProgress?: ProgressSink; signal?: AbortSignal } = {}): DuplicateGroupRow[] {
   const plan = planDuplicates(core, { loadPixels: true });
-  const groups = plan.current ?? plan.save(findDuplicateGroups(plan.signals, plan.photoIds, options));
-  return toApiDuplicateGroups(core, groups);
+  return plan.current ?? plan.save(findDuplicateGroups(plan.signals, plan.photoIds, options));
 }
