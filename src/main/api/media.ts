@@ -126,7 +126,7 @@ export async function photoProblem(core: Core, photo: PhotoDetail): Promise<stri
     return `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
   }
   try {
-    await decodePhoto(buffer);
+    await decodePhoto(buffer, file);
     return null;
   } catch (error) {
     if (error instanceof DecodeError) return `cannot show ${file}: ${error.message}`;

@@ -2,6 +2,7 @@
 import { basename } from 'node:path';
 import type { FileProblem, Folder, ParsedRequest, PhotoDetail, PhotoSummary } from '../../shared/api';
 import type { Db } from './db';
+import { burstPhotoIds, shownPhoto, stackFiles } from './stacks';
 
 interface SummaryRow {
   id: number;
@@ -41,8 +42,8 @@ export function listPhotos(db: Db, request: ParsedRequest<'listPhotos'>): { tota
   const page = { limit: request.limit, offset: request.offset, ...(inFolder ? { folderId: request.folderId } : {}) };
   const total = (
     inFolder
-      ? db.prepare('SELECT count(DISTINCT photo_id) AS n FROM files WHERE folder_id = ?').get(request.folderId)
-      : db.prepare('SELECT count(*) AS n FROM photos').get()
+      ? db.prepare(`SELECT count(DISTINCT photo_id) AS n FROM files WHERE folder_id = ? AND ${shownPhoto('files.photo_id')}`).get(request.folderId)
+      : db.prepare(`SELECT count(*) AS n FROM photos p WHERE ${shownPhoto('p.id')}`).get()
   ) as { n: number };
   let rows: SummaryRow[];
   if (request.sort === 'name') {
@@ -50,7 +51,7 @@ export function listPhotos(db: Db, request: ParsedRequest<'listPhotos'>): { tota
     rows = db
       .prepare(
         `SELECT p.id, f.path, f.folder_id, p.taken_at, p.width, p.height FROM files f JOIN photos p ON p.id = f.photo_id
-         WHERE f.id = (SELECT min(id) FROM files WHERE photo_id = f.photo_id)
+         WHERE f.id = (SELECT min(id) FROM files WHERE photo_id = f.photo_id) AND ${shownPhoto('p.id')}
            ${inFolder ? 'AND EXISTS (SELECT 1 FROM files g WHERE g.photo_id = p.id AND g.folder_id = @folderId)' : ''}
          ORDER BY f.path ${dir} LIMIT @limit OFFSET @offset`,
       )
@@ -59,7 +60,8 @@ export function listPhotos(db: Db, request: ParsedRequest<'listPhotos'>): { tota
     rows = db
       .prepare(
         `SELECT ${SUMMARY_COLUMNS} FROM photos p ${FIRST_FILE_JOIN}
-         ${inFolder ? 'WHERE EXISTS (SELECT 1 FROM files g WHERE g.photo_id = p.id AND g.folder_id = @folderId)' : ''}
+         WHERE ${shownPhoto('p.id')}
+         ${inFolder ? 'AND EXISTS (SELECT 1 FROM files g WHERE g.photo_id = p.id AND g.folder_id = @folderId)' : ''}
          ORDER BY ${ORDER_BY[request.sort](dir)} LIMIT @limit OFFSET @offset`,
       )
       .all(page) as SummaryRow[];
@@ -94,6 +96,9 @@ export function getPhoto(db: Db, id: number): PhotoDetail | null {
     gps: row.gps_lat === null ? null : { latitude: row.gps_lat as number, longitude: row.gps_lon as number },
     orientation: row.orientation as number,
     addedAt: row.added_at as string,
+    lensModel: row.lens_model as string | null,
+    files: stackFiles(db, id),
+    burstId: burstPhotoIds(db, id)[0] ?? null,
   };
 }
 
