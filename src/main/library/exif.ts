@@ -1,8 +1,8 @@
 // The EXIF facts Likeness keeps: date taken, camera, lens, GPS and orientation. Absurd values become null.
 // exifr reads JPEG, HEIF, PNG and every TIFF-based file (TIFF-based camera RAWs too); a CR3's
-// metadata is read from its TIFF blocks, a RAF's from the EXIF of the JPEG it embeds.
+// metadata is read from its TIFF blocks, a RAF's from the EXIF of the JPEG its header names.
 import exifr from 'exifr';
-import { cr3TiffBlocks, largestRawPreview, rawContainer, type TiffReader } from './raw';
+import { cr3TiffBlocks, rafJpeg, rawContainer, type TiffReader } from './raw';
 
 export interface PhotoExif {
   takenAt: string | null;
@@ -45,13 +45,9 @@ export async function readExif(buffer: Buffer): Promise<PhotoExif> {
   const container = rawContainer(buffer);
   if (container === 'cr3') return exifFromTags(cr3Tags(buffer));
   if (container === 'raf') {
-    let jpeg: Buffer;
-    try {
-      jpeg = largestRawPreview(buffer).jpeg;
-    } catch {
-      return { ...EMPTY };
-    }
-    return readExif(jpeg);
+    // The EXIF is in the header's JPEG (whose pixels may be a stub: the preview can be elsewhere).
+    const jpeg = rafJpeg(buffer);
+    return jpeg ? readExif(jpeg) : { ...EMPTY };
   }
   let tags: Record<string, unknown> | undefined;
   try {

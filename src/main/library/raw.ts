@@ -303,7 +303,14 @@ export function cr3TiffBlocks(buffer: Buffer): { ifd0?: TiffReader; exif?: TiffR
 
 /** RAF's header names its JPEG (a full EXIF JPEG, often full-size): offset at byte 84, length at 88. */
 function rafPreviewPlaces(buffer: Buffer): { start: number; end: number }[] {
-  if (buffer.length < 92) return [];
+  const jpeg = rafJpeg(buffer);
+  return jpeg ? [{ start: jpeg.byteOffset - buffer.byteOffset, end: jpeg.byteOffset - buffer.byteOffset + jpeg.length }] : [];
+}
+
+/** The JPEG a RAF's header names, which carries the camera's EXIF; null when the header is cut short. */
+export function rafJpeg(buffer: Buffer): Buffer | null {
+  if (buffer.length < 92) return null;
   const start = buffer.readUInt32BE(84);
-  return [{ start, end: start + buffer.readUInt32BE(88) }];
+  const end = start + buffer.readUInt32BE(88);
+  return start > 0 && end <= buffer.length ? buffer.subarray(start, end) : null;
 }
