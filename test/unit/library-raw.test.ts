@@ -3,11 +3,14 @@
 // given when there is no preview. Every file is written by the test (test/helpers/raw.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { DecodeError, decodePhoto, displayJpeg } from '../../src/main/library/decode';
 import { readExif } from '../../src/main/library/exif';
 import { largestRawPreview } from '../../src/main/library/raw';
-import { picture } from '../helpers/images';
+import { writeVariants } from '../../src/main/search/variants';
+import { picture, tempDir } from '../helpers/images';
 import { losslessJpegStub, TAGS, writeCr3, writeDng, writeNefLike, writeRaf, writeTiff, type RawShot } from '../helpers/raw';
 
 const shot: RawShot = {
@@ -143,4 +146,18 @@ test('a plain TIFF is still a TIFF, not a RAW', async () => {
   const decoded = await decodePhoto(tiff, 'scan.tif');
   assert.equal(decoded.format, 'tiff');
   assert.equal(decoded.width, 100);
+});
+
+test('the quality gate’s edited copies of a RAW are made from its upright preview', async () => {
+  const tmp = tempDir('raw-variants');
+  try {
+    const source = join(tmp.path, 'IMG_0009.DNG');
+    writeFileSync(source, writeDng({ ...shot, orientation: 6 }, await jpeg(9, 300, 200)));
+    const variants = await writeVariants(source, join(tmp.path, 'variants'), 'x');
+    const quarter = await sharp(variants.get('quarter')!).metadata();
+    assert.equal(`${quarter.width}×${quarter.height}`, '50×75');
+    assert.equal((await decodePhoto(readFileSync(variants.get('original')!), variants.get('original')!)).format, 'dng');
+  } finally {
+    tmp.cleanup();
+  }
 });
