@@ -27,7 +27,7 @@ import { describeFsError, walkPhotos, type FoundFile } from './walk';
 import { DECODER_VERSION, DecodeError } from './decode';
 import { modelInputSizes } from './inputSizes';
 import { removeRenditions } from './thumbnails';
-import { regroupStacksAndBursts } from './stacks';
+import { regroupAfterScan } from './stacks';
 
 export interface ScanSummary {
   /** Photos new to the library. */
@@ -178,7 +178,7 @@ export async function scanFolders(core: Core, folders: FolderRow[], options: Sca
     await removeRenditions(core, removedHashes);
     markFolderScanned(core.db, folder.id);
   }
-  regroupStacksAndBursts(core.db);
+  regroupAfterScan(core.db, summary.added + summary.updated + summary.moved + summary.removed);
   progress.update(done, 'done', true);
   return summary;
 }

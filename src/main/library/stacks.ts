@@ -1,7 +1,7 @@
 // RAW+JPEG stacks and bursts, found again from the whole library after every scan (a few
 // milliseconds per thousand photos): no decision is kept that the files on disk no longer support.
-import { basename, dirname, extname } from 'node:path';
 import type { Db } from '../store/db';
+import { getSetting, setSetting } from '../store/settings';
 import { groupingFacts, replaceStacksAndBursts, type GroupingFacts } from '../store/stacks';
 import { RAW_EXTENSIONS } from './raw';
 import { hammingDistance } from './renditions';
@@ -30,12 +30,8 @@ export function findStacks(photos: readonly GroupingFacts[]): { photoId: number;
   const faceOf = new Map<number, number>();
   const byName = new Map<string, GroupingFacts[]>();
   for (const photo of photos) {
-    for (const path of photo.paths) {
-      const key = `${dirname(path)}\0${basename(path, extname(path)).toLowerCase()}`;
-      const group = byName.get(key) ?? [];
-      if (!group.includes(photo)) group.push(photo);
-      byName.set(key, group);
-    }
+    const keys = new Set(photo.paths.map(shotName));
+    for (const key of keys) pushTo(byName, key, photo);
   }
   for (const group of byName.values()) {
     const raws = group.filter((p) => isRawFormat(p.format));
@@ -45,8 +41,7 @@ export function findStacks(photos: readonly GroupingFacts[]): { photoId: number;
   const byMoment = new Map<string, GroupingFacts[]>();
   for (const photo of photos) {
     if (!photo.takenAt || !(photo.cameraMake || photo.cameraModel)) continue;
-    const key = `${photo.cameraMake}\0${photo.cameraModel}\0${photo.takenAt}`;
-    byMoment.set(key, [...(byMoment.get(key) ?? []), photo]);
+    pushTo(byMoment, `${photo.cameraMake}\0${photo.cameraModel}\0${photo.takenAt}`, photo);
   }
   for (const group of byMoment.values()) {
     const raws = group.filter((p) => isRawFormat(p.format));
@@ -56,6 +51,18 @@ export function findStacks(photos: readonly GroupingFacts[]): { photoId: number;
   const members = new Map<number, number>(faceOf);
   for (const face of faceOf.values()) members.set(face, face);
   return [...members].map(([photoId, faceId]) => ({ photoId, faceId })).sort((a, b) => a.photoId - b.photoId);
+}
+
+/** The path without its extension, lower case: IMG_0042.CR2 and IMG_0042.JPG give the same. */
+function shotName(path: string): string {
+  const dot = path.lastIndexOf('.');
+  return (dot > Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) ? path.slice(0, dot) : path).toLowerCase();
+}
+
+function pushTo<T>(groups: Map<string, T[]>, key: string, item: T): void {
+  const group = groups.get(key);
+  if (group) group.push(item);
+  else groups.set(key, [item]);
 }
 
 function bestFace(candidates: GroupingFacts[]): GroupingFacts | undefined {
@@ -72,8 +79,7 @@ export function findBursts(photos: readonly GroupingFacts[]): { photoId: number;
   for (const photo of photos) {
     const seconds = photo.takenAt ? Date.parse(`${photo.takenAt}Z`) / 1000 : NaN;
     if (!Number.isFinite(seconds) || !photo.dhash || !(photo.cameraMake || photo.cameraModel)) continue;
-    const key = `${photo.cameraMake}\0${photo.cameraModel}`;
-    byCamera.set(key, [...(byCamera.get(key) ?? []), { photo, seconds }]);
+    pushTo(byCamera, `${photo.cameraMake}\0${photo.cameraModel}`, { photo, seconds });
   }
   const result: { photoId: number; burstId: number }[] = [];
   for (const shots of byCamera.values()) {
@@ -103,6 +109,15 @@ export function findBursts(photos: readonly GroupingFacts[]): { photoId: number;
   return result.sort((a, b) => a.photoId - b.photoId);
 }
 
+/** Raised when the rules above change, so that the next scan finds every stack and burst again. */
+const GROUPING_VERSION = 1;
+const GROUPED_WITH = 'library.stacksAndBurstsVersion';
+
+/** After a scan: finds stacks and bursts again when the library changed or the rules did. */
+export function regroupAfterScan(db: Db, changes: number): void {
+  if (changes > 0 || getSetting<number>(db, GROUPED_WITH, 0) !== GROUPING_VERSION) regroupStacksAndBursts(db);
+}
+
 /** Finds every stack and burst of the library again and stores them. */
 export function regroupStacksAndBursts(db: Db): { stacks: number; bursts: number } {
   const photos = groupingFacts(db);
@@ -110,5 +125,6 @@ export function regroupStacksAndBursts(db: Db): { stacks: number; bursts: number
   const hidden = new Set(stacks.filter((m) => m.photoId !== m.faceId).map((m) => m.photoId));
   const bursts = findBursts(photos.filter((p) => !hidden.has(p.id)));
   replaceStacksAndBursts(db, stacks, bursts);
+  setSetting(db, GROUPED_WITH, GROUPING_VERSION);
   return { stacks: new Set(stacks.map((m) => m.faceId)).size, bursts: new Set(bursts.map((m) => m.burstId)).size };
 }

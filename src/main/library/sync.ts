@@ -8,7 +8,7 @@ import { filesAtOrUnder, folderRows, knownFile, removeMissing, setFolderStatus, 
 import { looksLikePhoto } from './formats';
 import { removeRenditions } from './thumbnails';
 import { modelInputSizes } from './inputSizes';
-import { regroupStacksAndBursts } from './stacks';
+import { regroupAfterScan } from './stacks';
 import { ingestOne, isReachable, type ScanSummary } from './scan';
 
 function folderOf(folders: FolderRow[], path: string): FolderRow | undefined {
@@ -55,6 +55,6 @@ export async function syncPaths(core: Core, paths: readonly string[]): Promise<S
     summary.removed += removedHashes.length;
     await removeRenditions(core, removedHashes);
   }
-  if (summary.added + summary.updated + summary.moved + summary.removed > 0) regroupStacksAndBursts(core.db);
+  regroupAfterScan(core.db, summary.added + summary.updated + summary.moved + summary.removed);
   return summary;
 }

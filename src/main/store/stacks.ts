@@ -14,32 +14,17 @@ export interface GroupingFacts {
 }
 
 export function groupingFacts(db: Db): GroupingFacts[] {
-  const rows = db
+  const photos = db
     .prepare(
-      `SELECT p.id, p.format, p.camera_make, p.camera_model, p.taken_at, p.width * p.height AS pixels, p.dhash,
-         (SELECT group_concat(path, char(0)) FROM files f WHERE f.photo_id = p.id) AS paths
-       FROM photos p ORDER BY p.id`,
+      `SELECT id, format, camera_make AS cameraMake, camera_model AS cameraModel, taken_at AS takenAt,
+         width * height AS pixels, dhash FROM photos ORDER BY id`,
     )
-    .all() as {
-    id: number;
-    format: string;
-    camera_make: string | null;
-    camera_model: string | null;
-    taken_at: string | null;
-    pixels: number;
-    dhash: Buffer | null;
-    paths: string | null;
-  }[];
-  return rows.map((r) => ({
-    id: r.id,
-    paths: r.paths ? r.paths.split('\0') : [],
-    format: r.format,
-    cameraMake: r.camera_make,
-    cameraModel: r.camera_model,
-    takenAt: r.taken_at,
-    pixels: r.pixels,
-    dhash: r.dhash,
-  }));
+    .all() as Omit<GroupingFacts, 'paths'>[];
+  const byId = new Map<number, GroupingFacts>(photos.map((p) => [p.id, { ...p, paths: [] }]));
+  for (const file of db.prepare('SELECT photo_id AS id, path FROM files ORDER BY id').iterate() as IterableIterator<{ id: number; path: string }>) {
+    byId.get(file.id)?.paths.push(file.path);
+  }
+  return [...byId.values()];
 }
 
 /** Replaces every stack and burst with these, in one transaction. */
