@@ -10,7 +10,7 @@ import { closeCore, openCore, type Core } from '../../src/main/core';
 import { indexFolders } from '../../src/main/library/scan';
 import { photosMissingEmbedding } from '../../src/main/store/embeddings';
 import { photoIdsWithInputs } from '../../src/main/store/modelInputs';
-import { getPhoto, listPhotos, listProblems, photoIdByPath } from '../../src/main/store/photos';
+import { getPhoto, libraryCounts, listFolders, listPhotos, listProblems, photoIdByPath } from '../../src/main/store/photos';
 import { stacksAndBursts } from '../../src/main/store/stacks';
 import { pictureRgb, tempDir } from '../helpers/images';
 import { activeTestModel } from '../helpers/library';
@@ -103,6 +103,8 @@ describe('RAW files, stacks and bursts in a scan', () => {
     assert.ok(!names.includes('IMG_0001.DNG') && !names.includes('IMG_0002.DNG'));
     const inFolder = listPhotos(core.db, { sort: 'name', order: 'asc', limit: 100, offset: 0, folderId: grid.photos[0].folderId! });
     assert.equal(inFolder.total, 8);
+    assert.equal(libraryCounts(core.db).photos, 8);
+    assert.equal(listFolders(core.db)[0].photoCount, 8);
 
     // Both files of a stack are listed in the face's detail, the face's first.
     const face = getPhoto(core.db, id('shoot', 'IMG_0001.JPG'))!;

@@ -126,7 +126,7 @@ export function listFolders(db: Db): Folder[] {
   const rows = db
     .prepare(
       `SELECT d.id, d.path, d.status, d.last_scan_at,
-         (SELECT count(DISTINCT photo_id) FROM files WHERE folder_id = d.id) AS photo_count
+         (SELECT count(DISTINCT photo_id) FROM files WHERE folder_id = d.id AND ${shownPhoto('files.photo_id')}) AS photo_count
        FROM folders d ORDER BY d.path`,
     )
     .all() as { id: number; path: string; status: 'online' | 'offline'; last_scan_at: string | null; photo_count: number }[];
@@ -148,7 +148,8 @@ export interface LibraryCounts {
 export function libraryCounts(db: Db): LibraryCounts {
   const one = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
   return {
-    photos: one('SELECT count(*) AS n FROM photos'),
+    // A RAW+JPEG stack is one photo to the user.
+    photos: one(`SELECT count(*) AS n FROM photos p WHERE ${shownPhoto('p.id')}`),
     files: one('SELECT count(*) AS n FROM files'),
     folders: one('SELECT count(*) AS n FROM folders'),
     offlineFolders: one("SELECT count(*) AS n FROM folders WHERE status = 'offline'"),
