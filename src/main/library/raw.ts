@@ -72,7 +72,7 @@ function* jpegStarts(buffer: Buffer): Generator<number> {
  * Size of the JPEG at [start, end) if its headers are sound and it is 8-bit baseline, extended or
  * progressive (SOF0–2): lossless JPEG (SOF3) is how CR2 and DNG store the sensor data itself.
  */
-export function jpegInfo(buffer: Buffer, start: number, end: number): { width: number; height: number } | null {
+function jpegInfo(buffer: Buffer, start: number, end: number): { width: number; height: number } | null {
   end = Math.min(end, buffer.length);
   if (start < 0 || start + 4 > end || buffer[start] !== 0xff || buffer[start + 1] !== 0xd8) return null;
   let at = start + 2;
@@ -265,19 +265,21 @@ function cr3PreviewPlaces(buffer: Buffer): { start: number; end: number }[] {
       // 8 bytes of Canon data, then the PRVW box.
       for (const box of boxes(buffer, top.start + 8, top.end)) if (box.type === 'PRVW') addJpegBox(box, 12);
     }
-    if (top.type === 'moov') {
-      for (const box of boxes(buffer, top.start, top.end)) {
-        if (box.type === 'uuid' && box.uuid === CANON_METADATA_UUID) {
-          for (const inner of cr3MetadataBoxes(buffer, box)) if (inner.type === 'THMB') addJpegBox(inner, 8);
-        }
-      }
-    }
   }
+  for (const box of canonMetadataBoxes(buffer)) if (box.type === 'THMB') addJpegBox(box, 8);
   return places;
 }
 
-function cr3MetadataBoxes(buffer: Buffer, canonBox: Box): Box[] {
-  return [...boxes(buffer, canonBox.start, canonBox.end)];
+/** The boxes inside Canon's metadata uuid box in moov: CNCV, CMT1–4, THMB… */
+function canonMetadataBoxes(buffer: Buffer): Box[] {
+  const found: Box[] = [];
+  for (const top of boxes(buffer, 0, buffer.length)) {
+    if (top.type !== 'moov') continue;
+    for (const box of boxes(buffer, top.start, top.end)) {
+      if (box.type === 'uuid' && box.uuid === CANON_METADATA_UUID) found.push(...boxes(buffer, box.start, box.end));
+    }
+  }
+  return found;
 }
 
 /**
@@ -286,15 +288,9 @@ function cr3MetadataBoxes(buffer: Buffer, canonBox: Box): Box[] {
  */
 export function cr3TiffBlocks(buffer: Buffer): { ifd0?: TiffReader; exif?: TiffReader; gps?: TiffReader } {
   const found: { ifd0?: TiffReader; exif?: TiffReader; gps?: TiffReader } = {};
-  for (const top of boxes(buffer, 0, buffer.length)) {
-    if (top.type !== 'moov') continue;
-    for (const box of boxes(buffer, top.start, top.end)) {
-      if (box.type !== 'uuid' || box.uuid !== CANON_METADATA_UUID) continue;
-      for (const inner of cr3MetadataBoxes(buffer, box)) {
-        const name = ({ CMT1: 'ifd0', CMT2: 'exif', CMT4: 'gps' } as const)[inner.type as 'CMT1' | 'CMT2' | 'CMT4'];
-        if (name && inner.end - inner.start >= 8) found[name] = new TiffReader(buffer.subarray(0, inner.end), inner.start);
-      }
-    }
+  for (const box of canonMetadataBoxes(buffer)) {
+    const name = ({ CMT1: 'ifd0', CMT2: 'exif', CMT4: 'gps' } as const)[box.type as 'CMT1' | 'CMT2' | 'CMT4'];
+    if (name && box.end - box.start >= 8) found[name] = new TiffReader(buffer.subarray(0, box.end), box.start);
   }
   return found;
 }

@@ -1,5 +1,5 @@
-// RAW+JPEG stacks and bursts, found again from the whole library after every scan (a few
-// milliseconds per thousand photos): no decision is kept that the files on disk no longer support.
+// RAW+JPEG stacks and bursts, found again from the whole library after every scan that changed
+// something: no decision is kept that the files on disk no longer support.
 import type { Db } from '../store/db';
 import { getSetting, setSetting } from '../store/settings';
 import { groupingFacts, replaceStacksAndBursts, type GroupingFacts } from '../store/stacks';
@@ -88,7 +88,7 @@ export function findBursts(photos: readonly GroupingFacts[]): { photoId: number;
     let run: GroupingFacts[] = [];
     const close = () => {
       if (run.length >= 2) {
-        const burstId = Math.min(...run.map((p) => p.id));
+        const burstId = run.reduce((lowest, p) => Math.min(lowest, p.id), Infinity);
         for (const p of run) result.push({ photoId: p.id, burstId });
       }
     };
