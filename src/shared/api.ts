@@ -30,6 +30,11 @@ export interface PhotoDetail extends PhotoSummary {
   gps: { latitude: number; longitude: number } | null;
   orientation: number;
   addedAt: string;
+  lensModel: string | null;
+  /** Every file of the shot: this photo's own paths first, then the RAW files stacked with it. */
+  files: { photoId: PhotoId; path: string; format: string }[];
+  /** The burst this photo belongs to (its lowest photo id), or null. */
+  burstId: PhotoId | null;
 }
 
 export interface Folder {

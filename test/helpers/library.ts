@@ -17,6 +17,7 @@ export function barePhoto(contentHash: string, overrides: Partial<NewPhoto> = {}
     takenAt: null,
     cameraMake: null,
     cameraModel: null,
+    lensModel: null,
     latitude: null,
     longitude: null,
     dhash: Buffer.alloc(8),

@@ -165,7 +165,7 @@ export async function photoProblem(core: Core, photo: PhotoDetail): Promise<stri
     await original.handle.close();
   }
   try {
-    await decodePhoto(buffer);
+    await decodePhoto(buffer, original.path);
     return null;
   } catch (error) {
     if (error instanceof DecodeError) return `cannot show ${original.path}: ${error.message}`;

@@ -73,7 +73,7 @@ function seedLibrary(home: string, count: number, dim: number): { photoPath: str
     core.db.transaction(() => {
       for (let i = 0; i < count; i++) {
         const facts = { contentHash: i.toString(16).padStart(64, '0'), bytes: 1000, format: 'jpeg', width: 640, height: 480, orientation: 1 };
-        const empty = { takenAt: null, cameraMake: null, cameraModel: null, latitude: null, longitude: null, dhash: hashes[i]!, modelInputs: [] };
+        const empty = { takenAt: null, cameraMake: null, cameraModel: null, lensModel: null, latitude: null, longitude: null, dhash: hashes[i]!, modelInputs: [] };
         photoIds.push(insertPhoto(core.db, { ...facts, ...empty }, { path: join(root, `img${i}.jpg`), folderId: folder.id, bytes: 1000, mtimeMs: 0 }));
       }
       for (let i = 0; i < 20; i++) recordProblem(core.db, { path: join(root, `bad${i}.jpg`), folderId: folder.id, bytes: 10, mtimeMs: 0 }, 'not an image', 1);

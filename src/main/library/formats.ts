@@ -1,8 +1,11 @@
 // Which files are photos, judged first by name (cheap, for the walk) and then by content.
 import { extname } from 'node:path';
+import { RAW_EXTENSIONS } from './raw';
 
 export const PHOTO_EXTENSIONS = new Set([
   '.jpg', '.jpeg', '.jpe', '.jfif', '.png', '.webp', '.tif', '.tiff', '.gif', '.avif', '.heic', '.heif', '.hif',
+  // Camera RAW files, read through their embedded JPEG previews (library/raw.ts).
+  ...RAW_EXTENSIONS,
 ]);
 
 export function looksLikePhoto(fileName: string): boolean {

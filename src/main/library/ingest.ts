@@ -8,6 +8,7 @@ import { differenceHash, modelInput, thumbnail } from './renditions';
 import type { NewPhoto } from '../store/library';
 
 export interface ReadFile {
+  path: string;
   buffer: Buffer;
   bytes: number;
   mtimeMs: number;
@@ -23,7 +24,7 @@ export async function readPhotoFile(path: string): Promise<ReadFile> {
     const buffer = await readFile(path);
     const after = await stat(path);
     if (before.size === after.size && before.mtimeMs === after.mtimeMs && buffer.length === after.size) {
-      return { buffer, bytes: after.size, mtimeMs: Math.trunc(after.mtimeMs), contentHash: await sha256(buffer) };
+      return { path, buffer, bytes: after.size, mtimeMs: Math.trunc(after.mtimeMs), contentHash: await sha256(buffer) };
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -42,7 +43,7 @@ export interface Analysed {
 
 /** Decodes once and derives the thumbnail, the model inputs of each size, the hash and EXIF facts. */
 export async function analysePhoto(file: ReadFile, inputSizes: readonly number[]): Promise<Analysed> {
-  const [decoded, exif] = await Promise.all([decodePhoto(file.buffer), readExif(file.buffer)]);
+  const [decoded, exif] = await Promise.all([decodePhoto(file.buffer, file.path), readExif(file.buffer)]);
   const [thumb, ...inputs] = await Promise.all([thumbnail(decoded.working), ...inputSizes.map((size) => modelInput(decoded.working, size))]);
   return {
     thumbnail: thumb,
@@ -56,6 +57,7 @@ export async function analysePhoto(file: ReadFile, inputSizes: readonly number[]
       takenAt: exif.takenAt,
       cameraMake: exif.cameraMake,
       cameraModel: exif.cameraModel,
+      lensModel: exif.lensModel,
       latitude: exif.latitude,
       longitude: exif.longitude,
       dhash: differenceHash(decoded.working),

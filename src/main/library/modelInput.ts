@@ -9,7 +9,7 @@ import { modelInput } from './renditions';
 
 /** Decodes an image file (orientation applied) into a size×size RGB model input. Writes nothing. */
 export async function modelInputFromFile(path: string, size: number): Promise<Uint8Array> {
-  const decoded = await decodePhoto(await readFile(path));
+  const decoded = await decodePhoto(await readFile(path), path);
   return modelInput(decoded.working, size);
 }
 

@@ -40,7 +40,7 @@ async function makePreview(core: Core, path: string, original: string, read: () 
   }
   let jpeg: Buffer;
   try {
-    jpeg = await displayJpeg(bytes, PREVIEW_LONG_SIDE);
+    jpeg = await displayJpeg(bytes, PREVIEW_LONG_SIDE, undefined, original);
   } catch (error) {
     if (error instanceof DecodeError) throw new PreviewError(`cannot show ${original}: ${error.message}`);
     throw error;

@@ -28,6 +28,7 @@ import { placeRefusal, realPathOr } from './places';
 import { DECODER_VERSION, DecodeError } from './decode';
 import { modelInputSizes } from './inputSizes';
 import { removeRenditions } from './thumbnails';
+import { regroupAfterScan } from './stacks';
 
 export interface ScanSummary {
   /** Photos new to the library. */
@@ -193,6 +194,7 @@ export async function scanFolders(core: Core, folders: FolderRow[], options: Sca
     await removeRenditions(core, removedHashes);
     markFolderScanned(core.db, folder.id);
   }
+  regroupAfterScan(core.db, summary.added + summary.updated + summary.moved + summary.removed);
   progress.update(done, 'done', true);
   return summary;
 }

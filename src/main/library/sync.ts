@@ -8,6 +8,7 @@ import { filesAtOrUnder, folderRows, knownFile, removeMissing, setFolderStatus, 
 import { looksLikePhoto } from './formats';
 import { removeRenditions } from './thumbnails';
 import { modelInputSizes } from './inputSizes';
+import { regroupAfterScan } from './stacks';
 import { ingestOne, isReachable, type ScanSummary } from './scan';
 
 function folderOf(folders: FolderRow[], path: string): FolderRow | undefined {
@@ -54,5 +55,6 @@ export async function syncPaths(core: Core, paths: readonly string[]): Promise<S
     summary.removed += removedHashes.length;
     await removeRenditions(core, removedHashes);
   }
+  regroupAfterScan(core.db, summary.added + summary.updated + summary.moved + summary.removed);
   return summary;
 }

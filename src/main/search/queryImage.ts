@@ -9,7 +9,7 @@ import { activeIndex, type SimilarResult } from './service';
 
 export async function findSimilarToImage(core: Core, filePath: string, k: number): Promise<SimilarResult[]> {
   const active = activeIndex(core);
-  const decoded = await decodePhoto(await readFile(filePath));
+  const decoded = await decodePhoto(await readFile(filePath), filePath);
   const rgb = await modelInput(decoded.working, active.inputSize);
   const [vector] = await embedImages(core, active.modelId, [rgb], active.inputSize);
   const { index } = active;

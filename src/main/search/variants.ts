@@ -4,6 +4,8 @@
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import sharp from 'sharp';
+import { displayJpeg } from '../library/decode';
+import { isRawName } from '../library/raw';
 
 export const VARIANTS = ['original', 'quarter', 'crop80', 'jpeg20', 'exif6', 'bright115'] as const;
 export type VariantName = (typeof VARIANTS)[number];
@@ -13,7 +15,9 @@ export const SAME_FRAME_EDITS: readonly VariantName[] = ['quarter', 'jpeg20', 'e
 /** Writes the six variants of `source` into `folder` as `<stem>__<variant>.<ext>`; returns their paths. */
 export async function writeVariants(source: string, folder: string, stem: string): Promise<Map<VariantName, string>> {
   await mkdir(folder, { recursive: true });
-  const input = await readFile(source);
+  const bytes = await readFile(source);
+  // A camera RAW is edited as the library sees it: its embedded preview, upright, at full size.
+  const input = isRawName(source) ? await displayJpeg(bytes, 0x3fff, 95, source) : bytes;
   const upright = sharp(input, { autoOrient: true });
   const { width, height } = await upright.metadata().then((m) => (m.autoOrient ?? m) as { width: number; height: number });
   const uprightPixels = await sharp(input, { autoOrient: true }).toColourspace('srgb').removeAlpha().png().toBuffer();

@@ -1,5 +1,6 @@
 // SQL for embeddings: μ(x), L2-normalised, float32 little-endian, one row per (model version, photo).
 import type { Db } from './db';
+import { shownPhoto } from './stacks';
 
 export interface EmbeddingRow {
   photoId: number;
@@ -51,6 +52,7 @@ export function photosMissingEmbedding(db: Db, modelId: number, limit: number): 
         `SELECT mi.photo_id AS id FROM model_inputs mi
          JOIN model_versions mv ON mv.id = ? AND mi.size = mv.input_size
          WHERE NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.model_id = mv.id AND e.photo_id = mi.photo_id)
+           AND ${shownPhoto('mi.photo_id')}
          ORDER BY mi.photo_id LIMIT ?`,
       )
       .all(modelId, limit) as { id: number }[]
@@ -63,7 +65,8 @@ export function countMissingEmbeddings(db: Db, modelId: number): number {
       .prepare(
         `SELECT count(*) AS n FROM model_inputs mi
          JOIN model_versions mv ON mv.id = ? AND mi.size = mv.input_size
-         WHERE NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.model_id = mv.id AND e.photo_id = mi.photo_id)`,
+         WHERE NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.model_id = mv.id AND e.photo_id = mi.photo_id)
+           AND ${shownPhoto('mi.photo_id')}`,
       )
       .get(modelId) as { n: number }
   ).n;

@@ -28,6 +28,7 @@ export interface NewPhoto {
   takenAt: string | null;
   cameraMake: string | null;
   cameraModel: string | null;
+  lensModel: string | null;
   latitude: number | null;
   longitude: number | null;
   dhash: Buffer;
@@ -131,9 +132,9 @@ export function insertPhoto(db: Db, photo: NewPhoto, file: FileLocation): number
       db
         .prepare(
           `INSERT INTO photos (content_hash, bytes, format, width, height, orientation, taken_at, camera_make,
-             camera_model, gps_lat, gps_lon, dhash, added_at)
+             camera_model, lens_model, gps_lat, gps_lon, dhash, added_at)
            VALUES (@contentHash, @bytes, @format, @width, @height, @orientation, @takenAt, @cameraMake,
-             @cameraModel, @latitude, @longitude, @dhash, @addedAt)`,
+             @cameraModel, @lensModel, @latitude, @longitude, @dhash, @addedAt)`,
         )
         .run({ ...photoColumns(photo), addedAt: nowIso() }).lastInsertRowid,
     );

@@ -237,4 +237,25 @@ export const migrations: Migration[] = [
       DELETE FROM settings WHERE key IN ('jobs.owner', 'jobs.computing');
     `,
   },
+  {
+    version: 8,
+    description: 'library: lens, RAW+JPEG stacks and bursts',
+    sql: `
+      ALTER TABLE photos ADD COLUMN lens_model TEXT;
+      -- A RAW file and the JPEG of the same shot are one photo to the user: each member of a stack
+      -- has a row, face_id names the member the grid shows (the JPEG). Recomputed after each scan.
+      CREATE TABLE stack_members (
+        photo_id INTEGER PRIMARY KEY REFERENCES photos (id) ON DELETE CASCADE,
+        face_id INTEGER NOT NULL REFERENCES photos (id) ON DELETE CASCADE
+      );
+      CREATE INDEX stack_members_face ON stack_members (face_id);
+      -- Photos from one camera within seconds of each other that look alike; burst_id is the
+      -- lowest photo id in the burst. Recomputed after each scan.
+      CREATE TABLE burst_members (
+        photo_id INTEGER PRIMARY KEY REFERENCES photos (id) ON DELETE CASCADE,
+        burst_id INTEGER NOT NULL
+      );
+      CREATE INDEX burst_members_burst ON burst_members (burst_id);
+    `,
+  },
 ];

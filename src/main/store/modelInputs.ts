@@ -1,5 +1,6 @@
 // SQL for the square RGB model inputs (uint8 HWC, size×size×3) written at ingest.
 import type { Db } from './db';
+import { shownPhoto } from './stacks';
 
 export function readModelInputs(db: Db, size: number, photoIds: readonly number[]): Map<number, Uint8Array> {
   const statement = db.prepare('SELECT rgb FROM model_inputs WHERE photo_id = ? AND size = ?');
@@ -18,7 +19,7 @@ export function readModelInputs(db: Db, size: number, photoIds: readonly number[
  */
 export function photoIdsWithInputs(db: Db, size: number): number[] {
   const rows = db
-    .prepare('SELECT m.photo_id AS id FROM model_inputs m JOIN photos p ON p.id = m.photo_id WHERE m.size = ? ORDER BY p.content_hash')
+    .prepare(`SELECT m.photo_id AS id FROM model_inputs m JOIN photos p ON p.id = m.photo_id WHERE m.size = ? AND ${shownPhoto('p.id')} ORDER BY p.content_hash`)
     .all(size) as { id: number }[];
   return rows.map((r) => r.id);
 }

@@ -2,6 +2,7 @@
 import { basename } from 'node:path';
 import type { FileProblem, Folder, ParsedRequest, PhotoDetail, PhotoSummary } from '../../shared/api';
 import type { Db } from './db';
+import { burstPhotoIds, shownPhoto, stackFiles } from './stacks';
 
 interface SummaryRow {
   id: number;
@@ -41,8 +42,8 @@ export function listPhotos(db: Db, request: ParsedRequest<'listPhotos'>): { tota
   const page = { limit: request.limit, offset: request.offset, ...(inFolder ? { folderId: request.folderId } : {}) };
   const total = (
     inFolder
-      ? db.prepare('SELECT count(DISTINCT photo_id) AS n FROM files WHERE folder_id = ?').get(request.folderId)
-      : db.prepare('SELECT count(*) AS n FROM photos').get()
+      ? db.prepare(`SELECT count(DISTINCT photo_id) AS n FROM files WHERE folder_id = ? AND ${shownPhoto('files.photo_id')}`).get(request.folderId)
+      : db.prepare(`SELECT count(*) AS n FROM photos p WHERE ${shownPhoto('p.id')}`).get()
   ) as { n: number };
   let rows: SummaryRow[];
   if (request.sort === 'name') {
@@ -50,7 +51,7 @@ export function listPhotos(db: Db, request: ParsedRequest<'listPhotos'>): { tota
     rows = db
       .prepare(
         `SELECT p.id, f.path, f.folder_id, p.taken_at, p.width, p.height FROM files f JOIN photos p ON p.id = f.photo_id
-         WHERE f.id = (SELECT min(id) FROM files WHERE photo_id = f.photo_id)
+         WHERE f.id = (SELECT min(id) FROM files WHERE photo_id = f.photo_id) AND ${shownPhoto('p.id')}
            ${inFolder ? 'AND EXISTS (SELECT 1 FROM files g WHERE g.photo_id = p.id AND g.folder_id = @folderId)' : ''}
          ORDER BY f.path ${dir} LIMIT @limit OFFSET @offset`,
       )
@@ -59,7 +60,8 @@ export function listPhotos(db: Db, request: ParsedRequest<'listPhotos'>): { tota
     rows = db
       .prepare(
         `SELECT ${SUMMARY_COLUMNS} FROM photos p ${FIRST_FILE_JOIN}
-         ${inFolder ? 'WHERE EXISTS (SELECT 1 FROM files g WHERE g.photo_id = p.id AND g.folder_id = @folderId)' : ''}
+         WHERE ${shownPhoto('p.id')}
+         ${inFolder ? 'AND EXISTS (SELECT 1 FROM files g WHERE g.photo_id = p.id AND g.folder_id = @folderId)' : ''}
          ORDER BY ${ORDER_BY[request.sort](dir)} LIMIT @limit OFFSET @offset`,
       )
       .all(page) as SummaryRow[];
@@ -94,6 +96,9 @@ export function getPhoto(db: Db, id: number): PhotoDetail | null {
     gps: row.gps_lat === null ? null : { latitude: row.gps_lat as number, longitude: row.gps_lon as number },
     orientation: row.orientation as number,
     addedAt: row.added_at as string,
+    lensModel: row.lens_model as string | null,
+    files: stackFiles(db, id),
+    burstId: burstPhotoIds(db, id)[0] ?? null,
   };
 }
 
@@ -131,7 +136,7 @@ export function listFolders(db: Db): Folder[] {
   const rows = db
     .prepare(
       `SELECT d.id, d.path, d.status, d.last_scan_at,
-         (SELECT count(DISTINCT photo_id) FROM files WHERE folder_id = d.id) AS photo_count
+         (SELECT count(DISTINCT photo_id) FROM files WHERE folder_id = d.id AND ${shownPhoto('files.photo_id')}) AS photo_count
        FROM folders d ORDER BY d.path`,
     )
     .all() as { id: number; path: string; status: 'online' | 'offline'; last_scan_at: string | null; photo_count: number }[];
@@ -153,7 +158,8 @@ export interface LibraryCounts {
 export function libraryCounts(db: Db): LibraryCounts {
   const one = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
   return {
-    photos: one('SELECT count(*) AS n FROM photos'),
+    // A RAW+JPEG stack is one photo to the user.
+    photos: one(`SELECT count(*) AS n FROM photos p WHERE ${shownPhoto('p.id')}`),
     files: one('SELECT count(*) AS n FROM files'),
     folders: one('SELECT count(*) AS n FROM folders'),
     offlineFolders: one("SELECT count(*) AS n FROM folders WHERE status = 'offline'"),
