@@ -101,8 +101,10 @@ export interface Cluster {
 
 export interface DuplicateGroup {
   id: number;
+  /** 'copies': one picture stored more than once; 'similar': different shots of one scene. */
+  kind: 'copies' | 'similar';
   photos: PhotoSummary[];
-  /** The copy suggested to keep: largest resolution, then oldest. */
+  /** The photo suggested to keep: for copies the largest, then oldest; for similar shots the sharpest. */
   keeperId: PhotoId;
 }
 

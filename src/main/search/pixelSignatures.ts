@@ -37,7 +37,7 @@ export interface PixelSignatures {
  * Area-weighted resampling of the square [offset, offset + extent)² region of an RGB image to
  * side×side, centred on its own mean (over all channels) and L2-normalised.
  */
-function regionVector(rgb: Uint8Array, size: number, offset: number, extent: number, side: number): Float32Array {
+export function regionVector(rgb: Uint8Array, size: number, offset: number, extent: number, side: number): Float32Array {
   const out = new Float32Array(side * side * 3);
   const step = extent / side;
   // Per output cell along one axis: the source pixels it overlaps and by how much.
