@@ -25,7 +25,8 @@ export function readDuplicateGroups(db: Db, fingerprint: string): DuplicateGroup
   const members = db.prepare('SELECT photo_id AS id FROM duplicate_members WHERE group_id = ? ORDER BY photo_id');
   return groups
     .map((g) => ({ id: g.id, kind: g.kind, keeperId: g.keeper_id, photoIds: (members.all(g.id) as { id: number }[]).map((m) => m.id) }))
-    .filter((g) => decisionFor(db, g.photoIds) === null);
+    // A group whose other photos were resolved away since is no group.
+    .filter((g) => g.photoIds.length > 1 && decisionFor(db, g.photoIds) === null);
 }
 
 /** The groups stored last, whatever library state they were found in (shown while newer ones are computed). */
