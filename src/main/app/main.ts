@@ -1,6 +1,6 @@
 // The Electron main process: single instance, hardened window, likeness:// media protocol, IPC
 // transport to the same LikenessService that `likeness serve` uses, native menus.
-import { app, BrowserWindow, dialog, Notification, powerMonitor } from 'electron';
+import { app, BrowserWindow, dialog, Notification, powerMonitor, shell } from 'electron';
 import { useElectronSqliteBuild } from './nativeSqlite';
 import { registerSchemePrivileges } from './scheme';
 
@@ -51,7 +51,8 @@ async function start(): Promise<void> {
   // Jobs are recorded in the library: what a previous run left unfinished starts again below.
   const jobStore = new SqliteJobStore(core.db);
   const interrupted = jobStore.takeInterrupted();
-  const service = new LikenessService(core, new JobRunner(jobStore, computeLeaseGate(core.db)));
+  // Duplicates resolved in the app go to the system trash through Electron (undo finds them there).
+  const service = new LikenessService(core, new JobRunner(jobStore, computeLeaseGate(core.db)), (path) => shell.trashItem(path));
   // `likeness jobs cancel|pause|resume` from a terminal reaches the app through the library, and so
   // does the heavy work of `likeness clusters|duplicates|index|embed|retrain`, queued here in turn.
   const requests = new JobRequestPoller(core.db, service.jobs, 1000, (job, params) => service.submittedWork(job, params));
@@ -69,6 +70,7 @@ async function start(): Promise<void> {
   retrainer.start();
   service.startWatching().catch((error: Error) => console.error('likeness: cannot watch the library folders:', error.message));
   service.resumeInterrupted(interrupted);
+  service.recoverTrash().catch((error: Error) => console.error('likeness: cannot settle an interrupted resolve:', error.message));
   service.catchUp();
   // A finished retrain says what it did in one line, as a system notification.
   service.jobs.onChange((job) => {

@@ -44,6 +44,7 @@ export const serveCommand: Command = {
     if (!values['no-watch']) await service.startWatching();
     const resumed = service.resumeInterrupted(interrupted);
     if (resumed.length) ctx.err(`Starting again what was interrupted: ${resumed.map((j) => j.message).join('; ')}`);
+    await service.recoverTrash();
     if (otherOwner === null) service.catchUp();
     // A headless box (a NAS) has no user input to wait for: the schedule's window stands for idleness.
     const retrainer = values['retrain-overnight'] ? new RetrainScheduler(service, { idleSeconds: () => Number.POSITIVE_INFINITY, onBattery: () => onBatteryPower() }) : null;
