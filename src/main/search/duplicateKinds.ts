@@ -40,7 +40,7 @@ export interface KindedGroup {
 }
 
 /** Side of the fine pixel signal the frame test uses. */
-export const FRAME_SIDE = 32;
+export const FRAME_SIDE = 64;
 
 function dot(a: Float32Array, b: Float32Array): number {
   let s = 0;
