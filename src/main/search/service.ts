@@ -268,7 +268,7 @@ export function planDuplicates(core: Core, options: { loadPixels?: boolean } = {
 const NO_STACKS: ReadonlyMap<number, number> = new Map();
 
 /** The near-duplicate groups split into copies and similar shots, each with its kind's keeper. */
-function kindedGroups(core: Core, groups: number[][], inputSize: number, stackOf: ReadonlyMap<number, number>): KindedGroup[] {
+export function kindedGroups(core: Core, groups: number[][], inputSize: number, stackOf: ReadonlyMap<number, number>): KindedGroup[] {
   const ids = groups.flat();
   const inputs = readModelInputs(core.db, inputSize, ids);
   const facts = new Map(keeperFacts(core.db, ids).map((f) => [f.id, { ...f, input: inputs.get(f.id) ?? null, inputSize }]));
