@@ -62,7 +62,10 @@ function whereabouts(originals: Map<string, string>): Map<string, string> {
   const inTrash = new Map<string, string>();
   if (existsSync(infoDir)) {
     for (const name of readdirSync(infoDir)) {
-      const path = decodeURIComponent(/^Path=(.*)$/m.exec(readFileSync(join(infoDir, name), 'utf8'))![1]!);
+      // A kill while the trash wrote a .trashinfo leaves it partial (the file was not moved yet).
+      const recorded = /^Path=(.*)$/m.exec(readFileSync(join(infoDir, name), 'utf8'));
+      if (!recorded) continue;
+      const path = decodeURIComponent(recorded[1]!);
       const file = join(xdg, 'Trash', 'files', name.replace(/\.trashinfo$/, ''));
       if (existsSync(file)) inTrash.set(path, sha(readFileSync(file)));
     }
