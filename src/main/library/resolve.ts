@@ -25,7 +25,7 @@ import {
   type LibraryFileFacts,
 } from '../store/trashJournal';
 import { syncPaths } from './sync';
-import { findInTrash, restoreFromTrash, restoreProblem, type TrashFunction } from './trash';
+import { findInTrash, removeOrphanTrashInfo, restoreFromTrash, restoreProblem, type TrashFunction } from './trash';
 
 /** A group as the user decided it: keep one photo, move the others' files to the trash. */
 export interface ResolveChoice {
@@ -167,6 +167,7 @@ export async function recoverTrashJournal(core: Core): Promise<number> {
   for (const item of pending) {
     if (await lstat(item.path).catch(() => null)) {
       setTrashItem(core.db, item.id, 'skipped', { reason: 'interrupted before it was moved; left in place' });
+      await removeOrphanTrashInfo(item.path);
       continue;
     }
     const location = findInTrash(item.path, claimed);

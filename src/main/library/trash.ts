@@ -111,6 +111,28 @@ export function findInTrash(originalPath: string, exclude: ReadonlySet<string> =
   return best?.location ?? null;
 }
 
+/**
+ * Removes .trashinfo files naming `originalPath` whose file never reached the trash (a kill between
+ * the trash writing the info and moving the file; the spec lets readers ignore them, but a file
+ * manager would list a ghost). Partial ones, with no Path= at all, are left: they name nobody.
+ */
+export async function removeOrphanTrashInfo(originalPath: string): Promise<void> {
+  if (process.platform === 'darwin' || process.platform === 'win32') return;
+  for (const dir of freedesktopTrashDirs(originalPath)) {
+    for (const name of readdirSync(join(dir, 'info'))) {
+      if (!name.endsWith('.trashinfo') || existsSync(join(dir, 'files', name.slice(0, -'.trashinfo'.length)))) continue;
+      const infoPath = join(dir, 'info', name);
+      let text = '';
+      try {
+        text = readFileSync(infoPath, 'utf8');
+      } catch {
+        continue;
+      }
+      if (trashInfoPath(text) === originalPath) await rm(infoPath, { force: true });
+    }
+  }
+}
+
 /** Why a trashed file cannot be put back, or null when it can. */
 export async function restoreProblem(originalPath: string, location: TrashLocation): Promise<string | null> {
   if (!location.trashPath) {
