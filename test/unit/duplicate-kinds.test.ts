@@ -3,14 +3,14 @@
 // copy from a moved camera, similar shots keep the sharpest frame, stacks are never duplicates.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { decodePhoto } from '../../src/main/library/decode';
 import { modelInput } from '../../src/main/library/renditions';
 import { differentCaptures, sharpness, splitByKind, type KindFacts } from '../../src/main/search/duplicateKinds';
 import { sceneSvg } from '../../src/main/search/scenes';
 
 /** The 64×64 model input the library would store for this picture. */
-async function input(image: sharp.Sharp): Promise<Uint8Array> {
+async function input(image: Sharp): Promise<Uint8Array> {
   return modelInput((await decodePhoto(await image.png().toBuffer())).working, 64);
 }
 
