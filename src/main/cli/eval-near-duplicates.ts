@@ -66,6 +66,17 @@ async function learnedIndex(
   };
 }
 
+/** The rows of `index` for these photos only. */
+function subsetIndex(index: EmbeddingIndex, photoIds: readonly number[]): EmbeddingIndex {
+  const present = photoIds.filter((id) => index.rowOfPhoto(id) !== undefined);
+  const flat = new Float32Array(present.length * index.dim);
+  present.forEach((id, i) => {
+    const row = index.rowOfPhoto(id)!;
+    flat.set(index.matrix.data.subarray(row * index.matrix.stride, row * index.matrix.stride + index.dim), i * index.dim);
+  });
+  return new EmbeddingIndex(present, flat, index.dim);
+}
+
 export const evalNearDuplicatesCommand: Command = {
   name: 'near-duplicates',
   summary: 'recall@5 on generated near-duplicate groups: learned embeddings, raw pixels, perceptual hash, the pixel signal and the duplicate rule; pairs found',
@@ -160,7 +171,10 @@ export const evalNearDuplicatesCommand: Command = {
       const pixelScorer = (a: number, b: number) => pixelSimilarity(pixels, rowOfPixels.get(a)!, rowOfPixels.get(b)!);
 
       const learned = await learnedIndex(ctx, evalCore, allIds, { modelId, inputSize, minutes, recipe: trainOptionsFrom(values), say });
-      const learnedIdx = learned.index;
+      // The recall@5 and duplicate figures are on the variants alone, as before the burst frames:
+      // the burst frames' embeddings are only for the per-kind figures.
+      const learnedAll = learned.index;
+      const learnedIdx = subsetIndex(learnedAll, ids);
 
       const learnedScore = cosineScorer(learnedIdx);
       const combinedScore = combinedScorer({ index: learnedIdx, hashes, pixels }, ids);
@@ -240,18 +254,24 @@ export const evalNearDuplicatesCommand: Command = {
       // The two kinds (duplicateKinds.ts) on the library with the burst frames, pair by pair: the
       // source's own frame (original and edits) are copies; burst frames are similar shots.
       const allPixels = pixelSignatures(readModelInputs(evalCore.db, 64, allIds), 64);
-      const kindAnalysis = findDuplicateGroups({ index: learnedIdx, hashes, pixels: allPixels }, allIds);
+      const kindAnalysis = findDuplicateGroups({ index: learnedAll, hashes, pixels: allPixels }, allIds);
       const kinded = kindedGroups(evalCore, kindAnalysis.groups, 64, new Map());
       const kindTruth: KindTruthPhoto[] = [...photos.map((p) => ({ id: p.id, source: p.group, frame: 0 })), ...bursts];
       const kinds = kindScores(kinded, kindTruth);
       // Pictures of different source photos called similar shots: the data set's own same-scene pairs, or mistakes.
       const sourceOf = new Map(kindTruth.map((t) => [t.id, t.source]));
-      const crossSource = new Set<string>();
-      for (const pair of calledPairs(kinded).similar) {
-        const [a, b] = pair.split(',').map((x) => sourceOf.get(Number(x))!);
-        if (a !== b) crossSource.add([basename(groups[Math.min(a!, b!)]!.source), basename(groups[Math.max(a!, b!)]!.source)].join(' ~ '));
-      }
-      const duplicateKinds = { ...kinds, burstFrames: bursts.length, similarAcrossSources: [...crossSource] };
+      const called = calledPairs(kinded);
+      const acrossSources = (pairs: Set<string>) => {
+        const named = new Set<string>();
+        for (const pair of pairs) {
+          const [a, b] = pair.split(',').map((x) => sourceOf.get(Number(x))!);
+          if (a !== b) named.add([basename(groups[Math.min(a!, b!)]!.source), basename(groups[Math.max(a!, b!)]!.source)].join(' ~ '));
+        }
+        return [...named];
+      };
+      const crossSource = acrossSources(called.similar);
+      const copiesAcrossSources = acrossSources(called.copies);
+      const duplicateKinds = { ...kinds, burstFrames: bursts.length, similarAcrossSources: crossSource, copiesAcrossSources };
 
       const recallAt5Figures = Object.fromEntries(Object.entries(results).map(([k, r]) => [k, +r.recall.toFixed(4)]));
       // What the learned embedding's misses are: which source photos take which others' places.
@@ -304,7 +324,8 @@ export const evalNearDuplicatesCommand: Command = {
         const fmt = (k: { precision: number | null; recall: number | null; foundPairs: number; truePairs: number }) =>
           `precision ${k.precision ?? '—'}, recall ${k.recall ?? '—'} (${k.foundPairs} pairs called, ${k.truePairs} true)`;
         ctx.out(`duplicate kinds with ${bursts.length} generated burst frames: copies ${fmt(kinds.copies)}; similar shots ${fmt(kinds.similar)}`);
-        if (crossSource.size) ctx.out(`  different photos called similar shots: ${[...crossSource].join(', ')}`);
+        if (crossSource.length) ctx.out(`  different photos called similar shots: ${crossSource.join(', ')}`);
+        if (copiesAcrossSources.length) ctx.out(`  different photos called copies: ${copiesAcrossSources.join(', ')}`);
       }
       return 0;
     } finally {
