@@ -35,7 +35,7 @@ async function list(args: string[], ctx: CommandContext): Promise<number> {
     for (const p of g.photos) ctx.out(`  ${p.id === g.keeperId ? 'keep' : '    '}  #${p.id}  ${p.width}×${p.height}  ${p.takenAt ?? '—'}  ${p.path}`);
   }
   const count = (kind: 'copies' | 'similar') => rows.filter((g) => g.kind === kind).length;
-  ctx.out(`${count('copies')} groups of copies, ${count('similar')} groups of similar shots; nothing was moved (likeness duplicates resolve <group> moves the others to the trash)`);
+  ctx.out(`${count('copies')} groups of copies, ${count('similar')} groups of similar shots; nothing was deleted or moved (likeness duplicates resolve <group> moves the others to the trash)`);
   return 0;
 }
 

@@ -107,8 +107,7 @@ export async function applyResolve(
     } else {
       const itemId = addTrashItem(core.db, batchId, file);
       try {
-        await trash(file.path);
-        const location = findInTrash(file.path, claimed);
+        const location = (await trash(file.path)) || findInTrash(file.path, claimed);
         if (location?.trashPath) claimed.add(location.trashPath);
         setTrashItem(core.db, itemId, 'trashed', { trashPath: location?.trashPath ?? null, infoPath: location?.infoPath ?? null });
         result.trashed.push(file.path);

@@ -23,13 +23,22 @@ export interface TrashLocation {
   infoPath: string | null;
 }
 
-/** Moves one file to the system trash, or throws. Never deletes. */
-export type TrashFunction = (path: string) => Promise<void>;
+/**
+ * Moves one file to the system trash, or throws. Never deletes. May say where the file went;
+ * otherwise it is looked up (findInTrash).
+ */
+export type TrashFunction = (path: string) => Promise<TrashLocation | void>;
 
-/** The `trash` package (serve and the CLI). Imported on first use: most commands never trash. */
+/**
+ * The `trash` package (serve and the CLI). Imported on first use: most commands never trash. On
+ * Linux it returns [{ path, info }] for each file (not in its typings): used when present, which
+ * spares a scan of the trash's info folder per file.
+ */
 export const packageTrash: TrashFunction = async (path) => {
   const { default: trash } = await import('trash');
-  await trash([path], { glob: false });
+  const result = (await trash([path], { glob: false })) as unknown;
+  const first = Array.isArray(result) ? (result[0] as { path?: unknown; info?: unknown } | undefined) : undefined;
+  if (typeof first?.path === 'string' && typeof first.info === 'string') return { trashPath: first.path, infoPath: first.info };
 };
 
 function homeTrash(): string {
