@@ -46,7 +46,7 @@ function describePlan(plan: readonly PlannedFile[], out: (line: string) => void)
   }
 }
 
-/** Asks on the terminal; refuses (false, with a message) when there is none. */
+/** Asks on the terminal: true for yes, false for no, null when there is no terminal to ask on. */
 async function confirm(question: string, ctx: CommandContext): Promise<boolean | null> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) return null;
   const rl = createInterface({ input: process.stdin, output: process.stdout });
