@@ -128,9 +128,32 @@ export interface Cluster {
 
 export interface DuplicateGroup {
   id: number;
+  /** 'copies': one picture stored more than once; 'similar': different shots of one scene. */
+  kind: 'copies' | 'similar';
   photos: PhotoSummary[];
-  /** The copy suggested to keep: largest resolution, then oldest. */
+  /** The photo suggested to keep: for copies the largest, then oldest; for similar shots the sharpest. */
   keeperId: PhotoId;
+}
+
+/** One file of a duplicate resolve, as previewed: moved to the system trash, kept, or left with a reason. */
+export interface ResolveFile {
+  groupId: number;
+  photoId: PhotoId;
+  path: string;
+  action: 'trash' | 'keep' | 'skip';
+  reason: string | null;
+}
+
+export interface ResolveOutcome {
+  trashed: string[];
+  skipped: { path: string; reason: string }[];
+}
+
+export interface UndoOutcome {
+  /** False when there was no resolve to undo. */
+  undone: boolean;
+  restored: string[];
+  failed: { path: string; reason: string }[];
 }
 
 export type JobKind = 'scan' | 'train' | 'embed' | 'cluster' | 'duplicates';
@@ -176,6 +199,16 @@ export const requestSchemas = {
   clusterPhotos: z.object({ id: z.number().int().positive() }).strict(),
   renameCluster: z.object({ id: z.number().int().positive(), name: z.string().max(200).nullable() }).strict(),
   listDuplicates: z.object({}).strict(),
+  /** What resolving these groups would do, file by file (moves nothing). */
+  previewResolve: z.object({ groups: z.array(z.object({ id: z.number().int().positive(), keeperId: PhotoId }).strict()).min(1).max(100000) }).strict(),
+  /** Moves the other photos' files of these groups to the system trash; `confirm` must be true. */
+  resolveDuplicates: z
+    .object({ groups: z.array(z.object({ id: z.number().int().positive(), keeperId: PhotoId }).strict()).min(1).max(100000), confirm: z.literal(true) })
+    .strict(),
+  /** Puts the files of the last resolve back from the trash. */
+  undoResolve: z.object({}).strict(),
+  /** Remembers "not duplicates" or "keep all" for a group (by its photos' content), hiding it from then on. */
+  decideDuplicates: z.object({ id: z.number().int().positive(), decision: z.enum(['not-duplicates', 'keep-all']) }).strict(),
   listJobs: z.object({}).strict(),
   cancelJob: z.object({ id: z.number().int().positive() }).strict(),
   pauseJob: z.object({ id: z.number().int().positive() }).strict(),
@@ -214,6 +247,10 @@ export interface ApiResponses {
   clusterPhotos: PhotoSummary[];
   renameCluster: Cluster;
   listDuplicates: DuplicateGroup[];
+  previewResolve: ResolveFile[];
+  resolveDuplicates: ResolveOutcome;
+  undoResolve: UndoOutcome;
+  decideDuplicates: { hidden: boolean };
   listJobs: Job[];
   cancelJob: Job;
   pauseJob: Job;

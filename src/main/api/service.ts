@@ -15,7 +15,9 @@ import { currentClusteringInWorker, duplicateGroupsInWorker } from '../search/ba
 import { similarPhotos } from '../search/quickSimilar';
 import { clusterPhotoIds, clustersOfClustering, planClustering, planDuplicates, renameCluster, toApiDuplicateGroups } from '../search/service';
 import { latestClustering } from '../store/clusters';
-import { storedDuplicateGroups } from '../store/duplicates';
+import { decisionFor, duplicateGroupById, recordDecision, storedDuplicateGroups } from '../store/duplicates';
+import { applyResolve, planResolve, recoverTrashJournal, undoLastResolve, type ResolveChoice } from '../library/resolve';
+import { packageTrash, type TrashFunction } from '../library/trash';
 import { countEmbeddings } from '../store/embeddings';
 import { activateModel, activeModel, getModel, listModels, lossHistory } from '../store/models';
 import { trainingBackendStatus } from '../model/backendStatus';
@@ -50,6 +52,8 @@ export class LikenessService implements ServiceHandlers {
   constructor(
     readonly core: Core,
     readonly jobs: JobRunner = new JobRunner(),
+    /** Moves a file to the system trash: Electron's shell.trashItem in the app, the `trash` package in serve. */
+    private readonly trash: TrashFunction = packageTrash,
   ) {
     jobs.onChange((job) => this.events.publish({ type: 'job', job }));
   }
@@ -153,6 +157,40 @@ export class LikenessService implements ServiceHandlers {
     if (plan.current) return toApiDuplicateGroups(this.core, plan.current);
     this.regroup();
     return toApiDuplicateGroups(this.core, storedDuplicateGroups(this.core.db));
+  }
+
+  /** The chosen groups with their keepers, checked against the stored groups. */
+  private resolveChoices(groups: { id: number; keeperId: number }[]): ResolveChoice[] {
+    return groups.map(({ id, keeperId }) => {
+      const group = duplicateGroupById(this.core.db, id) ?? throwNotFound(`duplicate group ${id}`);
+      if (!group.photoIds.includes(keeperId)) throw new ServiceError('invalid-request', `photo ${keeperId} is not in group ${id}`);
+      return { groupId: id, keeperId, photoIds: group.photoIds };
+    });
+  }
+
+  async previewResolve({ groups }: ParsedRequest<'previewResolve'>): Promise<ApiResponses['previewResolve']> {
+    await recoverTrashJournal(this.core);
+    const plan = await planResolve(this.core, this.resolveChoices(groups));
+    return plan.map((f) => ({ groupId: f.groupId, photoId: f.photoId, path: f.path, action: f.action, reason: f.reason }));
+  }
+
+  async resolveDuplicates({ groups }: ParsedRequest<'resolveDuplicates'>): Promise<ApiResponses['resolveDuplicates']> {
+    await recoverTrashJournal(this.core);
+    const result = await applyResolve(this.core, await planResolve(this.core, this.resolveChoices(groups)), this.trash);
+    this.events.publish({ type: 'library-changed' });
+    return { trashed: result.trashed, skipped: result.skipped };
+  }
+
+  async undoResolve(): Promise<ApiResponses['undoResolve']> {
+    const result = await undoLastResolve(this.core);
+    if (result.restored.length) this.events.publish({ type: 'library-changed' });
+    return { undone: result.batchId !== null, restored: result.restored, failed: result.failed };
+  }
+
+  async decideDuplicates({ id, decision }: ParsedRequest<'decideDuplicates'>): Promise<ApiResponses['decideDuplicates']> {
+    const group = duplicateGroupById(this.core.db, id) ?? throwNotFound(`duplicate group ${id}`);
+    if (decisionFor(this.core.db, group.photoIds) === null) recordDecision(this.core.db, group.photoIds, decision);
+    return { hidden: true };
   }
 
   async listJobs(): Promise<ApiResponses['listJobs']> {
@@ -308,6 +346,11 @@ export class LikenessService implements ServiceHandlers {
    * At start-up: a quick incremental re-scan catches what changed while Likeness was closed
    * (unchanged files are not read again), unless a resumed scan is already doing it.
    */
+  /** Settles a resolve that a kill interrupted (library/resolve.ts); call once at start. */
+  async recoverTrash(): Promise<void> {
+    if ((await recoverTrashJournal(this.core)) > 0) this.events.publish({ type: 'library-changed' });
+  }
+
   catchUp(): Job | null {
     const pending = this.jobs.pending('scan');
     if (pending) return pending;

@@ -10,6 +10,7 @@ import { computeLeaseGate } from '../jobs/computeLease';
 import { JobRequestPoller, queueOwner } from '../jobs/jobControl';
 import { JobRunner } from '../jobs/runner';
 import { SqliteJobStore } from '../jobs/sqliteJobStore';
+import type { TrashFunction } from '../library/trash';
 import { FirstModelFlow } from './firstModel';
 import { RetrainScheduler, type MachineProbe } from './retrainScheduler';
 import { LikenessService } from './service';
@@ -21,6 +22,8 @@ export interface StartOptions {
   watch?: boolean;
   /** Run the overnight schedule in this process (default true; the schedule's own setting can still turn it off). */
   retrainOvernight?: boolean;
+  /** Moves a file to the system trash (default: the `trash` package; the desktop app passes Electron's). */
+  trash?: TrashFunction;
 }
 
 export interface Started {
@@ -39,7 +42,7 @@ export async function startLikeness(core: Core, options: StartOptions): Promise<
   // Only one process runs a library's queue: a second one serves the library and leaves the jobs alone.
   const otherOwner = queueOwner(core.db);
   const interrupted = otherOwner === null ? jobStore.takeInterrupted() : [];
-  const service = new LikenessService(core, new JobRunner(jobStore, computeLeaseGate(core.db)));
+  const service = new LikenessService(core, new JobRunner(jobStore, computeLeaseGate(core.db)), options.trash);
   const owner = otherOwner === null;
   // `likeness jobs cancel|pause|resume` from a terminal reaches this process through the library, and
   // so does the heavy work of `likeness clusters|duplicates|index|embed|retrain`, queued here in turn.
@@ -49,6 +52,8 @@ export async function startLikeness(core: Core, options: StartOptions): Promise<
     await service.startWatching().catch((error: Error) => console.error('likeness: cannot watch the library folders:', error.message));
   }
   const resumed = service.resumeInterrupted(interrupted);
+  // A resolve of duplicates cut short (a crash mid-move) is settled before the catch-up scan looks at the disk.
+  if (owner) await service.recoverTrash().catch((error: Error) => console.error('likeness: cannot settle an interrupted resolve:', error.message));
   if (owner) service.catchUp();
   // After queueing the catch-up scan (so a first model waits for it; its end is still heard: jobs run later).
   const firstModel = owner ? new FirstModelFlow(service) : null;

@@ -1,6 +1,6 @@
 // The Electron main process: single instance, hardened window, likeness:// media protocol, IPC
 // transport to the same LikenessService that `likeness serve` uses, native menus.
-import { app, BrowserWindow, dialog, Notification, powerMonitor } from 'electron';
+import { app, BrowserWindow, dialog, Notification, powerMonitor, shell } from 'electron';
 import { registerSchemePrivileges } from './scheme';
 import { appWindows, gpuSwitches, helperWindowIds, quitWhenClosed } from './startupRules';
 
@@ -52,6 +52,8 @@ async function start(): Promise<void> {
   // scan, the first model and overnight retraining — here with idle time and power state from the OS.
   const likeness = await startLikeness(core, {
     probe: { idleSeconds: () => powerMonitor.getSystemIdleTime(), onBattery: () => powerMonitor.isOnBatteryPower() },
+    // Duplicates resolved in the app go to the system trash through Electron (undo finds them there).
+    trash: (path) => shell.trashItem(path),
   });
   const service = likeness.service;
   const unregister = registerIpc(service, windows.isAppUrl);

@@ -59,8 +59,9 @@ export const commands: LazyCommand[] = [
   },
   {
     name: 'duplicates',
-    summary: 'groups of near-duplicate photos (embeddings + perceptual hash) and the copy to keep; deletes nothing',
-    usage: 'duplicates [--json]',
+    summary:
+      'groups of copies and of similar shots with the photo to keep; resolve moves the others to the system trash (asks first), undo puts them back; not-duplicates/keep-all hide a group for good',
+    usage: 'duplicates [--json] | resolve <group>… [--keep <photo id>] [--dry-run] [--yes] | undo | not-duplicates <group>… | keep-all <group>…',
     load: async () => (await import('./duplicates')).duplicatesCommand,
   },
   {

@@ -19,7 +19,9 @@ import { walkPhotos } from '../library/walk';
 import { EmbeddingIndex } from '../search/knn';
 import { combineEvidence, findDuplicateGroups, isDuplicatePair, nullStats, pairSignals } from '../search/nearDuplicates';
 import { combinedScorer, cosineScorer, hashScorer, mergeGroups, rawPixelIndex, recallAt5, sameShotPairs, type EvalPhoto, type RecallResult } from '../search/retrievalEval';
-import { SAME_FRAME_EDITS, VARIANTS, writeVariants } from '../search/variants';
+import { SAME_FRAME_EDITS, VARIANTS, writeBurstFrames, writeVariants } from '../search/variants';
+import { kindedGroups } from '../search/service';
+import { calledPairs, kindScores, type KindTruthPhoto } from '../search/kindEval';
 import { pixelRows, pixelSignatures, pixelSimilarity } from '../search/pixelSignatures';
 import { sceneJpeg } from '../search/scenes';
 import { embedImages, embedLibrary } from '../model/embed';
@@ -64,6 +66,17 @@ async function learnedIndex(
   };
 }
 
+/** The rows of `index` for these photos only. */
+function subsetIndex(index: EmbeddingIndex, photoIds: readonly number[]): EmbeddingIndex {
+  const present = photoIds.filter((id) => index.rowOfPhoto(id) !== undefined);
+  const flat = new Float32Array(present.length * index.dim);
+  present.forEach((id, i) => {
+    const row = index.rowOfPhoto(id)!;
+    flat.set(index.matrix.data.subarray(row * index.matrix.stride, row * index.matrix.stride + index.dim), i * index.dim);
+  });
+  return new EmbeddingIndex(present, flat, index.dim);
+}
+
 export const evalNearDuplicatesCommand: Command = {
   name: 'near-duplicates',
   summary: 'recall@5 on generated near-duplicate groups: learned embeddings, raw pixels, perceptual hash, the pixel signal and the duplicate rule; pairs found',
@@ -103,13 +116,15 @@ export const evalNearDuplicatesCommand: Command = {
     let evalCore: Core | null = null;
     try {
       // The source photos are only read; variants go to the temporary folder.
-      const groups: { source: string; paths: Map<string, string> }[] = [];
+      const groups: { source: string; paths: Map<string, string>; bursts: string[] }[] = [];
       let unreadable = 0;
       for (const [i, file] of files.entries()) {
         if (ctx.signal.aborted) return 130;
         try {
           const stem = `${String(i).padStart(4, '0')}-${basename(file, extname(file)).replace(/[^\w.-]+/g, '_')}`;
-          groups.push({ source: file, paths: await writeVariants(file, join(variantsDir, String(i).padStart(4, '0')), stem) });
+          const folder = join(variantsDir, String(i).padStart(4, '0'));
+          // Burst frames of each photo (variants.ts) for the per-kind figures; not in recall@5.
+          groups.push({ source: file, paths: await writeVariants(file, folder, stem), bursts: await writeBurstFrames(file, folder, stem) });
         } catch {
           unreadable++;
         }
@@ -140,6 +155,13 @@ export const evalNearDuplicatesCommand: Command = {
         }
       });
       const ids = photos.map((p) => p.id);
+      const bursts: KindTruthPhoto[] = groups.flatMap((g, group) =>
+        g.bursts.flatMap((path, k) => {
+          const id = photoIdByPath(evalCore!.db, path);
+          return id === undefined || seen.has(id) ? [] : [{ id, source: group, frame: k + 1 }];
+        }),
+      );
+      const allIds = [...ids, ...bursts.map((b) => b.id)];
       const hashRows = differenceHashes(evalCore.db);
       const hashes = new Map(hashRows.photoIds.map((id, i) => [id, new Uint8Array(hashRows.hashes[i]!)]));
       const inputs = readModelInputs(evalCore.db, 64, ids);
@@ -148,8 +170,11 @@ export const evalNearDuplicatesCommand: Command = {
       const rowOfPixels = pixelRows(pixels);
       const pixelScorer = (a: number, b: number) => pixelSimilarity(pixels, rowOfPixels.get(a)!, rowOfPixels.get(b)!);
 
-      const learned = await learnedIndex(ctx, evalCore, ids, { modelId, inputSize, minutes, recipe: trainOptionsFrom(values), say });
-      const learnedIdx = learned.index;
+      const learned = await learnedIndex(ctx, evalCore, allIds, { modelId, inputSize, minutes, recipe: trainOptionsFrom(values), say });
+      // The recall@5 and duplicate figures are on the variants alone, as before the burst frames:
+      // the burst frames' embeddings are only for the per-kind figures.
+      const learnedAll = learned.index;
+      const learnedIdx = subsetIndex(learnedAll, ids);
 
       const learnedScore = cosineScorer(learnedIdx);
       const combinedScore = combinedScorer({ index: learnedIdx, hashes, pixels }, ids);
@@ -226,6 +251,28 @@ export const evalNearDuplicatesCommand: Command = {
         nullStats: { embedding: stats.embedding, hash: stats.hash, pixels: stats.pixels },
       };
 
+      // The two kinds (duplicateKinds.ts) on the library with the burst frames, pair by pair: the
+      // source's own frame (original and edits) are copies; burst frames are similar shots.
+      const allPixels = pixelSignatures(readModelInputs(evalCore.db, 64, allIds), 64);
+      const kindAnalysis = findDuplicateGroups({ index: learnedAll, hashes, pixels: allPixels }, allIds);
+      const kinded = kindedGroups(evalCore, kindAnalysis.groups, 64, new Map());
+      const kindTruth: KindTruthPhoto[] = [...photos.map((p) => ({ id: p.id, source: p.group, frame: 0 })), ...bursts];
+      const kinds = kindScores(kinded, kindTruth);
+      // Pictures of different source photos called similar shots: the data set's own same-scene pairs, or mistakes.
+      const sourceOf = new Map(kindTruth.map((t) => [t.id, t.source]));
+      const called = calledPairs(kinded);
+      const acrossSources = (pairs: Set<string>) => {
+        const named = new Set<string>();
+        for (const pair of pairs) {
+          const [a, b] = pair.split(',').map((x) => sourceOf.get(Number(x))!);
+          if (a !== b) named.add([basename(groups[Math.min(a!, b!)]!.source), basename(groups[Math.max(a!, b!)]!.source)].join(' ~ '));
+        }
+        return [...named];
+      };
+      const crossSource = acrossSources(called.similar);
+      const copiesAcrossSources = acrossSources(called.copies);
+      const duplicateKinds = { ...kinds, burstFrames: bursts.length, similarAcrossSources: crossSource, copiesAcrossSources };
+
       const recallAt5Figures = Object.fromEntries(Object.entries(results).map(([k, r]) => [k, +r.recall.toFixed(4)]));
       // What the learned embedding's misses are: which source photos take which others' places.
       const nameOf = (group: number) => basename(groups[group]!.source);
@@ -244,6 +291,7 @@ export const evalNearDuplicatesCommand: Command = {
             byVariant: Object.fromEntries(Object.entries(results).map(([k, r]) => [k, r.byVariant])),
             learnedConfusions,
             duplicates,
+            duplicateKinds,
             photos: groups.length,
             variants: photos.length,
             model: learned.description,
@@ -273,6 +321,11 @@ export const evalNearDuplicatesCommand: Command = {
             .map(([v, x]) => `${v} ${x.passed} (median evidence ${x.medianEvidence})`)
             .join(', ')}; strongest pair of different pictures: ${duplicates.strongestUnrelatedEvidence}`,
         );
+        const fmt = (k: { precision: number | null; recall: number | null; foundPairs: number; truePairs: number }) =>
+          `precision ${k.precision ?? '—'}, recall ${k.recall ?? '—'} (${k.foundPairs} pairs called, ${k.truePairs} true)`;
+        ctx.out(`duplicate kinds with ${bursts.length} generated burst frames: copies ${fmt(kinds.copies)}; similar shots ${fmt(kinds.similar)}`);
+        if (crossSource.length) ctx.out(`  different photos called similar shots: ${crossSource.join(', ')}`);
+        if (copiesAcrossSources.length) ctx.out(`  different photos called copies: ${copiesAcrossSources.join(', ')}`);
       }
       return 0;
     } finally {

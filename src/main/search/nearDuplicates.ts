@@ -32,7 +32,12 @@
 // A pair is a duplicate when its evidence exceeds z*, the normal quantile at which the library's
 // N(N−1)/2 unrelated pairs, tested on each signal, would be expected to give fewer than 0.01 false
 // duplicates in all (Bonferroni: 5.6 for 1,000 photos, 7.0 for 100,000, with two signals).
-// Groups are the connected components of duplicate pairs.
+// Similar shots (bursts, nearby viewpoints) fall short of z*: a moved camera changes more than any
+// edit. A candidate pair is also joined when its pixels are at least as alike as either photo is
+// to itself moved by one cell of the 16×16 signal (a nearby viewpoint of one scene: pixelSignatures'
+// shiftReference), two standard deviations more alike than unrelated pairs (z ≥ 2), and the embedding does not
+// put them apart (z < 0). duplicateKinds.ts then tells copies from similar shots.
+// Groups are the connected components of duplicate and similar-shot pairs.
 import { hammingDistance } from '../library/hamming';
 import { Components } from './components';
 import { neighbourGraph } from './graph';
@@ -101,7 +106,7 @@ export function normalQuantile(p: number): number {
 }
 
 /** Bumped whenever the rule changes, so stored groups found by an older rule are recomputed. */
-export const DUPLICATE_RULE_VERSION = 4;
+export const DUPLICATE_RULE_VERSION = 6;
 
 /** Expected false duplicates among all unrelated pairs of the library. */
 export const EXPECTED_FALSE_PAIRS = 0.01;
@@ -277,6 +282,21 @@ export function combineEvidence(z: PairEvidence): number | null {
   return weakest < MIN_SIGNAL_Z ? weakest : Math.max(...present);
 }
 
+/**
+ * A similar shot must stand out from unrelated pairs by the conventional two standard deviations
+ * (one-sided p ≈ 0.02): a suggestion to review, not the duplicate rule's near-certainty.
+ */
+export const SIMILAR_SHOT_MIN_Z = 2;
+
+/** The similar-shot rule of the module comment (for a pair that is not a duplicate). */
+export function isSimilarShotPair(signals: DuplicateSignals, z: PairEvidence, a: number, b: number): boolean {
+  const pixels = signals.pixels;
+  const rows = pixels ? pixelRowsOf(pixels, a, b) : null;
+  if (!rows || z.pixels === null || z.pixels < SIMILAR_SHOT_MIN_Z || (z.embedding !== null && z.embedding < MIN_SIGNAL_Z)) return false;
+  const reference = Math.max(pixels!.shiftReference[rows[0]]!, pixels!.shiftReference[rows[1]]!);
+  return pixelSimilarity(pixels!, rows[0], rows[1]) >= reference;
+}
+
 /** The duplicate rule of the module comment. */
 export function isDuplicatePair(z: PairEvidence, threshold: number): boolean {
   const evidence = combineEvidence(z);
@@ -341,7 +361,8 @@ export function findDuplicateGroups(
   const components = new Components();
   for (const key of pairs) {
     const [a, b] = key.split(',').map(Number) as [number, number];
-    if (isDuplicatePair(pairSignals(signals, stats, a, b), threshold)) components.join(a, b);
+    const z = pairSignals(signals, stats, a, b);
+    if (isDuplicatePair(z, threshold) || isSimilarShotPair(signals, z, a, b)) components.join(a, b);
   }
   const result = [...components.members().values()].filter((g) => g.length > 1).map((g) => g.sort((x, y) => x - y));
   result.sort((x, y) => y.length - x.length || x[0]! - y[0]!);

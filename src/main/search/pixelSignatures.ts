@@ -31,13 +31,18 @@ export interface PixelSignatures {
   /** photoIds.length × COARSE_SIDE²·3 centred, L2-normalised full-frame vectors (candidate search). */
   coarse: Float32Array;
   coarseDim: number;
+  /**
+   * Per photo: the correlation of its full frame with itself moved by one cell of the signal
+   * (1/side of the frame, diagonally): how alike a nearby viewpoint of the same scene is.
+   */
+  shiftReference: Float32Array;
 }
 
 /**
  * Area-weighted resampling of the square [offset, offset + extent)² region of an RGB image to
  * side×side, centred on its own mean (over all channels) and L2-normalised.
  */
-function regionVector(rgb: Uint8Array, size: number, offset: number, extent: number, side: number): Float32Array {
+export function regionVector(rgb: Uint8Array, size: number, offset: number, extent: number, side: number): Float32Array {
   const out = new Float32Array(side * side * 3);
   const step = extent / side;
   // Per output cell along one axis: the source pixels it overlaps and by how much.
@@ -131,6 +136,7 @@ function emptySignatures(capacity: number): PixelSignatures {
     inverseNorms: new Float32Array(capacity * CROP_SCALES.length),
     coarse: new Float32Array(capacity * coarseDim),
     coarseDim,
+    shiftReference: new Float32Array(capacity),
   };
 }
 
@@ -151,6 +157,12 @@ function writeSignature(s: PixelSignatures, row: number, rgb: Uint8Array, inputS
     s.inverseNorms[row * s.views + view] = sum > 0 ? 1 / Math.sqrt(sum) : 0;
   });
   s.coarse.set(regionVector(rgb, inputSize, 0, inputSize, COARSE_SIDE), row * s.coarseDim);
+  const cell = inputSize / PIXEL_SIDE;
+  const still = regionVector(rgb, inputSize, 0, inputSize - cell, PIXEL_SIDE);
+  const moved = regionVector(rgb, inputSize, cell, inputSize - cell, PIXEL_SIDE);
+  let dot = 0;
+  for (let j = 0; j < still.length; j++) dot += still[j]! * moved[j]!;
+  s.shiftReference[row] = dot;
 }
 
 function trim(s: PixelSignatures, ids: number[]): PixelSignatures {
@@ -161,6 +173,7 @@ function trim(s: PixelSignatures, ids: number[]): PixelSignatures {
     codes: s.codes.slice(0, n * s.views * s.dim),
     inverseNorms: s.inverseNorms.slice(0, n * s.views),
     coarse: s.coarse.slice(0, n * s.coarseDim),
+    shiftReference: s.shiftReference.slice(0, n),
   };
 }
 

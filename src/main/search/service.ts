@@ -20,13 +20,15 @@ import {
 import type { Db } from '../store/db';
 import { keeperFacts, readDuplicateGroups, saveDuplicateGroups, type DuplicateGroupRow } from '../store/duplicates';
 import { readEmbeddings } from '../store/embeddings';
+import { readModelInputs } from '../store/modelInputs';
 import { activeModel } from '../store/models';
 import { differenceHashes, photoPaths, photoSummaries } from '../store/photos';
 import { clusterEmbeddings, matchClusters, type ClusteringResult } from './clustering';
 import { EmbeddingIndex } from './knn';
 import { loadPixelSignatures } from './pixelSignatures';
 import { modelInputSizes } from '../library/inputSizes';
-import { chooseKeeper, DUPLICATE_RULE_VERSION, findDuplicateGroups, type DuplicateAnalysis, type DuplicateSignals } from './nearDuplicates';
+import { splitByKind, type KindedGroup } from './duplicateKinds';
+import { DUPLICATE_RULE_VERSION, findDuplicateGroups, type DuplicateAnalysis, type DuplicateSignals } from './nearDuplicates';
 
 export class SearchError extends Error {
   constructor(
@@ -254,20 +256,29 @@ export function planDuplicates(core: Core, options: { loadPixels?: boolean } = {
   const { photoIds, hashes } = differenceHashes(core.db);
   const hashMap = new Map(photoIds.map((id, i) => [id, new Uint8Array(hashes[i]!)]));
   const allIds = [...new Set([...photoIds, ...(active?.index.photoIds ?? [])])];
-  const save = (analysis: DuplicateAnalysis) =>
-    saveDuplicateGroups(
-      core.db,
-      fingerprint,
-      analysis.groups.map((g) => ({ photoIds: g, keeperId: chooseKeeper(keeperFacts(core.db, g)) })),
-    );
   // The pixel signal reads the smallest stored model input (all photos have the configured size).
   const pixelInputSize = modelInputSizes(core.db)[0]!;
+  const save = (analysis: DuplicateAnalysis) => saveDuplicateGroups(core.db, fingerprint, kindedGroups(core, analysis.groups, pixelInputSize, NO_STACKS));
   const pixels = options.loadPixels ? loadPixelSignatures(core.db, pixelInputSize, allIds) : null;
   return { current: null, signals: { index: active?.index ?? null, hashes: hashMap, pixels }, photoIds: allIds, pixelInputSize, save };
 }
 
+/**
+ * Photos that belong together as one stack (RAW+JPEG, bursts): none are known yet. When the library
+ * knows stacks, pass its map here: splitByKind never calls two members of one stack duplicates.
+ */
+const NO_STACKS: ReadonlyMap<number, number> = new Map();
+
+/** The near-duplicate groups split into copies and similar shots, each with its kind's keeper. */
+export function kindedGroups(core: Core, groups: number[][], inputSize: number, stackOf: ReadonlyMap<number, number>): KindedGroup[] {
+  const ids = groups.flat();
+  const inputs = readModelInputs(core.db, inputSize, ids);
+  const facts = new Map(keeperFacts(core.db, ids).map((f) => [f.id, { ...f, input: inputs.get(f.id) ?? null, inputSize }]));
+  return splitByKind(groups, facts, stackOf);
+}
+
 export function toApiDuplicateGroups(core: Core, groups: DuplicateGroupRow[]): DuplicateGroup[] {
-  return groups.map((g) => ({ id: g.id, photos: photoSummaries(core.db, g.photoIds), keeperId: g.keeperId }));
+  return groups.map((g) => ({ id: g.id, kind: g.kind, photos: photoSummaries(core.db, g.photoIds), keeperId: g.keeperId }));
 }
 
 /** Near-duplicate groups for the library as it is now (found on this thread), with the suggested keeper; cached until photos or embeddings change. */

@@ -48,3 +48,33 @@ export async function writeVariants(source: string, folder: string, stem: string
   await writeFile(out('bright115', '.jpg'), await sharp(uprightPixels).modulate({ brightness: 1.15 }).jpeg({ quality: 90 }).toBuffer());
   return paths;
 }
+
+/** Shifts of generated burst frames, as fractions of the frame's width (height moves half as far). */
+export const BURST_SHIFTS = [0.02, 0.04] as const;
+
+/**
+ * Consecutive-frame-like pictures of `source`: the camera moved by each of BURST_SHIFTS of the
+ * frame (the edge filled by mirroring, as the scene would continue) and the exposure drifted 3 %.
+ * Written as `<stem>__burst<k>.jpg`; returns their paths in order.
+ */
+export async function writeBurstFrames(source: string, folder: string, stem: string): Promise<string[]> {
+  await mkdir(folder, { recursive: true });
+  const input = await readFile(source);
+  const upright = await sharp(input, { autoOrient: true }).toColourspace('srgb').removeAlpha().png().toBuffer();
+  const { width, height } = await sharp(upright).metadata();
+  const paths: string[] = [];
+  for (const [k, shift] of BURST_SHIFTS.entries()) {
+    const dx = Math.max(1, Math.round(width! * shift));
+    const dy = Math.max(1, Math.round(height! * shift * 0.5));
+    const padded = await sharp(upright).extend({ top: dy, bottom: dy, left: dx, right: dx, extendWith: 'mirror' }).png().toBuffer();
+    const frame = await sharp(padded)
+      .extract({ left: 2 * dx, top: 2 * dy, width: width!, height: height! })
+      .modulate({ brightness: 1 + 0.03 * (k + 1) })
+      .jpeg({ quality: 90 })
+      .toBuffer();
+    const path = join(folder, `${stem}__burst${k + 1}.jpg`);
+    await writeFile(path, frame);
+    paths.push(path);
+  }
+  return paths;
+}

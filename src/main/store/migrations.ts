@@ -258,4 +258,44 @@ export const migrations: Migration[] = [
       CREATE INDEX burst_members_burst ON burst_members (burst_id);
     `,
   },
+  {
+    version: 9,
+    description: 'duplicates: kind of each group, decisions kept across regrouping, a journal of files moved to the trash',
+    sql: `
+      ALTER TABLE duplicate_groups ADD COLUMN kind TEXT NOT NULL DEFAULT 'copies' CHECK (kind IN ('copies', 'similar'));
+      -- "Not duplicates" / "keep all", keyed by the photos' content hashes (ids change when a photo is re-added).
+      CREATE TABLE duplicate_decisions (
+        id INTEGER PRIMARY KEY,
+        decision TEXT NOT NULL CHECK (decision IN ('not-duplicates', 'keep-all')),
+        at TEXT NOT NULL
+      );
+      CREATE TABLE duplicate_decision_members (
+        decision_id INTEGER NOT NULL REFERENCES duplicate_decisions (id) ON DELETE CASCADE,
+        content_hash TEXT NOT NULL,
+        PRIMARY KEY (decision_id, content_hash)
+      ) WITHOUT ROWID;
+      CREATE INDEX duplicate_decision_members_hash ON duplicate_decision_members (content_hash);
+      -- One row per "resolve": the rejected files of one or more groups moved to the trash.
+      CREATE TABLE trash_batches (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        undone_at TEXT
+      );
+      -- Written before a file is moved (state 'pending') and updated after, so that a kill at any
+      -- moment leaves a row saying which file may be in flight: the next start looks for it.
+      CREATE TABLE trash_items (
+        id INTEGER PRIMARY KEY,
+        batch_id INTEGER NOT NULL REFERENCES trash_batches (id) ON DELETE CASCADE,
+        path TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'trashed', 'skipped', 'restored')),
+        trash_path TEXT,          -- where the file went, where the platform tells (freedesktop .trashinfo)
+        info_path TEXT,
+        reason TEXT               -- why a file was skipped or could not be restored
+      );
+      CREATE INDEX trash_items_batch ON trash_items (batch_id);
+      CREATE INDEX trash_items_pending ON trash_items (state) WHERE state = 'pending';
+    `,
+  },
 ];
