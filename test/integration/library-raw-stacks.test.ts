@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { closeCore, openCore, type Core } from '../../src/main/core';
 import { indexFolders } from '../../src/main/library/scan';
+import { listDuplicateGroups } from '../../src/main/search/service';
 import { photosMissingEmbedding } from '../../src/main/store/embeddings';
 import { photoIdsWithInputs } from '../../src/main/store/modelInputs';
 import { getPhoto, libraryCounts, listFolders, listPhotos, listProblems, photoIdByPath } from '../../src/main/store/photos';
@@ -135,6 +136,14 @@ describe('RAW files, stacks and bursts in a scan', () => {
     assert.ok(hidden.every((h) => !toEmbed.includes(h)));
     assert.ok(toEmbed.includes(id('raws', 'IMG_0003.CR3')));
     assert.ok(hidden.every((h) => !photoIdsWithInputs(core.db, 64).includes(h)));
+  });
+
+  test('a RAW and its JPEG are one shot, never near-duplicates of each other', () => {
+    const stacked = [[id('shoot', 'IMG_0001.DNG'), id('shoot', 'IMG_0001.JPG')], [id('raws', 'IMG_0002.DNG'), id('jpegs', 'holiday.jpg')]];
+    for (const group of listDuplicateGroups(core)) {
+      const members = new Set(group.photos.map((p) => p.id));
+      for (const [raw, face] of stacked) assert.ok(!(members.has(raw!) && members.has(face!)), `group ${group.id} pairs a RAW with its own JPEG`);
+    }
   });
 
   test('a RAW whose JPEG is deleted is a photo of its own again', async () => {

@@ -20,6 +20,7 @@ import {
 import type { Db } from '../store/db';
 import { keeperFacts, readDuplicateGroups, saveDuplicateGroups, type DuplicateGroupRow } from '../store/duplicates';
 import { readEmbeddings } from '../store/embeddings';
+import { stacksAndBursts } from '../store/stacks';
 import { readModelInputs } from '../store/modelInputs';
 import { activeModel } from '../store/models';
 import { differenceHashes, photoPaths, photoSummaries } from '../store/photos';
@@ -258,16 +259,17 @@ export function planDuplicates(core: Core, options: { loadPixels?: boolean } = {
   const allIds = [...new Set([...photoIds, ...(active?.index.photoIds ?? [])])];
   // The pixel signal reads the smallest stored model input (all photos have the configured size).
   const pixelInputSize = modelInputSizes(core.db)[0]!;
-  const save = (analysis: DuplicateAnalysis) => saveDuplicateGroups(core.db, fingerprint, kindedGroups(core, analysis.groups, pixelInputSize, NO_STACKS));
+  const save = (analysis: DuplicateAnalysis) => saveDuplicateGroups(core.db, fingerprint, kindedGroups(core, analysis.groups, pixelInputSize, stacksOf(core, analysis.groups.flat())));
   const pixels = options.loadPixels ? loadPixelSignatures(core.db, pixelInputSize, allIds) : null;
   return { current: null, signals: { index: active?.index ?? null, hashes: hashMap, pixels }, photoIds: allIds, pixelInputSize, save };
 }
 
-/**
- * Photos that belong together as one stack (RAW+JPEG, bursts): none are known yet. When the library
- * knows stacks, pass its map here: splitByKind never calls two members of one stack duplicates.
- */
-const NO_STACKS: ReadonlyMap<number, number> = new Map();
+/** Photo id → its RAW+JPEG stack (the stack's face), for the photos in stacks: one shot, never duplicates of each other. */
+function stacksOf(core: Core, photoIds: readonly number[]): Map<number, number> {
+  const stacks = new Map<number, number>();
+  for (const [id, { stackId }] of stacksAndBursts(core.db, photoIds)) if (stackId !== null) stacks.set(id, stackId);
+  return stacks;
+}
 
 /** The near-duplicate groups split into copies and similar shots, each with its kind's keeper. */
 export function kindedGroups(core: Core, groups: number[][], inputSize: number, stackOf: ReadonlyMap<number, number>): KindedGroup[] {
