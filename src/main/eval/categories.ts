@@ -112,6 +112,14 @@ export function precisionAt5(photos: readonly LabelledPhoto[], index: EmbeddingI
   };
 }
 
+/** The embeddings of the labelled photos only (a picture outside any subfolder is trained on, never scored). */
+function labelledIndex(embedded: { photoIds: readonly number[]; vectors: Float32Array; dim: number }, labelled: Set<number>): EmbeddingIndex {
+  const rows = embedded.photoIds.flatMap((id, row) => (labelled.has(id) ? [row] : []));
+  const vectors = new Float32Array(rows.length * embedded.dim);
+  rows.forEach((row, i) => vectors.set(embedded.vectors.subarray(row * embedded.dim, (row + 1) * embedded.dim), i * embedded.dim));
+  return new EmbeddingIndex(rows.map((row) => embedded.photoIds[row]!), vectors, embedded.dim);
+}
+
 /** The encoder of this recipe with random weights, batch norm set from the photos' plain inputs. */
 async function untrainedIndex(ids: number[], inputs: Map<number, Uint8Array>, recipe: TrainOptions): Promise<EmbeddingIndex> {
   await initBackend();
@@ -221,8 +229,7 @@ export async function evalCategories(folder: string, options: CategoryEvalOption
       );
       trainMs += performance.now() - started;
       await embedLibrary(core, { modelId: model.id, signal: options.signal });
-      const embedded = readEmbeddings(core.db, model.id);
-      learned = new EmbeddingIndex(embedded.photoIds, embedded.vectors, embedded.dim);
+      learned = labelledIndex(readEmbeddings(core.db, model.id), new Set(ids));
       const steps = (curve.at(-1)?.steps ?? 0) + model.steps;
       const photosSeen = (curve.at(-1)?.photosSeen ?? 0) + model.photosSeen;
       const point = { budget, steps, photosSeen, trainMinutes: +(trainMs / 60000).toFixed(2), learned: precisionAt5(photos, learned) };

@@ -1,6 +1,8 @@
 // The seed article's figure: a query photo followed by its nearest neighbours, one row, each tile
 // captioned with its cosine score (and a label where the caller has one, e.g. an eval's category).
 // Written with sharp: tiles composited onto a canvas, captions as SVG text.
+import { writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import sharp, { type OverlayOptions } from 'sharp';
 
 export interface SheetTile {
@@ -61,4 +63,13 @@ export async function renderSheet(query: SheetTile, neighbours: SheetTile[], opt
     layers.push({ input: caption(t, side, i === 0), left, top: GAP + side });
   }
   return await sharp({ create: { width, height, channels: 3, background: '#101010' } }).composite(layers).png().toBuffer();
+}
+
+/** Writes the sheet of `likeness similar --sheet`: the query and its first 9 results, labelled with their file names. */
+export async function writeSimilarSheet(file: string, queryPath: string, results: readonly { path: string | null; score: number }[]): Promise<void> {
+  const neighbours = results
+    .filter((r): r is { path: string; score: number } => r.path !== null)
+    .slice(0, 9)
+    .map((r) => ({ path: r.path, score: r.score, label: basename(r.path) }));
+  await writeFile(file, await renderSheet({ path: queryPath, label: basename(queryPath) }, neighbours));
 }
