@@ -57,3 +57,21 @@ test('a sheet: the query and its neighbours in one row, captions under each; unr
   await writeSimilarSheet(file, query, [{ path: query, score: 0.9 }, { path: null, score: 0.5 }]);
   assert.equal((await sharp(file).metadata()).width, 2 * (128 + 6) + 12, 'results without a path are left out');
 });
+
+test('augmentation: greyscale 1 makes every view grey, greyscale 0 keeps colour and the random stream', async () => {
+  const { augmentInto, defaultAugment } = await import('../../src/main/model/augment');
+  const { Rng } = await import('../../src/main/model/rng');
+  const size = 8;
+  const data = new Uint8Array(16 * 16 * 3).map((_, i) => (i % 3 === 0 ? 200 : i % 3 === 1 ? 40 : 90));
+  const src = { data, width: 16, height: 16, channels: 3 };
+  const view = (greyscale: number, seed: number) => {
+    const out = new Float32Array(size * size * 3);
+    augmentInto(src, size, new Rng(seed), out, 0, { ...defaultAugment, greyscale });
+    return out;
+  };
+  const grey = view(1, 5);
+  for (let i = 0; i < size * size; i++) assert.ok(Math.abs(grey[i * 3]! - grey[i * 3 + 1]!) < 1e-5 && Math.abs(grey[i * 3 + 1]! - grey[i * 3 + 2]!) < 1e-5);
+  const colour = view(0, 5);
+  assert.ok(Math.abs(colour[0]! - colour[1]!) > 0.1, 'colour kept');
+  assert.deepEqual(view(0, 5), view(0, 5));
+});

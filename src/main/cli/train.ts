@@ -26,6 +26,7 @@ export const trainOptionSpec = {
   temperature: { type: 'string' },
   'crop-min-scale': { type: 'string' },
   jitter: { type: 'string' },
+  grey: { type: 'string' },
   pooling: { type: 'string' },
   'lr-schedule': { type: 'string' },
   workers: { type: 'string' },
@@ -82,6 +83,8 @@ export function trainOptionsFrom(values: Record<string, string | boolean | undef
   if (crop) overrides.cropMinScale = crop;
   const jitter = num('jitter', s('jitter'), (n) => n >= 0 && n < 1);
   if (jitter !== undefined) overrides.jitter = jitter;
+  const grey = num('grey', s('grey'), (n) => n >= 0 && n <= 1);
+  if (grey !== undefined) overrides.greyscale = grey;
   const options: TrainOptions = {
     epochs: num('epochs', s('epochs')),
     minutes: num('minutes', s('minutes')),
@@ -110,7 +113,7 @@ export const trainCommand: Command = {
   name: 'train',
   summary: 'train a new encoder version on the library (resumes an interrupted run)',
   usage:
-    'train [--epochs N | --minutes M | --max-steps N] [--preset fast|reference] [--input-size S] [--width W] [--z-dim D] [--alpha A --beta B --gamma G] [--estimator js|nce] [--views 1|2] [--global-critic zz|concat|dot] [--local-critic concat|dot] [--temperature T] [--pooling max|flatten] [--crop-min-scale F] [--jitter J] [--batch-size B] [--lr R] [--lr-schedule constant|cosine] [--seed N] [--from-scratch] [--checkpoint-every SECONDS] [--workers W] [--backend auto|webgpu|wasm|cpu|tensorflow] [--json]',
+    'train [--epochs N | --minutes M | --max-steps N] [--preset fast|reference] [--input-size S] [--width W] [--z-dim D] [--alpha A --beta B --gamma G] [--estimator js|nce] [--views 1|2] [--global-critic zz|concat|dot] [--local-critic concat|dot] [--temperature T] [--pooling max|flatten] [--crop-min-scale F] [--jitter J] [--grey P] [--batch-size B] [--lr R] [--lr-schedule constant|cosine] [--seed N] [--from-scratch] [--checkpoint-every SECONDS] [--workers W] [--backend auto|webgpu|wasm|cpu|tensorflow] [--json]',
   async run(args, ctx) {
     const { values } = parse(args, trainOptionSpec, false);
     const options = trainOptionsFrom(values);

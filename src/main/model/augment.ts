@@ -15,13 +15,20 @@ export interface AugmentOptions {
   minScale: number;
   flip: boolean;
   jitter: number;
+  /** Probability of a grey view (saturation 0), so that colour alone cannot match two views. */
+  greyscale: number;
 }
 
-export const defaultAugment: AugmentOptions = { minScale: 0.35, flip: true, jitter: 0.4 };
+export const defaultAugment: AugmentOptions = { minScale: 0.35, flip: true, jitter: 0.4, greyscale: 0 };
 
 /** The augmentation a model's settings ask for (older versions stored none: the defaults). */
-export function augmentOptionsOf(config: { cropMinScale?: number; jitter?: number }): AugmentOptions {
-  return { ...defaultAugment, minScale: config.cropMinScale ?? defaultAugment.minScale, jitter: config.jitter ?? defaultAugment.jitter };
+export function augmentOptionsOf(config: { cropMinScale?: number; jitter?: number; greyscale?: number }): AugmentOptions {
+  return {
+    ...defaultAugment,
+    minScale: config.cropMinScale ?? defaultAugment.minScale,
+    jitter: config.jitter ?? defaultAugment.jitter,
+    greyscale: config.greyscale ?? defaultAugment.greyscale,
+  };
 }
 
 /** Bilinear sample of a crop [x0, x0+cw) × [y0, y0+ch) of src into out (size×size×3) at offset. */
@@ -79,7 +86,8 @@ export function augmentInto(src: SourceImage, size: number, rng: Rng, out: Float
   const n = size * size;
   const brightness = 1 + rng.uniform(-opt.jitter, opt.jitter);
   const contrast = 1 + rng.uniform(-opt.jitter, opt.jitter);
-  const saturation = 1 + rng.uniform(-opt.jitter, opt.jitter);
+  // Drawn only when asked for, so that recipes without it keep their random stream.
+  const saturation = opt.greyscale > 0 && rng.next() < opt.greyscale ? 0 : 1 + rng.uniform(-opt.jitter, opt.jitter);
   let mean = 0;
   for (let i = 0; i < n * 3; i++) mean += out[offset + i];
   mean /= n * 3;
