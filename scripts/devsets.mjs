@@ -5,7 +5,7 @@
 // writes <target>/<set>/dev/<category>/… (for development) and <target>/<set>/final/<category>/…
 // (every 4th picture of each category, by name: for final checks only, never for tuning) and
 // <target>/<set>/SOURCES.tsv (each file, its package and path in the package). Needs apt-get
-// (run `apt-get update` once first). See docs/devsets.md for the sets, their licences and why.
+// (run `apt-get update` once first). Each set gets a README.md (what, where from, licence).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
@@ -21,7 +21,7 @@ function unpack(pkg) {
   mkdirSync(cache, { recursive: true });
   execFileSync('apt-get', ['download', pkg], { cwd: cache, stdio: 'inherit' });
   const deb = readdirSync(cache).find((f) => f.startsWith(`${pkg}_`) && f.endsWith('.deb'));
-  execFileSync('dpkg', ['-x', deb, dir], { stdio: 'inherit' });
+  execFileSync('dpkg', ['-x', join(cache, deb), dir], { stdio: 'inherit' });
   return dir;
 }
 
@@ -44,6 +44,7 @@ function stamps() {
   const mammals = ['animals/mammals', 'animals/mammals/apes', 'animals/mammals/bears', 'animals/mammals/bovines', 'animals/mammals/camel', 'animals/mammals/cats', 'animals/mammals/deer', 'animals/mammals/dogs', 'animals/mammals/equines', 'animals/mammals/rodents'];
   return {
     name: 'stamps',
+    about: "Tux Paint's photographic stamps: single objects (animals, food, flowers, planets, coins) cut out of photographs; category = the stamp folder.",
     package: 'tuxpaint-stamps-default',
     licence: 'GPL-2 (usr/share/doc/tuxpaint-stamps-default/copyright)',
     root,
@@ -77,6 +78,7 @@ function wallpapers() {
   const PLASMA_ART = ['Altai', 'Autumn', 'Canopee', 'Cascade', 'ColorfulCups', 'DarkestHour', 'Elarun', 'Flow', 'Honeywave', 'IceCold', 'Kay', 'Kokkini', 'MilkyWay', 'Opal', 'Patak', 'Shell', 'Volna'];
   return {
     name: 'wallpapers',
+    about: 'Desktop wallpapers of whole scenes: photographs (mostly nature) against abstract, drawn or rendered art. MATE files them in nature/ and abstract/; the Plasma ones were sorted by looking at each.',
     package: 'mate-backgrounds, plasma-workspace-wallpapers',
     licence: 'GPL-2+ / LGPL / CC-BY-SA per file (usr/share/doc/<package>/copyright)',
     root: null,
@@ -111,6 +113,14 @@ async function write(set) {
     }
   }
   writeFileSync(join(out, 'SOURCES.tsv'), rows.join('\n') + '\n');
+  writeFileSync(
+    join(out, 'README.md'),
+    `# ${set.name}\n\n${set.about}\n\nFrom the Debian package(s) ${set.package} (${set.licence}); rebuilt by scripts/devsets.mjs of the Likeness repository.\n` +
+      `SOURCES.tsv gives each file's path in its package. Pictures were resized to at most 1024 px on the long side and saved as JPEG q92` +
+      `${set.flatten ? ', transparent backgrounds flattened onto white' : ''}.\n\n` +
+      `dev/: for development. final/: every 4th picture of each category (by file name), for final checks only.\n\n` +
+      Object.entries(set.categories).map(([c, f]) => `- ${c}: ${f.length}`).join('\n') + '\n',
+  );
   const counts = Object.entries(set.categories).map(([c, f]) => `${c} ${f.length}`).join(', ');
   console.log(`${set.name}: ${counts} → ${out}`);
 }
