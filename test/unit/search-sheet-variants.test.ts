@@ -75,3 +75,23 @@ test('augmentation: greyscale 1 makes every view grey, greyscale 0 keeps colour 
   assert.ok(Math.abs(colour[0]! - colour[1]!) > 0.1, 'colour kept');
   assert.deepEqual(view(0, 5), view(0, 5));
 });
+
+test('augmentation: rotate 1 turns every view a quarter, so a left/right split becomes top/bottom', async () => {
+  const { augmentInto, defaultAugment } = await import('../../src/main/model/augment');
+  const { Rng } = await import('../../src/main/model/rng');
+  const size = 8;
+  const data = new Uint8Array(16 * 16 * 3);
+  for (let y = 0; y < 16; y++) for (let x = 0; x < 16; x++) data.set(x < 8 ? [230, 20, 20] : [20, 230, 20], (y * 16 + x) * 3);
+  const src = { data, width: 16, height: 16, channels: 3 };
+  const red = (v: Float32Array, x: number, y: number) => v[(y * size + x) * 3]! > 0;
+  for (let seed = 1; seed <= 5; seed++) {
+    const opt = { ...defaultAugment, minScale: 1, flip: false, jitter: 0 };
+    const plain = new Float32Array(size * size * 3);
+    augmentInto(src, size, new Rng(seed), plain, 0, opt);
+    assert.ok(red(plain, 0, 0) && !red(plain, size - 1, 0), 'unturned: red on the left');
+    const turned = new Float32Array(size * size * 3);
+    augmentInto(src, size, new Rng(seed), turned, 0, { ...opt, rotate: 1 });
+    assert.equal(red(turned, 0, 0), red(turned, size - 1, 0), 'turned: one colour along the top row');
+    assert.notEqual(red(turned, 0, 0), red(turned, 0, size - 1), 'and the other along the bottom');
+  }
+});

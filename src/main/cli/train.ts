@@ -27,6 +27,7 @@ export const trainOptionSpec = {
   'crop-min-scale': { type: 'string' },
   jitter: { type: 'string' },
   grey: { type: 'string' },
+  rotate: { type: 'string' },
   pooling: { type: 'string' },
   'lr-schedule': { type: 'string' },
   workers: { type: 'string' },
@@ -85,6 +86,8 @@ export function trainOptionsFrom(values: Record<string, string | boolean | undef
   if (jitter !== undefined) overrides.jitter = jitter;
   const grey = num('grey', s('grey'), (n) => n >= 0 && n <= 1);
   if (grey !== undefined) overrides.greyscale = grey;
+  const rotate = num('rotate', s('rotate'), (n) => n >= 0 && n <= 1);
+  if (rotate !== undefined) overrides.rotate = rotate;
   const options: TrainOptions = {
     epochs: num('epochs', s('epochs')),
     minutes: num('minutes', s('minutes')),
@@ -113,7 +116,7 @@ export const trainCommand: Command = {
   name: 'train',
   summary: 'train a new encoder version on the library (resumes an interrupted run)',
   usage:
-    'train [--epochs N | --minutes M | --max-steps N] [--preset fast|reference] [--input-size S] [--width W] [--z-dim D] [--alpha A --beta B --gamma G] [--estimator js|nce] [--views 1|2] [--global-critic zz|concat|dot] [--local-critic concat|dot] [--temperature T] [--pooling max|flatten] [--crop-min-scale F] [--jitter J] [--grey P] [--batch-size B] [--lr R] [--lr-schedule constant|cosine] [--seed N] [--from-scratch] [--checkpoint-every SECONDS] [--workers W] [--backend auto|webgpu|wasm|cpu|tensorflow] [--json]',
+    'train [--epochs N | --minutes M | --max-steps N] [--preset fast|reference] [--input-size S] [--width W] [--z-dim D] [--alpha A --beta B --gamma G] [--estimator js|nce] [--views 1|2] [--global-critic zz|concat|dot] [--local-critic concat|dot] [--temperature T] [--pooling max|flatten] [--crop-min-scale F] [--jitter J] [--grey P] [--rotate P] [--batch-size B] [--lr R] [--lr-schedule constant|cosine] [--seed N] [--from-scratch] [--checkpoint-every SECONDS] [--workers W] [--backend auto|webgpu|wasm|cpu|tensorflow] [--json]',
   async run(args, ctx) {
     const { values } = parse(args, trainOptionSpec, false);
     const options = trainOptionsFrom(values);
