@@ -64,7 +64,7 @@ export const evalCategoriesCommand: Command = {
         },
       });
     } catch (e) {
-      if (e instanceof Error && /needs at least two subfolders|budgets must/.test(e.message)) throw new UsageError(e.message);
+      if (e instanceof Error && /needs at least two subfolders/.test(e.message)) throw new UsageError(e.message);
       throw e;
     } finally {
       endPrinter();
