@@ -10,12 +10,13 @@ import sharp, { type Sharp } from 'sharp';
 
 export const VARIANTS = ['original', 'quarter', 'crop80', 'jpeg20', 'exif6', 'bright115'] as const;
 export const HARD_EDITS = ['crop50', 'grey', 'letterbox', 'caption', 'rot90'] as const;
-export type VariantName = (typeof VARIANTS)[number] | (typeof HARD_EDITS)[number];
+export type HardEdit = (typeof HARD_EDITS)[number];
+export type VariantName = (typeof VARIANTS)[number] | HardEdit;
 /** The variants that keep the original's frame (once EXIF orientation is applied): only pixel values change. */
 export const SAME_FRAME_EDITS: readonly VariantName[] = ['quarter', 'jpeg20', 'exif6', 'bright115'];
 
 /** Writes the six variants of `source` (and any `extra` edits) into `folder` as `<stem>__<variant>.<ext>`; returns their paths. */
-export async function writeVariants(source: string, folder: string, stem: string, extra: readonly (typeof HARD_EDITS)[number][] = []): Promise<Map<VariantName, string>> {
+export async function writeVariants(source: string, folder: string, stem: string, extra: readonly HardEdit[] = []): Promise<Map<VariantName, string>> {
   await mkdir(folder, { recursive: true });
   const input = await readFile(source);
   const upright = sharp(input, { autoOrient: true });
@@ -51,7 +52,7 @@ export async function writeVariants(source: string, folder: string, stem: string
 }
 
 /** One of the harder edits of the upright picture, as a JPEG. */
-async function hardEdit(edit: (typeof HARD_EDITS)[number], upright: Buffer, width: number, height: number): Promise<Buffer> {
+async function hardEdit(edit: HardEdit, upright: Buffer, width: number, height: number): Promise<Buffer> {
   const jpeg = (img: Sharp) => img.jpeg({ quality: 90 }).toBuffer();
   switch (edit) {
     case 'crop50': {
