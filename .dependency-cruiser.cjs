@@ -77,6 +77,13 @@ module.exports = {
       to: { path: '^src/main/', pathNot: `${modelCore}|${main}util/` },
     },
     {
+      name: 'evaluation-apart-from-the-product',
+      comment: 'src/main/eval measures the product; only the command line runs it',
+      severity: 'error',
+      from: { path: `${main}(store|library|model|search|jobs|api|app|util|security)/` },
+      to: { path: `${main}eval/` },
+    },
+    {
       name: 'product-does-not-import-tests',
       severity: 'error',
       from: { path: '^src/' },

@@ -1,6 +1,7 @@
 // `likeness eval near-duplicates <photo folder>`: builds groups of near-duplicates from each photo
 // (original, 25 % size, 80 % centre crop, JPEG q20, rotated pixels + EXIF orientation 6,
-// brightness ×1.15) in a temporary library, and prints recall@5 for the learned embeddings, raw
+// brightness ×1.15; with --hard also a 50 % crop, greyscale, a letterbox, a caption and a 90°
+// turn without EXIF, search/variants.ts) in a temporary library, and prints recall@5 for the learned embeddings, raw
 // 32×32 pixels, the perceptual hash, the pixel signal of `likeness duplicates` and the combination
 // it uses, in one run. `--scenes N` evaluates on N generated scenes (search/scenes.ts) instead of a
 // folder: a second picture set that is not the development photos.
@@ -19,7 +20,7 @@ import { walkPhotos } from '../library/walk';
 import { EmbeddingIndex } from '../search/knn';
 import { combineEvidence, findDuplicateGroups, isDuplicatePair, nullStats, pairSignals } from '../search/nearDuplicates';
 import { combinedScorer, cosineScorer, hashScorer, mergeGroups, rawPixelIndex, recallAt5, sameShotPairs, type EvalPhoto, type RecallResult } from '../search/retrievalEval';
-import { SAME_FRAME_EDITS, VARIANTS, writeBurstFrames, writeVariants } from '../search/variants';
+import { HARD_EDITS, SAME_FRAME_EDITS, VARIANTS, writeBurstFrames, writeVariants } from '../search/variants';
 import { kindedGroups } from '../search/service';
 import { calledPairs, kindScores, type KindTruthPhoto } from '../search/kindEval';
 import { pixelRows, pixelSignatures, pixelSimilarity } from '../search/pixelSignatures';
@@ -80,7 +81,7 @@ function subsetIndex(index: EmbeddingIndex, photoIds: readonly number[]): Embedd
 export const evalNearDuplicatesCommand: Command = {
   name: 'near-duplicates',
   summary: 'recall@5 on generated near-duplicate groups: learned embeddings, raw pixels, perceptual hash, the pixel signal and the duplicate rule; pairs found',
-  usage: 'near-duplicates <photo folder> | --scenes N [--model <id in this library>] [--minutes 3] [--limit N] [--keep] [--json] [train options: --preset, --pooling, --crop-min-scale…]',
+  usage: 'near-duplicates <photo folder> | --scenes N [--hard] [--model <id in this library>] [--minutes 3] [--limit N] [--keep] [--json] [train options: --preset, --pooling, --crop-min-scale…]',
   async run(args, ctx) {
     const { values, positionals } = parse(args, {
       ...trainOptionSpec,
@@ -89,6 +90,7 @@ export const evalNearDuplicatesCommand: Command = {
       scenes: { type: 'string' },
       limit: { type: 'string' },
       keep: { type: 'boolean', default: false },
+      hard: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     });
     const scenes = values.scenes === undefined ? undefined : Number(values.scenes);
@@ -124,12 +126,12 @@ export const evalNearDuplicatesCommand: Command = {
           const stem = `${String(i).padStart(4, '0')}-${basename(file, extname(file)).replace(/[^\w.-]+/g, '_')}`;
           const folder = join(variantsDir, String(i).padStart(4, '0'));
           // Burst frames of each photo (variants.ts) for the per-kind figures; not in recall@5.
-          groups.push({ source: file, paths: await writeVariants(file, folder, stem), bursts: await writeBurstFrames(file, folder, stem) });
+          groups.push({ source: file, paths: await writeVariants(file, folder, stem, values.hard ? HARD_EDITS : []), bursts: await writeBurstFrames(file, folder, stem) });
         } catch {
           unreadable++;
         }
       }
-      say(`${groups.length} photos × ${VARIANTS.length} variants written to ${variantsDir}${unreadable ? ` (${unreadable} unreadable photos skipped)` : ''}`);
+      say(`${groups.length} photos × ${VARIANTS.length + (values.hard ? HARD_EDITS.length : 0)} variants written to ${variantsDir}${unreadable ? ` (${unreadable} unreadable photos skipped)` : ''}`);
 
       evalCore = openCore(join(work, 'home'));
       let inputSize = 64;
@@ -302,6 +304,7 @@ export const evalNearDuplicatesCommand: Command = {
         for (const [name, r] of Object.entries(results)) {
           ctx.out(`  ${name.padEnd(15)} ${r.recall.toFixed(4)}   by query variant: ${Object.entries(r.byVariant).map(([v, x]) => `${v} ${x.toFixed(3)}`).join(', ')}`);
         }
+        ctx.out(editTable(results));
         if (learnedConfusions.length) {
           ctx.out(`  learned misses, most first (top-5 places taken from a photo's copies by another photo's):`);
           for (const c of learnedConfusions.slice(0, 5)) ctx.out(`    ${c.photo} ← ${c.intruder}: ${c.places}`);
@@ -335,3 +338,12 @@ export const evalNearDuplicatesCommand: Command = {
     }
   },
 };
+
+/** Recall@5 edit by edit (queries of each variant kind), one row per edit and one column per method. */
+function editTable(results: Record<string, RecallResult>): string {
+  const methods = Object.keys(results);
+  const edits = Object.keys(results[methods[0]!]!.byVariant);
+  const lines = [`  recall@5 by edit (query variant): ${'edit'.padEnd(10)} ${methods.map((m) => m.padStart(14)).join(' ')}`];
+  for (const e of edits) lines.push(`  ${' '.repeat(33)} ${e.padEnd(10)} ${methods.map((m) => (results[m]!.byVariant[e] ?? 0).toFixed(3).padStart(14)).join(' ')}`);
+  return lines.join('\n');
+}

@@ -33,6 +33,7 @@ export const similarCommand: CommandRun = {
       image: { type: 'string' },
       stdin: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      sheet: { type: 'string' },
     });
     const k = Number(values.k);
     if (!Number.isInteger(k) || k < 1) throw new UsageError('--k must be a positive whole number');
@@ -48,20 +49,32 @@ export const similarCommand: CommandRun = {
         for (const r of rows) ctx.out(`${r.score.toFixed(4)}  ${String(r.id).padStart(6)}  ${r.path}`);
       }
     };
-    const answer = (reference: string) => {
-      const { signal, results } = similarPhotos(core, resolvePhoto(core, reference), k);
-      print(results, signal);
+    // The seed article's figure: the query and its 9 nearest, with scores, in one picture (sharp: loaded only for it).
+    const sheet = async (queryPath: string | undefined, results: SimilarResult[]) => {
+      if (values.sheet === undefined || !queryPath) return;
+      const { writeSimilarSheet } = await import('../search/sheet');
+      const rows = results.map((r) => ({ id: r.photoId, path: photoPaths(core.db, r.photoId)[0] ?? null, score: +r.score.toFixed(6) }));
+      await writeSimilarSheet(resolve(values.sheet), queryPath, rows);
     };
+    const answer = async (reference: string) => {
+      const id = resolvePhoto(core, reference);
+      const { signal, results } = similarPhotos(core, id, k);
+      print(results, signal);
+      await sheet(photoPaths(core.db, id)[0], results);
+    };
+    if (values.sheet !== undefined && (positionals.length > 1 || values.stdin)) throw new UsageError('--sheet takes one query');
     if (values.image !== undefined) {
       const file = resolve(values.image);
       if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
       // Decoding and embedding an image loads sharp and TensorFlow.js: only for --image.
       const { findSimilarToImage } = await import('../search/queryImage');
-      print(await findSimilarToImage(core, file, k), 'learned');
+      const results = await findSimilarToImage(core, file, k);
+      print(results, 'learned');
+      await sheet(file, results);
       return 0;
     }
     if (positionals.length === 1 && !values.stdin) {
-      answer(positionals[0]!);
+      await answer(positionals[0]!);
       return 0;
     }
     // A batch: one answer per query, in order, from one index. A query that fails says why on
@@ -71,7 +84,7 @@ export const similarCommand: CommandRun = {
       if (ctx.signal.aborted) return 130;
       if (!values.json) ctx.out(`# ${query}`);
       try {
-        answer(query);
+        await answer(query);
       } catch (error) {
         failed++;
         ctx.err(`likeness similar: ${query}: ${(error as Error).message}`);

@@ -7,7 +7,8 @@ import type { Command } from './command';
 import { benchTrain } from './bench-train';
 import { benchEmbed } from './bench-embed';
 import { evalFashionMnist } from './eval-fashion-mnist';
+import { evalCategoriesCommand } from './eval-categories';
 import { evalNearDuplicatesCommand } from './eval-near-duplicates';
 
 export const benchCommands: Command[] = [benchIngest, benchSearchCommand, benchTrain, benchEmbed, benchCliCommand];
-export const evalCommands: Command[] = [evalNearDuplicatesCommand, evalFashionMnist];
+export const evalCommands: Command[] = [evalCategoriesCommand, evalNearDuplicatesCommand, evalFashionMnist];

@@ -26,6 +26,8 @@ export const trainOptionSpec = {
   temperature: { type: 'string' },
   'crop-min-scale': { type: 'string' },
   jitter: { type: 'string' },
+  grey: { type: 'string' },
+  rotate: { type: 'string' },
   pooling: { type: 'string' },
   'lr-schedule': { type: 'string' },
   workers: { type: 'string' },
@@ -82,6 +84,10 @@ export function trainOptionsFrom(values: Record<string, string | boolean | undef
   if (crop) overrides.cropMinScale = crop;
   const jitter = num('jitter', s('jitter'), (n) => n >= 0 && n < 1);
   if (jitter !== undefined) overrides.jitter = jitter;
+  const grey = num('grey', s('grey'), (n) => n >= 0 && n <= 1);
+  if (grey !== undefined) overrides.greyscale = grey;
+  const rotate = num('rotate', s('rotate'), (n) => n >= 0 && n <= 1);
+  if (rotate !== undefined) overrides.rotate = rotate;
   const options: TrainOptions = {
     epochs: num('epochs', s('epochs')),
     minutes: num('minutes', s('minutes')),

@@ -15,13 +15,23 @@ export interface AugmentOptions {
   minScale: number;
   flip: boolean;
   jitter: number;
+  /** Probability of a grey view (saturation 0), so that colour alone cannot match two views. */
+  greyscale: number;
+  /** Probability of a view turned 90° clockwise or anticlockwise. */
+  rotate: number;
 }
 
-export const defaultAugment: AugmentOptions = { minScale: 0.35, flip: true, jitter: 0.4 };
+export const defaultAugment: AugmentOptions = { minScale: 0.35, flip: true, jitter: 0.4, greyscale: 0, rotate: 0 };
 
 /** The augmentation a model's settings ask for (older versions stored none: the defaults). */
-export function augmentOptionsOf(config: { cropMinScale?: number; jitter?: number }): AugmentOptions {
-  return { ...defaultAugment, minScale: config.cropMinScale ?? defaultAugment.minScale, jitter: config.jitter ?? defaultAugment.jitter };
+export function augmentOptionsOf(config: { cropMinScale?: number; jitter?: number; greyscale?: number; rotate?: number }): AugmentOptions {
+  return {
+    ...defaultAugment,
+    minScale: config.cropMinScale ?? defaultAugment.minScale,
+    jitter: config.jitter ?? defaultAugment.jitter,
+    greyscale: config.greyscale ?? defaultAugment.greyscale,
+    rotate: config.rotate ?? defaultAugment.rotate,
+  };
 }
 
 /** Bilinear sample of a crop [x0, x0+cw) × [y0, y0+ch) of src into out (size×size×3) at offset. */
@@ -67,6 +77,19 @@ export function plainInto(src: SourceImage, size: number, out: Float32Array, off
   toUnitRange(out, offset, size * size * 3);
 }
 
+/** Turns the size×size×3 view at `offset` by 90° in place (clockwise, or anticlockwise). */
+function turnQuarter(out: Float32Array, offset: number, size: number, clockwise: boolean): void {
+  const copy = out.slice(offset, offset + size * size * 3);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      // Clockwise: the output pixel (x, y) comes from the input's (y, size-1-x).
+      const sx = clockwise ? y : size - 1 - y;
+      const sy = clockwise ? size - 1 - x : x;
+      for (let k = 0; k < 3; k++) out[offset + (y * size + x) * 3 + k] = copy[(sy * size + sx) * 3 + k]!;
+    }
+  }
+}
+
 /** One random view: crop of area fraction [minScale, 1] and aspect 3/4..4/3, flip, brightness/contrast/saturation. */
 export function augmentInto(src: SourceImage, size: number, rng: Rng, out: Float32Array, offset: number, opt: AugmentOptions = defaultAugment): void {
   const area = src.width * src.height * rng.uniform(opt.minScale, 1);
@@ -76,10 +99,12 @@ export function augmentInto(src: SourceImage, size: number, rng: Rng, out: Float
   const x0 = rng.uniform(0, src.width - cw);
   const y0 = rng.uniform(0, src.height - ch);
   sampleCrop(src, x0, y0, cw, ch, size, opt.flip && rng.next() < 0.5, out, offset);
+  if (opt.rotate > 0 && rng.next() < opt.rotate) turnQuarter(out, offset, size, rng.next() < 0.5);
   const n = size * size;
   const brightness = 1 + rng.uniform(-opt.jitter, opt.jitter);
   const contrast = 1 + rng.uniform(-opt.jitter, opt.jitter);
-  const saturation = 1 + rng.uniform(-opt.jitter, opt.jitter);
+  // Drawn only when asked for, so that recipes without it keep their random stream.
+  const saturation = opt.greyscale > 0 && rng.next() < opt.greyscale ? 0 : 1 + rng.uniform(-opt.jitter, opt.jitter);
   let mean = 0;
   for (let i = 0; i < n * 3; i++) mean += out[offset + i];
   mean /= n * 3;

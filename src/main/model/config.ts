@@ -42,6 +42,10 @@ export interface ModelConfig {
   cropMinScale?: number;
   /** Brightness/contrast/saturation jitter of an augmented view, ± this fraction (default 0.4). */
   jitter?: number;
+  /** Probability that an augmented view is made grey (default 0: colour always kept). */
+  greyscale?: number;
+  /** Probability that an augmented view is turned 90° (either way), as photos stored sideways without EXIF are (default 0). */
+  rotate?: number;
   learningRate: number;
   /** 'cosine': the rate falls from learningRate to 0 along a half cosine over the run's budget. Absent: constant. */
   lrSchedule?: 'constant' | 'cosine';
@@ -138,6 +142,8 @@ export function validateConfig(c: ModelConfig): void {
   if (c.alpha < 0 || c.beta < 0 || c.gamma < 0) throw new Error('loss weights must be ≥ 0');
   if (c.cropMinScale !== undefined && !(c.cropMinScale > 0 && c.cropMinScale <= 1)) throw new Error('crop min scale must be in (0, 1]');
   if (c.jitter !== undefined && !(c.jitter >= 0 && c.jitter < 1)) throw new Error('jitter must be in [0, 1)');
+  if (c.greyscale !== undefined && !(c.greyscale >= 0 && c.greyscale <= 1)) throw new Error('greyscale must be in [0, 1]');
+  if (c.rotate !== undefined && !(c.rotate >= 0 && c.rotate <= 1)) throw new Error('rotate must be in [0, 1]');
   if (c.alpha === 0 && c.beta === 0) throw new Error('at least one of alpha (global) and beta (local) must be > 0');
   if (c.batchSize < 2) throw new Error('batch size must be ≥ 2 (negatives come from the batch)');
 }

@@ -149,5 +149,5 @@ export async function recalibrateBatchNorm(params: Params, batches: Iterable<{ x
 export function describeConfig(c: ModelConfig, params?: Params): string {
   const count = params ? `, ${(params.trainableCount / 1e6).toFixed(2)} M params` : '';
   const augment = augmentOptionsOf(c);
-  return `${c.inputSize}×${c.inputSize}, blocks ${c.blockFilters.join('/')}, head ${c.headFilters.join('/')}${c.pooling === 'flatten' ? ' flattened' : ''}, z ${c.zDim}, ${c.views} view(s), global ${c.globalCritic}, local ${c.localCritic}, ${c.estimator.toUpperCase()}, α ${c.alpha} β ${c.beta} γ ${c.gamma}, crops ≥ ${augment.minScale}, jitter ${augment.jitter}, lr ${c.learningRate}${c.lrSchedule === 'cosine' ? ' cosine' : ''}${count}`;
+  return `${c.inputSize}×${c.inputSize}, blocks ${c.blockFilters.join('/')}, head ${c.headFilters.join('/')}${c.pooling === 'flatten' ? ' flattened' : ''}, z ${c.zDim}, ${c.views} view(s), global ${c.globalCritic}, local ${c.localCritic}, ${c.estimator.toUpperCase()}, α ${c.alpha} β ${c.beta} γ ${c.gamma}, crops ≥ ${augment.minScale}, jitter ${augment.jitter}${augment.greyscale ? `, grey ${augment.greyscale}` : ''}${augment.rotate ? `, turned ${augment.rotate}` : ''}, lr ${c.learningRate}${c.lrSchedule === 'cosine' ? ' cosine' : ''}${count}`;
 }

@@ -1,0 +1,132 @@
+#!/usr/bin/env node
+// Rebuilds the labelled development sets of real photos for `likeness eval categories` from
+// Debian packages (apt-get download + dpkg -x), outside the repository:
+//   node scripts/devsets.mjs [target, default /work/devsets]
+// writes <target>/<set>/dev/<category>/… (for development) and <target>/<set>/final/<category>/…
+// (every 4th picture of each category, by name: for final checks only, never for tuning) and
+// <target>/<set>/SOURCES.tsv (each file, its package and path in the package). Needs apt-get
+// (run `apt-get update` once first). Each set gets a README.md (what, where from, licence).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import sharp from 'sharp';
+
+const target = process.argv[2] ?? '/work/devsets';
+const cache = join(target, '_pkgs');
+
+/** Downloads and unpacks a Debian package once; returns the folder it was unpacked into. */
+function unpack(pkg) {
+  const dir = join(cache, `x-${pkg}`);
+  if (existsSync(dir)) return dir;
+  mkdirSync(cache, { recursive: true });
+  execFileSync('apt-get', ['download', pkg], { cwd: cache, stdio: 'inherit' });
+  const deb = readdirSync(cache).find((f) => f.startsWith(`${pkg}_`) && f.endsWith('.deb'));
+  execFileSync('dpkg', ['-x', join(cache, deb), dir], { stdio: 'inherit' });
+  return dir;
+}
+
+const images = (dir) =>
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => /\.(png|jpe?g|webp)$/i.test(f))
+        .sort()
+        .map((f) => join(dir, f))
+    : [];
+
+/**
+ * Set "stamps": Tux Paint's photographic stamps (tuxpaint-stamps-default, GPL-2): single objects
+ * photographed and cut out, flattened here onto white like product photos. The category is the
+ * stamp folder; the "cartoon" subfolders (drawings) and SVG clip art are left out.
+ */
+function stamps() {
+  const root = join(unpack('tuxpaint-stamps-default'), 'usr/share/tuxpaint/stamps');
+  const from = (...dirs) => dirs.flatMap((d) => images(join(root, d)));
+  const mammals = ['animals/mammals', 'animals/mammals/apes', 'animals/mammals/bears', 'animals/mammals/bovines', 'animals/mammals/camel', 'animals/mammals/cats', 'animals/mammals/deer', 'animals/mammals/dogs', 'animals/mammals/equines', 'animals/mammals/rodents'];
+  return {
+    name: 'stamps',
+    about: "Tux Paint's photographic stamps: single objects (animals, food, flowers, planets, coins) cut out of photographs; category = the stamp folder.",
+    package: 'tuxpaint-stamps-default',
+    licence: 'GPL-2 (usr/share/doc/tuxpaint-stamps-default/copyright)',
+    root,
+    categories: {
+      birds: from('animals/birds'),
+      mammals: from(...mammals),
+      fish: from('animals/fish'),
+      insects: from('animals/insects'),
+      fruit: from('food/fruit'),
+      vegetables: from('food/vegetables'),
+      flowers: from('plants/flowers'),
+      planets: from('space/planets', 'space/moon'),
+      coins: from('symbols/money/us/coins', 'symbols/money/euro/coins', 'symbols/money/canadian/coins', 'symbols/money/japanese'),
+    },
+    flatten: true,
+  };
+}
+
+/**
+ * Set "wallpapers": desktop backgrounds of whole scenes (a different kind of picture from the
+ * stamps' single objects): photographs (mostly nature) against abstract, drawn or rendered art. MATE
+ * files them in nature/ and abstract/ itself; Plasma's are named, labelled here by looking at each.
+ */
+function wallpapers() {
+  const mate = join(unpack('mate-backgrounds'), 'usr/share/backgrounds/mate');
+  const plasma = join(unpack('plasma-workspace-wallpapers'), 'usr/share/wallpapers');
+  // One picture per Plasma wallpaper: the first image of its contents/images folder.
+  const plasmaOf = (names) => names.map((n) => images(join(plasma, n, 'contents/images'))[0]).filter(Boolean);
+  // Sorted by looking at each (a photograph, or drawn/rendered/abstract art); summer_1am left out.
+  const PLASMA_PHOTOS = ['BytheWater', 'ColdRipple', 'EveningGlow', 'FallenLeaf', 'Grey', 'Kite', 'OneStandsOut', 'Path'];
+  const PLASMA_ART = ['Altai', 'Autumn', 'Canopee', 'Cascade', 'ColorfulCups', 'DarkestHour', 'Elarun', 'Flow', 'Honeywave', 'IceCold', 'Kay', 'Kokkini', 'MilkyWay', 'Opal', 'Patak', 'Shell', 'Volna'];
+  return {
+    name: 'wallpapers',
+    about: 'Desktop wallpapers of whole scenes: photographs (mostly nature) against abstract, drawn or rendered art. MATE files them in nature/ and abstract/; the Plasma ones were sorted by looking at each.',
+    package: 'mate-backgrounds, plasma-workspace-wallpapers',
+    licence: 'GPL-2+ / LGPL / CC-BY-SA per file (usr/share/doc/<package>/copyright)',
+    root: null,
+    categories: {
+      photo: [...images(join(mate, 'nature')), ...plasmaOf(PLASMA_PHOTOS)],
+      art: [...images(join(mate, 'abstract')).filter((f) => !/_\d+x\d+\./.test(f)), ...plasmaOf(PLASMA_ART)],
+    },
+    flatten: false,
+  };
+}
+
+async function write(set) {
+  const out = join(target, set.name);
+  rmSync(out, { recursive: true, force: true });
+  const rows = ['file\tpackage\tpath in package\tlicence'];
+  for (const [category, files] of Object.entries(set.categories)) {
+    files.forEach((file, i) => {
+      const split = i % 4 === 3 ? 'final' : 'dev';
+      mkdirSync(join(out, split, category), { recursive: true });
+    });
+    for (const [i, file] of files.entries()) {
+      const split = i % 4 === 3 ? 'final' : 'dev';
+      // Plasma keeps each wallpaper as <Name>/contents/images/<size>.jpg: name it after <Name>.
+      const stem = /contents\/images/.test(file) ? file.split('/').at(-4) : basename(file, extname(file));
+      const name = `${stem}.jpg`.replace(/[^\w.-]+/g, '_');
+      const dest = join(out, split, category, name);
+      // At most 1024 px on the long side: enough for 64×64 model inputs and sheets, small on disk.
+      let img = sharp(file, { autoOrient: true }).resize(1024, 1024, { fit: 'inside', withoutEnlargement: true });
+      if (set.flatten) img = img.flatten({ background: '#ffffff' });
+      await img.jpeg({ quality: 92 }).toFile(dest);
+      rows.push(`${split}/${category}/${name}\t${set.package}\t${file.replace(/^.*\/x-[^/]+\//, '/')}\t${set.licence}`);
+    }
+  }
+  writeFileSync(join(out, 'SOURCES.tsv'), rows.join('\n') + '\n');
+  writeFileSync(
+    join(out, 'README.md'),
+    `# ${set.name}\n\n${set.about}\n\nFrom the Debian package(s) ${set.package} (${set.licence}); rebuilt by scripts/devsets.mjs of the Likeness repository.\n` +
+      `SOURCES.tsv gives each file's path in its package. Pictures were resized to at most 1024 px on the long side and saved as JPEG q92` +
+      `${set.flatten ? ', transparent backgrounds flattened onto white' : ''}.\n\n` +
+      `dev/: for development. final/: every 4th picture of each category (by file name), for final checks only.\n\n` +
+      Object.entries(set.categories).map(([c, f]) => `- ${c}: ${f.length}`).join('\n') + '\n',
+  );
+  const counts = Object.entries(set.categories).map(([c, f]) => `${c} ${f.length}`).join(', ');
+  console.log(`${set.name}: ${counts} → ${out}`);
+}
+
+for (const set of [stamps(), wallpapers()]) await write(set);
+for (const pkg of ['tuxpaint-stamps-default', 'mate-backgrounds', 'plasma-workspace-wallpapers']) {
+  const copyright = join(cache, `x-${pkg}`, 'usr/share/doc', pkg, 'copyright');
+  if (existsSync(copyright)) copyFileSync(copyright, join(target, `${pkg}.copyright`));
+}
