@@ -55,11 +55,11 @@ export interface FirstModelSetting {
   maxMinutes: number;
 }
 
-const SETTING = 'firstModel';
+const SETTING = 'firstModel' as const;
 
 /** The saved setting; LIKENESS_FIRST_MODEL=on|off and LIKENESS_FIRST_MODEL_MINUTES override it (tests, trials). */
 export function firstModelSetting(core: Core, env: NodeJS.ProcessEnv = process.env): FirstModelSetting {
-  const setting = { enabled: true, maxMinutes: DEFAULT_MAX_MINUTES, ...getSetting<Partial<FirstModelSetting>>(core.db, SETTING, {}) };
+  const setting = { enabled: true, maxMinutes: DEFAULT_MAX_MINUTES, ...getSetting(core.db, SETTING) };
   if (env.LIKENESS_FIRST_MODEL === 'on' || env.LIKENESS_FIRST_MODEL === 'off') setting.enabled = env.LIKENESS_FIRST_MODEL === 'on';
   const minutes = Number(env.LIKENESS_FIRST_MODEL_MINUTES);
   if (minutes > 0) setting.maxMinutes = minutes;
@@ -67,5 +67,5 @@ export function firstModelSetting(core: Core, env: NodeJS.ProcessEnv = process.e
 }
 
 export function saveFirstModelSetting(core: Core, change: Partial<FirstModelSetting>): void {
-  setSetting(core.db, SETTING, { ...getSetting<Partial<FirstModelSetting>>(core.db, SETTING, {}), ...change });
+  setSetting(core.db, SETTING, { ...getSetting(core.db, SETTING), ...change });
 }

@@ -40,17 +40,17 @@ export interface RetrainOutcome {
 }
 
 export function retrainSchedule(core: Core): RetrainSchedule {
-  return { ...DEFAULT_SCHEDULE, ...getSetting<Partial<RetrainSchedule>>(core.db, 'retrain.schedule', {}) };
+  return { ...DEFAULT_SCHEDULE, ...getSetting(core.db, 'retrain.schedule') };
 }
 
 /** Saves part of the schedule (e.g. { enabled: false }: overnight retraining off), keeping the rest. */
 export function saveRetrainSchedule(core: Core, change: Partial<RetrainSchedule>): void {
-  setSetting(core.db, 'retrain.schedule', { ...getSetting<Partial<RetrainSchedule>>(core.db, 'retrain.schedule', {}), ...change });
+  setSetting(core.db, 'retrain.schedule', { ...getSetting(core.db, 'retrain.schedule'), ...change });
 }
 
 /** What the schedule needs to know about the library; the caller supplies the machine's side. */
 export function libraryRetrainState(core: Core): Pick<MachineState, 'lastRetrainAt' | 'unfinishedRetrain' | 'newPhotosSinceTraining'> {
-  const last = getSetting<string | null>(core.db, 'retrain.lastAt', null);
+  const last = getSetting(core.db, 'retrain.lastAt');
   return {
     lastRetrainAt: last ? new Date(last) : null,
     unfinishedRetrain: interruptedModel(core.db) !== null,

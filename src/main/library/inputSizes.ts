@@ -2,12 +2,12 @@
 // and that of the active model, so new photos can be embedded without decoding them again.
 import type { Db } from '../store/db';
 import { activeModelInputSize } from '../store/library';
-import { getSetting } from '../store/settings';
+import { getSetting, SETTINGS } from '../store/settings';
 
-export const DEFAULT_INPUT_SIZE = 64;
+export const DEFAULT_INPUT_SIZE = SETTINGS['model.inputSize'].fallback;
 
 export function modelInputSizes(db: Db): number[] {
-  const sizes = new Set<number>([getSetting(db, 'model.inputSize', DEFAULT_INPUT_SIZE)]);
+  const sizes = new Set<number>([getSetting(db, 'model.inputSize')]);
   const active = activeModelInputSize(db);
   if (active !== undefined) sizes.add(active);
   return [...sizes].sort((a, b) => a - b);

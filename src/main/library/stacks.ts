@@ -111,11 +111,11 @@ export function findBursts(photos: readonly GroupingFacts[]): { photoId: number;
 
 /** Raised when the rules above change, so that the next scan finds every stack and burst again. */
 const GROUPING_VERSION = 1;
-const GROUPED_WITH = 'library.stacksAndBurstsVersion';
+const GROUPED_WITH = 'library.stacksAndBurstsVersion' as const;
 
 /** After a scan: finds stacks and bursts again when the library changed or the rules did. */
 export function regroupAfterScan(db: Db, changes: number): void {
-  if (changes > 0 || getSetting<number>(db, GROUPED_WITH, 0) !== GROUPING_VERSION) regroupStacksAndBursts(db);
+  if (changes > 0 || getSetting(db, GROUPED_WITH) !== GROUPING_VERSION) regroupStacksAndBursts(db);
 }
 
 /** Finds every stack and burst of the library again and stores them. */

@@ -12,7 +12,7 @@ export const BACKEND_NAMES: readonly BackendName[] = ['tensorflow', 'webgpu', 'w
 export type BackendChoice = BackendName | 'auto';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', ...BACKEND_NAMES];
 /** The persisted choice (settings table), used when no --backend flag or LIKENESS_BACKEND is given. */
-export const BACKEND_SETTING = 'model.backend';
+export const BACKEND_SETTING = 'model.backend' as const;
 
 /** TensorFlow.js, loaded by the first initBackend: planning a backend (`likeness backend`) does without it. */
 let loadedTf: typeof import('@tensorflow/tfjs') | null = null;

@@ -26,7 +26,7 @@ function probeGpuWindow(): Promise<TrainingBackend['adapter'] | string> {
 
 export async function trainingBackendStatus(core: Core, set?: BackendChoice): Promise<TrainingBackend> {
   if (set) setSetting(core.db, BACKEND_SETTING, set);
-  const setting = getSetting<BackendChoice>(core.db, BACKEND_SETTING, 'auto');
+  const setting = getSetting(core.db, BACKEND_SETTING);
   const choice = backendChoice(undefined, setting);
   if (gpuWindowOpener() && (choice === 'auto' || choice === 'webgpu')) {
     const seen = await probeGpuWindow();

@@ -65,7 +65,7 @@ export interface EmbedOptions {
  * a CPU backend also on worker threads.
  */
 export async function initEmbedBackend(core: Core, choice?: BackendChoice): Promise<BackendInfo & { gpu: boolean }> {
-  const resolved = backendChoice(choice, getSetting<BackendChoice>(core.db, BACKEND_SETTING, 'auto'));
+  const resolved = backendChoice(choice, getSetting(core.db, BACKEND_SETTING));
   const plan = await planBackend(resolved);
   // In the desktop app Dawn cannot load (its GPU window trains only): embedding falls back to wasm.
   const info = await initBackend(plan.name, resolved === 'auto' || Boolean(process.versions.electron));

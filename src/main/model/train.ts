@@ -179,7 +179,7 @@ export async function trainModel(core: Core, options: TrainOptions = {}, hooks: 
   const trainable = paramSpecs(config)
     .filter((s) => s.trainable)
     .reduce((a, s) => a + s.shape.reduce((x, y) => x * y, 1), 0);
-  const choice = backendChoice(options.backend, getSetting<BackendChoice>(db, BACKEND_SETTING, 'auto'));
+  const choice = backendChoice(options.backend, getSetting(db, BACKEND_SETTING));
   const backendPlan = await planBackend(choice);
   hooks.onBackendPlan?.(backendPlan, modelId);
 

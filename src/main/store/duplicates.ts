@@ -3,7 +3,7 @@ import type { Db } from './db';
 import { getSetting, setSetting } from './settings';
 
 /** The fingerprint of the library state the stored groups were found in (every stored group has it). */
-const FINGERPRINT = 'search.duplicates.fingerprint';
+const FINGERPRINT = 'search.duplicates.fingerprint' as const;
 
 export type DuplicateKind = 'copies' | 'similar';
 
@@ -16,7 +16,7 @@ export interface DuplicateGroupRow {
 
 /** The stored groups if they were computed for this fingerprint, else null. */
 export function readDuplicateGroups(db: Db, fingerprint: string): DuplicateGroupRow[] | null {
-  if (getSetting<string | null>(db, FINGERPRINT, null) !== fingerprint) return null;
+  if (getSetting(db, FINGERPRINT) !== fingerprint) return null;
   const groups = db.prepare('SELECT id, kind, keeper_id FROM duplicate_groups WHERE fingerprint = ? ORDER BY id').all(fingerprint) as {
     id: number;
     kind: DuplicateKind;
@@ -31,7 +31,7 @@ export function readDuplicateGroups(db: Db, fingerprint: string): DuplicateGroup
 
 /** The groups stored last, whatever library state they were found in (shown while newer ones are computed). */
 export function storedDuplicateGroups(db: Db): DuplicateGroupRow[] {
-  const stored = getSetting<string | null>(db, FINGERPRINT, null);
+  const stored = getSetting(db, FINGERPRINT);
   return stored === null ? [] : (readDuplicateGroups(db, stored) ?? []);
 }
 
