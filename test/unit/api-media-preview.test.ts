@@ -23,6 +23,7 @@ const tmp = tempDir('media-preview');
 const photos = join(tmp.path, 'photos');
 let core: Core;
 let server: RunningServer;
+const BROKEN_DATE = 1_700_000_000;
 const id = (name: string) => photoIdByPath(core.db, join(photos, name))!;
 
 before(async () => {
@@ -31,6 +32,9 @@ before(async () => {
   // A tall scan stored on its side: EXIF orientation 6 shows it 1000×3000.
   await picture(5, 3000, 1000).tiff({ compression: 'lzw' }).withMetadata({ orientation: 6 }).toFile(join(photos, 'scan.tif'));
   await picture(6, 800, 600).tiff().toFile(join(photos, 'broken.tif'));
+  // A whole second, so that the test below can put the same date back exactly (utimes takes float
+  // seconds: a millisecond date can come back a nanosecond short, and then the file has 'changed').
+  utimesSync(join(photos, 'broken.tif'), BROKEN_DATE, BROKEN_DATE);
   await picture(7, 800, 600).tiff().toFile(join(photos, 'linked.tif'));
   await picture(8, 800, 600).tiff().toFile(join(photos, 'escape.tif'));
   core = openCore(join(tmp.path, 'home'));
@@ -114,7 +118,7 @@ test('an unreadable original gives a clear error, over HTTP a 422 with the reaso
   const broken = join(photos, 'broken.tif');
   const before = statSync(broken);
   writeFileSync(broken, Buffer.alloc(before.size, 'this is no longer an image '));
-  utimesSync(broken, before.atime, before.mtime);
+  utimesSync(broken, BROKEN_DATE, BROKEN_DATE);
   await assert.rejects(resolveMedia(core, { kind: 'photo', id: photoId }), (error: Error) => {
     assert.ok(error instanceof MediaUnavailableError);
     assert.match(error.message, /cannot show .*broken\.tif: not a readable image/);
