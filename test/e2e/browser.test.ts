@@ -205,6 +205,19 @@ test('adding another folder with a model: indexing, then embedding, then regroup
   const seen = ((await page.evaluate('window.statusSeen')) as string[]).join('\n');
   for (const label of ['Indexing', 'Embedding', 'Clustering']) assert.match(seen, new RegExp(label), `${label} shown in the status bar`);
   assert.equal(await page.getByRole('region', { name: 'Folders' }).getByRole('listitem').count(), 2);
+
+  // The folder filter, now that there are two folders: each shows its own photos only.
+  const toolbar = page.getByRole('region', { name: 'Library' });
+  const shownNames = () => page.evaluate(`[...document.querySelectorAll('[role="grid"] [data-photo-id] img')].map((img) => img.alt)`) as Promise<string[]>;
+  await toolbar.getByLabel('Folder').selectOption({ label: `${more} (4)` });
+  await toolbar.getByText('4 photos', { exact: true }).waitFor();
+  await until(page, `[...document.querySelectorAll('[role="grid"] [data-photo-id] img')].every((img) => img.alt.startsWith('more'))`);
+  assert.deepEqual((await shownNames()).sort(), ['more0.jpg', 'more1.jpg', 'more2.jpg', 'more3.jpg']);
+  await toolbar.getByLabel('Folder').selectOption({ label: `${library.dir} (${library.photoCount})` });
+  await toolbar.getByText(`${library.photoCount} photos`, { exact: true }).waitFor();
+  await until(page, `![...document.querySelectorAll('[role="grid"] [data-photo-id] img')].some((img) => img.alt.startsWith('more'))`);
+  await toolbar.getByLabel('Folder').selectOption('all');
+  await toolbar.getByText(`${total} photos`, { exact: true }).waitFor();
 });
 
 test('clusters, duplicates, training and problems screens', async () => {
