@@ -21,6 +21,7 @@ import type { Db } from '../store/db';
 import { keeperFacts, readDuplicateGroups, saveDuplicateGroups, type DuplicateGroupRow } from '../store/duplicates';
 import { readEmbeddings } from '../store/embeddings';
 import { stacksAndBursts } from '../store/stacks';
+import { readSnapshot, writeSnapshot } from './embeddingSnapshot';
 import { readModelInputs } from '../store/modelInputs';
 import { activeModel } from '../store/models';
 import { differenceHashes, photoPaths, photoSummaries } from '../store/photos';
@@ -67,7 +68,14 @@ export function activeIndex(core: Core): ActiveIndex {
   const generation = changeGeneration(core.db, embeddingsCounter(model.id));
   const cached = indexCache.get(core.db);
   if (cached && cached.modelId === model.id && cached.generation === generation) return cached;
-  const { photoIds, vectors, dim } = readEmbeddings(core.db, model.id);
+  let matrix = readSnapshot(core, model.id, generation);
+  if (!matrix) {
+    // The rows and their generation from one read transaction, so the snapshot is named truly.
+    const read = core.db.transaction(() => ({ generation: changeGeneration(core.db, embeddingsCounter(model.id)), matrix: readEmbeddings(core.db, model.id) }))();
+    matrix = read.matrix;
+    if (read.generation === generation) writeSnapshot(core, model.id, generation, matrix);
+  }
+  const { photoIds, vectors, dim } = matrix;
   const fresh = { modelId: model.id, inputSize: model.inputSize, generation, index: new EmbeddingIndex(photoIds, vectors, dim) };
   indexCache.set(core.db, fresh);
   return fresh;
