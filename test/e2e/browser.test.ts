@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, afterEach, before, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { picture, tempDir } from '../helpers/images';
-import { ensureRendererBuilt, launchChromium, screenshot, startServe, until, type ServeProcess } from './harness';
+import { closeOverlays, ensureRendererBuilt, eventually, launchChromium, openPage, screenshot, startServe, until, type ServeProcess } from './harness';
 import { writeFixtureLibrary, type FixtureLibrary } from './library-fixture';
 
 const tmp = tempDir('e2e-browser');
@@ -23,13 +23,11 @@ before(async () => {
   library = await writeFixtureLibrary(join(tmp.path, 'photos'));
   serve = await startServe(join(tmp.path, 'home'));
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    // CSP violations and script errors are bugs; failed image loads of absent thumbnails are not.
-    if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) problems.push(`console: ${message.text()}`);
-  });
+  page = await openPage(browser, problems);
 });
+
+// A failed step must not leave the viewer or a menu over the next test's clicks.
+afterEach(() => closeOverlays(page));
 
 after(async () => {
   await browser?.close();
@@ -77,31 +75,32 @@ test('keyboard: arrows move, Enter opens the viewer, Escape closes it', async ()
   const first = tiles().first();
   await first.click();
   const focusedIndex = async () => Number(await page.evaluate('document.activeElement?.dataset.index ?? -1'));
-  assert.equal(await focusedIndex(), 0);
+  const focusOn = (index: number) => eventually(page, focusedIndex, (i) => i === index, `the focus on photo ${index}`);
+  await focusOn(0);
   await page.keyboard.press('ArrowRight');
-  assert.equal(await focusedIndex(), 1);
+  await focusOn(1);
   const columns = Number(await page.getByRole('grid').getAttribute('aria-colcount'));
   assert.ok(columns > 1);
   await page.keyboard.press('ArrowDown');
-  assert.equal(await focusedIndex(), 1 + columns);
+  await focusOn(1 + columns);
   await page.keyboard.press('ArrowLeft');
-  assert.equal(await focusedIndex(), columns);
+  await focusOn(columns);
   const name = (await page.evaluate(`document.activeElement?.querySelector('img')?.alt`)) as string;
 
   await page.keyboard.press('Enter');
   const viewer = page.getByRole('dialog');
-  await viewer.waitFor();
-  assert.equal(await viewer.getAttribute('aria-label'), name);
+  const label = () => viewer.getAttribute('aria-label');
+  await eventually(page, label, (l) => l === name, `the viewer on ${name}`);
   await until(page, `(() => {
     const img = document.querySelector('[role="dialog"] img');
     return !!img && img.complete && img.naturalWidth >= 480;
   })()`);
   await page.screenshot({ path: screenshot('04-viewer') });
   await page.keyboard.press('ArrowRight');
-  assert.notEqual(await viewer.getAttribute('aria-label'), name);
+  await eventually(page, label, (l) => l !== name, 'the viewer on the next photo');
   await page.keyboard.press('Escape');
   await viewer.waitFor({ state: 'detached' });
-  assert.equal(await focusedIndex(), columns + 1, 'focus returns to the photo last viewed');
+  await focusOn(columns + 1); // the focus returns to the photo last viewed
 });
 
 test('sorting: by name, oldest first; by folder', async () => {
@@ -130,7 +129,7 @@ test('the context-menu key opens the photo menu; Escape closes it', async () => 
   assert.equal(await menu.getByRole('menuitem', { name: 'Show in folder' }).count(), 0);
   await page.keyboard.press('Escape');
   await menu.waitFor({ state: 'detached' });
-  assert.equal(await page.evaluate('document.activeElement?.dataset.index'), tileBefore, 'focus back on the photo');
+  await eventually(page, () => page.evaluate('document.activeElement?.dataset.index'), (i) => i === tileBefore, 'the focus back on the photo');
 });
 
 test('Training: train now shows progress with ETA and the loss chart; the new model becomes active', async () => {

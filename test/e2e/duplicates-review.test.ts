@@ -12,7 +12,7 @@ import { closeCore, openCore } from '../../src/main/core';
 import { indexFolders } from '../../src/main/library/scan';
 import { sceneJpeg } from '../../src/main/search/scenes';
 import { tempDir } from '../helpers/images';
-import { ensureRendererBuilt, launchChromium, screenshot, startServe, until, type ServeProcess } from './harness';
+import { ensureRendererBuilt, eventually, launchChromium, openPage, screenshot, startServe, until, type ServeProcess } from './harness';
 
 const tmp = tempDir('e2e-duplicates');
 const photos = join(tmp.path, 'photos');
@@ -37,8 +37,7 @@ before(async () => {
   mkdirSync(xdg, { recursive: true });
   serve = await startServe(home, { XDG_DATA_HOME: xdg });
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page = await openPage(browser, problems);
 });
 
 after(async () => {
@@ -63,16 +62,15 @@ test('keyboard review: move, change keeper, not duplicates, select, preview, app
   await list.focus();
   const first = await currentGroup();
   await page.keyboard.press('ArrowDown');
-  const second = await currentGroup();
-  assert.notEqual(second, first, 'ArrowDown moves to the next group');
+  await eventually(page, currentGroup, (g) => g !== first, 'ArrowDown to move to the next group');
   await page.keyboard.press('ArrowUp');
-  assert.equal(await currentGroup(), first, 'ArrowUp moves back');
+  await eventually(page, currentGroup, (g) => g === first, 'ArrowUp to move back');
 
   const keeper = await currentKeeper();
   await page.keyboard.press('ArrowRight');
-  assert.notEqual(await currentKeeper(), keeper, 'ArrowRight changes the keeper');
+  await eventually(page, currentKeeper, (k) => k !== keeper, 'ArrowRight to change the keeper');
   await page.keyboard.press('ArrowLeft');
-  assert.equal(await currentKeeper(), keeper, 'ArrowLeft changes it back');
+  await eventually(page, currentKeeper, (k) => k === keeper, 'ArrowLeft to change it back');
 
   // N: not duplicates; the group goes and stays gone after a reload.
   await page.keyboard.press('n');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { tempDir } from '../helpers/images';
-import { ensureRendererBuilt, launchChromium, screenshot, startServe, type ServeProcess } from './harness';
+import { ensureRendererBuilt, launchChromium, openPage, screenshot, startServe, type ServeProcess } from './harness';
 import { writeFixtureLibrary, type FixtureLibrary } from './library-fixture';
 
 const tmp = tempDir('e2e-first-run');
@@ -24,11 +24,7 @@ before(async () => {
   // The product's default is on; the harness turns it off for the other tests.
   serve = await startServe(join(tmp.path, 'home'), { LIKENESS_FIRST_MODEL: 'on', LIKENESS_FIRST_MODEL_MINUTES: '0.25' });
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) problems.push(`console: ${message.text()}`);
-  });
+  page = await openPage(browser, problems);
 });
 
 after(async () => {

@@ -10,13 +10,14 @@ import { closeCore, openCore } from '../../src/main/core';
 import { insertFolder, insertPhoto } from '../../src/main/store/library';
 import { tempDir } from '../helpers/images';
 import { barePhoto } from '../helpers/library';
-import { ensureRendererBuilt, launchChromium, screenshot, startServe, until, type ServeProcess } from './harness';
+import { ensureRendererBuilt, launchChromium, openPage, screenshot, startServe, until, type ServeProcess } from './harness';
 
 const COUNT = 100_000;
 const tmp = tempDir('e2e-100k');
 let serve: ServeProcess;
 let browser: Browser;
 let page: Page;
+const problems: string[] = [];
 
 before(async () => {
   await ensureRendererBuilt();
@@ -37,7 +38,7 @@ before(async () => {
   closeCore(core);
   serve = await startServe(join(tmp.path, 'home'));
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page = await openPage(browser, problems);
 });
 
 after(async () => {
@@ -89,4 +90,5 @@ test('100k photos: a handful of rows in the DOM, End reaches the last photo, scr
   console.log(`# End → last photo focused after ${(performance.now() - endStart).toFixed(0)} ms`);
   await page.screenshot({ path: screenshot('20-grid-100k-end') });
   assert.ok((await tileCount()) < 300);
+  assert.deepEqual(problems, [], 'no script errors or CSP violations');
 });

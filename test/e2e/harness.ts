@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page, type ViewportSize } from 'playwright-core';
 import { ensureUiBuilt } from '../../src/main/cli/uiBuild';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -85,4 +85,49 @@ export async function until(page: Page, expression: string, timeoutMs = 120_000)
     if (Date.now() > deadline) throw new Error(`timed out waiting for: ${expression}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/**
+ * Reads a value until it passes `ok` (a key press or a click shows on screen a frame or a request
+ * later, and a loaded machine makes that later). Gives up after `timeoutMs`, saying what it waited
+ * for, the last value read and where the keyboard focus was.
+ */
+export async function eventually<T>(page: Page, read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) {
+      const focus = await page.evaluate('document.activeElement?.outerHTML.slice(0, 200) ?? "none"');
+      throw new Error(`timed out waiting for ${what}: last read ${JSON.stringify(value)}; focus on ${String(focus)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * A page in Chromium whose script errors and console errors are collected into `problems` (CSP
+ * violations and script errors are bugs; failed image loads of absent thumbnails are not).
+ */
+export async function openPage(browser: Browser, problems: string[], viewport: ViewportSize = { width: 1280, height: 800 }): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) problems.push(`console: ${message.text()}`);
+  });
+  return page;
+}
+
+/**
+ * Closes whatever a failed test left open over the page (the viewer, a menu, a preview), so that
+ * one failure is reported once instead of failing every later test on a covered button.
+ */
+export async function closeOverlays(page: Page): Promise<void> {
+  const overlays = page.locator('[role="dialog"], [role="menu"]');
+  for (let attempt = 0; attempt < 3 && (await overlays.count()) > 0; attempt++) {
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(100);
+  }
+  const close = page.getByRole('button', { name: /^Close/ });
+  if ((await overlays.count()) > 0 && (await close.count()) > 0) await close.first().click();
 }

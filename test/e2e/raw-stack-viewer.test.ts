@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { runLikeness } from '../helpers/cli';
 import { picture, tempDir } from '../helpers/images';
 import { writeCr3, writeDng, type RawShot } from '../helpers/raw';
-import { ensureRendererBuilt, launchChromium, screenshot, startServe, until, type ServeProcess } from './harness';
+import { ensureRendererBuilt, launchChromium, openPage, screenshot, startServe, until, type ServeProcess } from './harness';
 
 const tmp = tempDir('e2e-raw');
 const photos = join(tmp.path, 'photos');
@@ -18,6 +18,7 @@ const home = join(tmp.path, 'home');
 let serve: ServeProcess;
 let browser: Browser;
 let page: Page;
+const problems: string[] = [];
 
 before(async () => {
   await ensureRendererBuilt();
@@ -32,7 +33,7 @@ before(async () => {
   assert.equal(indexed.code, 0, indexed.err);
   serve = await startServe(home);
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page = await openPage(browser, problems);
 });
 
 after(async () => {
@@ -67,4 +68,5 @@ test('the grid shows a RAW+JPEG stack once; the viewer lists both files; a RAW i
     return !!img && img.complete && img.naturalWidth === 320 && img.naturalHeight === 480;
   })()`);
   await page.keyboard.press('Escape');
+  assert.deepEqual(problems, [], 'no script errors or CSP violations');
 });
