@@ -191,6 +191,8 @@ export const requestSchemas = {
   /** Why the photo's image cannot be shown (asked by the viewer after it failed to load). */
   photoProblem: z.object({ id: PhotoId }).strict(),
   findSimilar: z.object({ id: PhotoId, k: z.number().int().min(1).max(500).default(20) }).strict(),
+  /** The query and its k nearest neighbours as one PNG, each captioned with its score (the seed article's figure). */
+  similarSheet: z.object({ id: PhotoId, k: z.number().int().min(1).max(24).default(9) }).strict(),
   listFolders: z.object({}).strict(),
   addFolder: z.object({ path: z.string().min(1).max(4096) }).strict(),
   removeFolder: z.object({ id: z.number().int().positive() }).strict(),
@@ -239,6 +241,8 @@ export interface ApiResponses {
   getPhoto: PhotoDetail;
   photoProblem: { problem: string | null };
   findSimilar: SimilarPhoto[];
+  /** `png` is base64; `fileName` is a suggestion for saving it. */
+  similarSheet: { fileName: string; png: string; signal: SimilarSignal };
   listFolders: Folder[];
   addFolder: { folder: Folder; job: Job };
   removeFolder: { removed: boolean };

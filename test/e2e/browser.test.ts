@@ -3,10 +3,11 @@
 // the photo menu and "Similar photos", clusters, duplicates, training, problems, dark mode.
 // Screenshots of each screen go to test-results/e2e/.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { picture, tempDir } from '../helpers/images';
 import { closeOverlays, ensureRendererBuilt, eventually, launchChromium, openPage, screenshot, startServe, until, type ServeProcess } from './harness';
 import { writeFixtureLibrary, type FixtureLibrary } from './library-fixture';
@@ -177,6 +178,16 @@ test('right-click → Find similar shows the "Similar photos" panel', async () =
   const scores = (await results.evaluateAll((lis) => lis.map((li) => Number(li.getAttribute('data-score')))));
   assert.deepEqual([...scores].sort((a, b) => b - a), scores, 'best first');
   assert.deepEqual(new Set(found.slice(0, scene.length - 1)), new Set(scene.slice(1)), `near-duplicates first: ${found.join(', ')}`);
+  // Save sheet: the query and its first 9 results as one PNG, downloaded.
+  const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Save sheet' }).click()]);
+  assert.equal(download.suggestedFilename(), `similar-to-${scene[0].replace(/\.[^.]+$/, '')}.png`);
+  const sheetFile = join(tmp.path, 'sheet.png');
+  await download.saveAs(sheetFile);
+  copyFileSync(sheetFile, screenshot('09b-similar-sheet'));
+  const sheet = await sharp(sheetFile).metadata();
+  assert.equal(sheet.format, 'png');
+  // One row: the query and 9 square tiles (160 px, a caption under each) is about 8 times as wide as high.
+  assert.ok(sheet.width! > 7.5 * sheet.height!, `one row of ten tiles: ${sheet.width}×${sheet.height}`);
   // Clicking a result makes it the query.
   await results.first().getByRole('button').click();
   await panel.getByText(`Like ${found[0]}`).waitFor();

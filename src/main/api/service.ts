@@ -13,6 +13,7 @@ import { LibraryWatcher } from '../jobs/watcher';
 import { embedLibrary } from '../model/embed';
 import { currentClusteringInWorker, duplicateGroupsInWorker } from '../search/background';
 import { similarPhotos } from '../search/quickSimilar';
+import { similarSheet } from './similarSheet';
 import { clusterPhotoIds, clustersOfClustering, planClustering, planDuplicates, renameCluster, toApiDuplicateGroups } from '../search/service';
 import { latestClustering } from '../store/clusters';
 import { decisionFor, duplicateGroupById, recordDecision, storedDuplicateGroups } from '../store/duplicates';
@@ -93,6 +94,11 @@ export class LikenessService implements ServiceHandlers {
       const photo = photos.get(f.photoId);
       return photo ? [{ photo, score: f.score, signal }] : [];
     });
+  }
+
+  async similarSheet({ id, k }: ParsedRequest<'similarSheet'>): Promise<ApiResponses['similarSheet']> {
+    if (!getPhoto(this.core.db, id)) throw notFound(`photo ${id}`);
+    return similarSheet(this.core, id, k);
   }
 
   async listFolders(): Promise<ApiResponses['listFolders']> {

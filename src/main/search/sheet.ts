@@ -6,8 +6,10 @@ import { basename } from 'node:path';
 import sharp, { type OverlayOptions } from 'sharp';
 
 export interface SheetTile {
-  /** The picture's file (EXIF orientation is applied). */
+  /** The picture's file (EXIF orientation is applied)… */
   path: string;
+  /** …or its bytes when the caller has a decodable rendition (a thumbnail for a RAW or HEIC original). */
+  image?: Buffer;
   /** Cosine similarity to the query; none for the query itself. */
   score?: number;
   /** A short label under the score (a category, a file name). */
@@ -28,7 +30,7 @@ const escapeXml = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(
 
 async function tileImage(t: SheetTile, side: number): Promise<Buffer> {
   try {
-    return await sharp(t.path, { autoOrient: true }).resize(side, side, { fit: 'contain', background: '#202020' }).removeAlpha().png().toBuffer();
+    return await sharp(t.image ?? t.path, { autoOrient: true }).resize(side, side, { fit: 'contain', background: '#202020' }).removeAlpha().png().toBuffer();
   } catch {
     // An unreadable file still gets its place in the row, as a grey tile.
     return await sharp({ create: { width: side, height: side, channels: 3, background: '#808080' } }).png().toBuffer();
