@@ -119,7 +119,7 @@ export const trainCommand: CommandRun = {
     if (options.epochs === undefined && options.minutes === undefined && options.maxSteps === undefined) options.minutes = 30;
     const core = ctx.core();
     // While the app or serve runs this library's jobs, the training is queued there (one heavy job at a time).
-    const spec = { kind: 'train', message: 'Training a model version', recipe: options } as const;
+    const spec = { kind: 'train', mode: 'recipe', message: 'Training a model version', recipe: options } as const;
     const { model } = await runHeavy(ctx, spec, 'train', {}, async () => ({ model: await trainHere(ctx, core, options) }));
     if (values.json) {
       ctx.out(JSON.stringify(model));
