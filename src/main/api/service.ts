@@ -2,6 +2,7 @@
 // the core modules (library, store, model, search). Long work is a job spec queued in the JobRunner
 // (api/libraryJobs.ts) so that exactly one heavy job runs at a time and every client sees its
 // progress as 'job' events.
+import { existsSync } from 'node:fs';
 import type { ApiMethod, ApiResponses, Job, ParsedRequest } from '../../shared/api';
 import type { Core } from '../core';
 import { JobNotFoundError, JobRunner, type JobWork } from '../jobs/runner';
@@ -67,6 +68,13 @@ export class LikenessService implements ServiceHandlers {
   async photoProblem({ id }: ParsedRequest<'photoProblem'>): Promise<ApiResponses['photoProblem']> {
     const photo = getPhoto(this.core.db, id) ?? throwNotFound(`photo ${id}`);
     return { problem: await photoProblem(this.core, photo) };
+  }
+
+  /** A file of the photo that exists now, for the desktop's Open and Show in Folder. */
+  photoFile(id: number): string {
+    const file = getPhoto(this.core.db, id)?.paths.find((p) => existsSync(p));
+    if (!file) throw new ServiceError('not-found', `photo ${id} has no reachable file`);
+    return file;
   }
 
   async findSimilar({ id, k }: ParsedRequest<'findSimilar'>): Promise<ApiResponses['findSimilar']> {
