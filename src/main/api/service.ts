@@ -140,7 +140,7 @@ export class LikenessService implements ServiceHandlers {
   }
 
   async renameCluster({ id, name }: ParsedRequest<'renameCluster'>): Promise<ApiResponses['renameCluster']> {
-    return renameCluster(this.core, id, name === null ? null : name.trim() || null);
+    return renameCluster(this.core, id, name);
   }
 
   /** Near-duplicate groups as stored; if the library changed since, as for clusters, a regroup job is queued. */
