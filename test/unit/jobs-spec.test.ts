@@ -126,7 +126,7 @@ test('jobs an older version left unfinished start again from their old params', 
   oldJob('scan', 'queued', { paths: 7 });
   const store = new SqliteJobStore(core.db);
   const service = new LikenessService(core, new JobRunner(store));
-  const resumed = service.resumeInterrupted(store.takeInterrupted());
+  const resumed = service.work.resumeInterrupted(store.takeInterrupted());
   assert.deepEqual(resumed.map((j) => [j.kind, j.message]), [['scan', `Indexing ${photos}`]]);
   await service.jobs.idle();
   assert.equal(service.jobs.get(resumed[0]!.id)!.state, 'done');
@@ -138,7 +138,7 @@ test('jobs an older version left unfinished start again from their old params', 
 test('work a CLI submits with wrong params fails, saying why; it never runs', () => {
   const runner = new JobRunner(new SqliteJobStore(core.db));
   const service = new LikenessService(core, runner);
-  const poller = new JobRequestPoller(core.db, runner, 60_000, (job, params) => service.submittedWork(job, params));
+  const poller = new JobRequestPoller(core.db, runner, 60_000, (job, params) => service.work.submittedWork(job, params));
   const id = submitJob(core.db, 'embed', 'Computing embeddings', { kind: 'embed', backend: 'quantum' });
   poller.poll();
   const job = getJob(core.db, id)!;

@@ -5,10 +5,9 @@
 import { existsSync } from 'node:fs';
 import type { ApiMethod, ApiResponses, Job, ParsedRequest } from '../../shared/api';
 import type { Core } from '../core';
-import { JobNotFoundError, JobRunner, type JobWork } from '../jobs/runner';
+import { JobNotFoundError, JobRunner } from '../jobs/runner';
 import { removeFolder } from '../library/folders';
 import { addFolder, FolderError } from '../library/scan';
-import type { RetrainOptions } from '../jobs/retrain';
 import { similarPhotos } from '../search/quickSimilar';
 import { clusterPhotoIds, clustersOfClustering, planClustering, planDuplicates, renameCluster, toApiDuplicateGroups } from '../search/service';
 import { latestClustering } from '../store/clusters';
@@ -103,7 +102,7 @@ export class LikenessService implements ServiceHandlers {
     }
     const folder = listFolders(this.core.db).find((f) => f.id === added.id);
     if (!folder) throw notFound(`folder ${added.id}`);
-    const job = this.scan([folder.path]);
+    const job = this.work.scan([folder.path]);
     return { folder, job };
   }
 
@@ -130,7 +129,7 @@ export class LikenessService implements ServiceHandlers {
     if (!model) return [];
     const plan = planClustering(this.core);
     if (plan.current) return clustersOfClustering(this.core, plan.current.id);
-    this.regroup();
+    this.work.regroup();
     const shown = latestClustering(this.core.db, model.id);
     return shown ? clustersOfClustering(this.core, shown.id) : [];
   }
@@ -147,7 +146,7 @@ export class LikenessService implements ServiceHandlers {
   async listDuplicates(): Promise<ApiResponses['listDuplicates']> {
     const plan = planDuplicates(this.core);
     if (plan.current) return toApiDuplicateGroups(this.core, plan.current);
-    this.regroup();
+    this.work.regroup();
     return toApiDuplicateGroups(this.core, storedDuplicateGroups(this.core.db));
   }
 
@@ -204,7 +203,7 @@ export class LikenessService implements ServiceHandlers {
   async train(request: ParsedRequest<'train'>): Promise<Job> {
     const pending = this.jobs.pending('train');
     if (pending) return pending;
-    return this.retrain('Training the model on your photos', {
+    return this.work.retrain('Training the model on your photos', {
       minutes: request.minutes,
       // With no budget given: ten passes over the library.
       epochs: request.epochs ?? (request.minutes ? undefined : 10),
@@ -222,7 +221,7 @@ export class LikenessService implements ServiceHandlers {
     if (model.status === 'training' || model.status === 'failed') throw new ServiceError('invalid-request', `Model #${id} is ${model.status}: it cannot be used.`);
     const activated = activateModel(this.core.db, id);
     this.events.publish({ type: 'library-changed' });
-    this.embed();
+    this.work.embed();
     return activated;
   }
 
@@ -238,58 +237,9 @@ export class LikenessService implements ServiceHandlers {
     return automation(this.core, set);
   }
 
-  /** Queues a scan of these folders (none: every library folder); when it ends, new photos are embedded with the active model. */
-  scan(paths: string[]): Job {
-    return this.work.scan(paths);
-  }
-
-  /** Queues a retrain (api/libraryJobs.ts); with a deadline it stops there, at a checkpoint. */
-  retrain(message: string, options: Pick<RetrainOptions, 'minutes' | 'epochs' | 'fromScratch'>, deadline?: Date): Job {
-    return this.work.retrain(message, options, deadline);
-  }
-
-  /** Queues embedding of the photos the active model has not seen. */
-  embed(): Job {
-    return this.work.embed();
-  }
-
-  /** Queues bringing clusters and near-duplicate groups up to date with the embeddings. */
-  regroup(): Job {
-    return this.work.regroup();
-  }
-
-  /** Starts again what a previous run left unfinished (api/libraryJobs.ts). */
-  resumeInterrupted(interrupted: { id?: number; kind: Job['kind']; state: Job['state']; params: unknown }[]): Job[] {
-    return this.work.resumeInterrupted(interrupted);
-  }
-
-  /** The work for a job a CLI command submitted while this process runs the queue. */
-  submittedWork(job: Job, params: Record<string, unknown>): JobWork {
-    return this.work.submittedWork(job, params);
-  }
-
-  /** At start-up: a quick incremental re-scan catches what changed while Likeness was closed. */
-  catchUp(): Job | null {
-    return this.work.catchUp();
-  }
-
   /** Settles a resolve that a kill interrupted (library/resolve.ts); call once at start. */
   async recoverTrash(): Promise<void> {
     if ((await recoverTrashJournal(this.core)) > 0) this.events.publish({ type: 'library-changed' });
-  }
-
-  /** Keeps the library in step with the disk while the app runs. */
-  startWatching(): Promise<void> {
-    return this.work.startWatching();
-  }
-
-  stopWatching(): Promise<void> {
-    return this.work.stopWatching();
-  }
-
-  /** Resolves once every change the watcher has seen is in the library (tests). */
-  watcherIdle(): Promise<void> {
-    return this.work.watcherIdle();
   }
 
   private onJob(id: number, action: () => Job): Job {
