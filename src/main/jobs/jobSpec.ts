@@ -85,7 +85,7 @@ const regroup = z.object({
 
 const duplicates = z.object({ kind: z.literal('duplicates') });
 
-export const jobSpecSchema = z.discriminatedUnion('kind', [
+const jobSpecSchema = z.discriminatedUnion('kind', [
   scan,
   embed,
   z.discriminatedUnion('mode', [retrain, recipe, firstModel]),
@@ -94,8 +94,6 @@ export const jobSpecSchema = z.discriminatedUnion('kind', [
 ]);
 
 export type HeavySpec = z.infer<typeof jobSpecSchema>;
-export type TrainMode = Extract<HeavySpec, { kind: 'train' }>['mode'];
-export type ClusterMode = Extract<HeavySpec, { kind: 'cluster' }>['mode'];
 
 /** Params that are not a job of their kind, saying which and why. */
 export class JobSpecError extends Error {
@@ -133,7 +131,7 @@ export function parseJobSpec(kind: JobKind, params: unknown): HeavySpec {
  * spec with `kind` but no `mode` (`likeness train`: `{ recipe }`). Params with a `mode` are today's
  * and pass unchanged.
  */
-export function upgradeLegacyParams(kind: JobKind, raw: Record<string, unknown>): Record<string, unknown> {
+function upgradeLegacyParams(kind: JobKind, raw: Record<string, unknown>): Record<string, unknown> {
   const params: Record<string, unknown> = { ...raw, kind };
   if (raw.mode !== undefined) return params;
   if (kind === 'train') {
