@@ -7,6 +7,7 @@
 import type { LossPoint, ModelVersion } from '../../shared/api';
 import type { Core } from '../core';
 import type { ScanSummary } from '../library/scan';
+import type { TrainHooks } from '../model/train';
 import { activeModel } from '../store/models';
 import type { JobContext } from './runner';
 import type { HeavySpec } from './jobSpec';
@@ -36,6 +37,8 @@ export interface HeavyOptions {
   onBackend?: (info: { backend: string; device: string }) => void;
   /** Each loss point of a training run, as it is logged. */
   onLoss?: (point: LossPoint, modelId: number) => void;
+  /** A recipe's training run: its backend plan and its workers' messages (`likeness train` prints them). */
+  trainHooks?: Pick<TrainHooks, 'onBackendPlan' | 'onEvent'>;
 }
 
 /** The job's message while it waits and runs. */
@@ -79,7 +82,7 @@ export async function heavyWork<S extends HeavySpec>(core: Core, spec: S, ctx: J
     case 'train': {
       if (spec.mode === 'recipe') {
         const { trainModel } = await import('../model/train');
-        const model = await trainModel(core, spec.recipe, { onProgress, signal, onLoss: options.onLoss });
+        const model = await trainModel(core, spec.recipe, { ...options.trainHooks, onProgress, signal, onLoss: options.onLoss });
         return done(`Model version ${model.id} ${model.status}: ${model.steps} steps`, { model });
       }
       if (spec.mode === 'first-model') {
