@@ -1,6 +1,6 @@
 // The heavy work a job spec describes (jobs/jobSpec.ts): scan, embed, train (a retrain, a recipe,
 // the first model), cluster (or regroup), duplicates. The same work runs in the app's or `likeness
-// serve`'s queue (api/service.ts) and in a CLI command's own process (cli/heavy.ts), so that only
+// serve`'s queue (api/libraryJobs.ts) and in a CLI command's own process (cli/heavy.ts), so that only
 // one heavy job uses the CPU/GPU at a time and both print the same summary.
 // Heavy modules are imported when the work runs: commands that may only hand work on, or find it
 // already done (`likeness clusters` listing stored clusters), do not load TensorFlow.js or sharp.
