@@ -16,7 +16,7 @@ test('a photo added while Likeness was closed is in the library after start-up',
   await writePicture(join(folder, 'a.jpg'), 1);
   const home = join(tmp.path, 'home');
   const first = openCore(home);
-  assert.equal(new LikenessService(first).catchUp(), null, 'nothing to catch up with in an empty library');
+  assert.equal(new LikenessService(first).work.catchUp(), null, 'nothing to catch up with in an empty library');
   await indexFolders(first, [folder]);
   closeCore(first);
 
@@ -24,9 +24,9 @@ test('a photo added while Likeness was closed is in the library after start-up',
   const core = openCore(home);
   try {
     const service = new LikenessService(core);
-    const job = service.catchUp();
+    const job = service.work.catchUp();
     assert.equal(job?.kind, 'scan');
-    assert.equal(service.catchUp()?.id, job!.id, 'one catch-up scan at a time');
+    assert.equal(service.work.catchUp()?.id, job!.id, 'one catch-up scan at a time');
     await service.jobs.idle();
     assert.equal(service.jobs.get(job!.id)?.state, 'done');
     assert.equal(libraryCounts(core.db).photos, 2);

@@ -46,7 +46,7 @@ before(async () => {
   runner = new JobRunner(new SqliteJobStore(core.db));
   const service = new LikenessService(core, runner);
   runner.onChange((job) => events.push(`${job.id} ${job.kind} ${job.state}`));
-  poller = new JobRequestPoller(core.db, runner, 20, (job, params) => service.submittedWork(job, params));
+  poller = new JobRequestPoller(core.db, runner, 20, (job, params) => service.work.submittedWork(job, params));
   poller.start();
 });
 

@@ -70,7 +70,7 @@ function jobEvent(service: LikenessService, predicate: (job: Job) => boolean): P
 
 test('cancelling a regroup stops its worker and saves nothing', async () => {
   const service = new LikenessService(core);
-  const job = service.regroup();
+  const job = service.work.regroup();
   await jobEvent(service, (j) => j.id === job.id && j.state === 'running' && j.done > 0);
   const cancelled = jobEvent(service, (j) => j.id === job.id && j.state !== 'running');
   assert.ok((await dispatch(service, 'cancelJob', { id: job.id })).ok);
@@ -81,7 +81,7 @@ test('cancelling a regroup stops its worker and saves nothing', async () => {
 test('while 20k embeddings are regrouped in a worker, status and listPhotos answer before it ends', async () => {
   const service = new LikenessService(core);
   const order: string[] = [];
-  const job = service.regroup();
+  const job = service.work.regroup();
   const finished = jobEvent(service, (j) => j.id === job.id && j.state !== 'running' && j.state !== 'queued').then((j) => {
     order.push(`regroup ${j.state}`);
     return j;

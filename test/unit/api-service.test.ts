@@ -92,13 +92,13 @@ test('while watching, a photo copied into a library folder appears without a res
   const added = await call('addFolder', { path: photos });
   assert.ok(added.ok);
   await service.jobs.idle();
-  await service.startWatching();
+  await service.work.startWatching();
   const changed = events.length;
   await writePicture(join(photos, 'new-arrival.jpg'), 99);
   while (!events.slice(changed).some((e) => e.type === 'library-changed')) await new Promise((r) => setTimeout(r, 50));
-  await service.watcherIdle();
+  await service.work.watcherIdle();
   const listed = await call('listPhotos', { sort: 'name', order: 'asc' });
   assert.ok(listed.ok);
   assert.ok((listed.result as { photos: { name: string }[] }).photos.some((p) => p.name === 'new-arrival.jpg'));
-  await service.stopWatching();
+  await service.work.stopWatching();
 });

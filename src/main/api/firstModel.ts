@@ -1,25 +1,15 @@
 // The first model, by itself: when indexing has left photos in a library with no active model,
-// queue a training run (budget: jobs/firstModel.ts), make the result active, then embed the library
-// with it — which queues clustering and near-duplicates in turn. Each is a job of its own in the
+// queue a training run (the job spec { kind: 'train', mode: 'first-model' }, budget:
+// jobs/firstModel.ts), make the result active, then embed the library with it — which queues clustering and near-duplicates in turn. Each is a job of its own in the
 // status bar, with progress and ETA, and can be cancelled. A cancelled or failed first run is not
 // queued again until more photos arrive (or the next start). The setting firstModel.enabled turns
 // this off. Until the model is active, Find similar answers from the pixel signal (search/quickSimilar.ts).
 import type { Job } from '../../shared/api';
-import type { Core } from '../core';
-import type { JobContext } from '../jobs/runner';
-import { firstModelBudget, firstModelSetting, NOMINAL_IMAGES_PER_SECOND, speedClassOf } from '../jobs/firstModel';
+import { firstModelSetting } from '../jobs/firstModel';
 import { modelInputSizes } from '../library/inputSizes';
-import { trainingBackendStatus } from '../model/backendStatus';
-import { trainModel } from '../model/train';
-import { defaultWorkers } from '../model/workerStart';
 import { countModelInputs } from '../store/modelInputs';
 import { activeModel } from '../store/models';
 import type { LikenessService } from './service';
-
-/** Kept with the job: marks it as the first-model run, which the flow (not resumeInterrupted) restarts. */
-export interface FirstModelParams {
-  firstModel: true;
-}
 
 /** Fewest photos trainModel accepts. */
 const MIN_PHOTOS = 4;
@@ -54,30 +44,6 @@ export class FirstModelFlow {
     const photos = countModelInputs(core.db, modelInputSizes(core.db)[0]!);
     if (photos < MIN_PHOTOS || photos <= this.queuedAt) return null;
     this.queuedAt = photos;
-    return jobs.enqueue('train', 'Training a first model on your photos', (ctx) => this.train(core, ctx), { firstModel: true } satisfies FirstModelParams);
+    return this.service.work.run({ kind: 'train', mode: 'first-model' });
   }
-
-  private async train(core: Core, { onProgress, signal }: JobContext): Promise<string> {
-    const photos = countModelInputs(core.db, modelInputSizes(core.db)[0]!);
-    const backend = await trainingBackendStatus(core);
-    const speed = speedClassOf(backend.uses, backend.reason);
-    const rate = NOMINAL_IMAGES_PER_SECOND[speed] * (speed === 'gpu' ? 1 : defaultWorkers());
-    const budget = firstModelBudget(photos, rate, firstModelSetting(core).maxMinutes);
-    const model = await trainModel(
-      core,
-      { minutes: budget.minutes, epochs: budget.epochs, activate: true },
-      {
-        signal,
-        onProgress: (p) => onProgress({ ...p, message: `first model (up to ${formatMinutes(budget.minutes)}): ${p.message ?? 'training'}` }),
-        onLoss: (point, modelId) => this.service.events.publish({ type: 'loss', modelId, point }),
-      },
-    );
-    this.service.events.publish({ type: 'library-changed' });
-    this.service.embed();
-    return `First model #${model.id} is active (${model.steps} steps in ${formatMinutes(model.durationMs / 60_000)}); embedding your photos with it next`;
-  }
-}
-
-function formatMinutes(minutes: number): string {
-  return minutes < 1 ? `${Math.max(1, Math.round(minutes * 60))} s` : `${+minutes.toFixed(1)} min`;
 }

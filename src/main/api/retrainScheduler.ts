@@ -64,7 +64,7 @@ export class RetrainScheduler {
     const decision = retrainDecision(schedule, state);
     this.last = decision;
     if (!decision.due) return null;
-    const job = this.service.retrain(`Overnight retraining: ${decision.reason}`, { epochs: 10 }, decision.windowEndsAt);
+    const job = this.service.work.retrain(`Overnight retraining: ${decision.reason}`, { epochs: 10 }, decision.windowEndsAt);
     this.scheduledJob = job.id;
     return job;
   }

@@ -1,17 +1,13 @@
 // The service behind src/shared/api.ts: each method takes an already-validated request and calls
-// the core modules (library, store, model, search). Long work goes through the JobRunner so that
-// exactly one heavy job runs at a time and every client sees its progress as 'job' events.
+// the core modules (library, store, model, search). Long work is a job spec queued in the JobRunner
+// (api/libraryJobs.ts) so that exactly one heavy job runs at a time and every client sees its
+// progress as 'job' events.
+import { existsSync } from 'node:fs';
 import type { ApiMethod, ApiResponses, Job, ParsedRequest } from '../../shared/api';
 import type { Core } from '../core';
-import { JobNotFoundError, JobRunner, type JobWork } from '../jobs/runner';
-import { heavySpecOf, heavyWork } from '../jobs/heavy';
-import { mergeJobParams } from '../store/jobs';
+import { JobNotFoundError, JobRunner } from '../jobs/runner';
 import { removeFolder } from '../library/folders';
-import { addFolder, FolderError, indexFolders } from '../library/scan';
-import { retrain, type RetrainOptions } from '../jobs/retrain';
-import { LibraryWatcher } from '../jobs/watcher';
-import { embedLibrary } from '../model/embed';
-import { currentClusteringInWorker, duplicateGroupsInWorker } from '../search/background';
+import { addFolder, FolderError } from '../library/scan';
 import { similarPhotos } from '../search/quickSimilar';
 import { similarSheet } from './similarSheet';
 import { clusterPhotoIds, clustersOfClustering, planClustering, planDuplicates, renameCluster, toApiDuplicateGroups } from '../search/service';
@@ -27,28 +23,16 @@ import { notFound, ServiceError } from './errors';
 import { photoProblem } from './media';
 import { EventHub } from './events';
 import { automation } from './automation';
+import { LibraryJobs } from './libraryJobs';
 
 export type ServiceHandlers = {
   [M in ApiMethod]: (request: ParsedRequest<M>) => Promise<ApiResponses[M]>;
 };
 
-/** What is kept with a job so it can be started again after a restart. */
-interface ScanParams {
-  paths: string[];
-}
-interface RetrainParams {
-  message: string;
-  options: Pick<RetrainOptions, 'minutes' | 'epochs' | 'fromScratch'>;
-  deadline: string | null;
-}
-
-/** How often a running scan tells clients that the library grew, so the grid fills in as it goes. */
-const LIBRARY_CHANGED_INTERVAL_MS = 1500;
-
 export class LikenessService implements ServiceHandlers {
   readonly events = new EventHub();
-  /** Keeps the library in step with the disk while the app runs (off until startWatching). */
-  private watcher: LibraryWatcher | null = null;
+  /** The heavy jobs, the folder watcher and what follows each job. */
+  readonly work: LibraryJobs;
 
   constructor(
     readonly core: Core,
@@ -57,6 +41,7 @@ export class LikenessService implements ServiceHandlers {
     private readonly trash: TrashFunction = packageTrash,
   ) {
     jobs.onChange((job) => this.events.publish({ type: 'job', job }));
+    this.work = new LibraryJobs(core, jobs, this.events);
   }
 
   async status(): Promise<ApiResponses['status']> {
@@ -83,6 +68,13 @@ export class LikenessService implements ServiceHandlers {
   async photoProblem({ id }: ParsedRequest<'photoProblem'>): Promise<ApiResponses['photoProblem']> {
     const photo = getPhoto(this.core.db, id) ?? throwNotFound(`photo ${id}`);
     return { problem: await photoProblem(this.core, photo) };
+  }
+
+  /** A file of the photo that exists now, for the desktop's Open and Show in Folder. */
+  photoFile(id: number): string {
+    const file = getPhoto(this.core.db, id)?.paths.find((p) => existsSync(p));
+    if (!file) throw new ServiceError('not-found', `photo ${id} has no reachable file`);
+    return file;
   }
 
   async findSimilar({ id, k }: ParsedRequest<'findSimilar'>): Promise<ApiResponses['findSimilar']> {
@@ -116,7 +108,7 @@ export class LikenessService implements ServiceHandlers {
     }
     const folder = listFolders(this.core.db).find((f) => f.id === added.id);
     if (!folder) throw notFound(`folder ${added.id}`);
-    const job = this.scan([folder.path]);
+    const job = this.work.scan([folder.path]);
     return { folder, job };
   }
 
@@ -124,11 +116,10 @@ export class LikenessService implements ServiceHandlers {
     if (!listFolders(this.core.db).some((f) => f.id === id)) throw notFound(`folder ${id}`);
     if (this.jobs.pending('scan')) throw new ServiceError('unavailable', 'Wait for indexing to finish (or cancel it) before removing a folder.');
     await removeFolder(this.core, id);
-    this.restartWatcher();
+    this.work.restartWatcher();
     this.events.publish({ type: 'library-changed' });
     return { removed: true };
   }
-
 
   async listProblems({ limit }: ParsedRequest<'listProblems'>): Promise<ApiResponses['listProblems']> {
     return listProblems(this.core.db, limit);
@@ -144,7 +135,7 @@ export class LikenessService implements ServiceHandlers {
     if (!model) return [];
     const plan = planClustering(this.core);
     if (plan.current) return clustersOfClustering(this.core, plan.current.id);
-    this.regroup();
+    this.work.regroup();
     const shown = latestClustering(this.core.db, model.id);
     return shown ? clustersOfClustering(this.core, shown.id) : [];
   }
@@ -154,14 +145,14 @@ export class LikenessService implements ServiceHandlers {
   }
 
   async renameCluster({ id, name }: ParsedRequest<'renameCluster'>): Promise<ApiResponses['renameCluster']> {
-    return renameCluster(this.core, id, name === null ? null : name.trim() || null);
+    return renameCluster(this.core, id, name);
   }
 
   /** Near-duplicate groups as stored; if the library changed since, as for clusters, a regroup job is queued. */
   async listDuplicates(): Promise<ApiResponses['listDuplicates']> {
     const plan = planDuplicates(this.core);
     if (plan.current) return toApiDuplicateGroups(this.core, plan.current);
-    this.regroup();
+    this.work.regroup();
     return toApiDuplicateGroups(this.core, storedDuplicateGroups(this.core.db));
   }
 
@@ -218,14 +209,13 @@ export class LikenessService implements ServiceHandlers {
   async train(request: ParsedRequest<'train'>): Promise<Job> {
     const pending = this.jobs.pending('train');
     if (pending) return pending;
-    return this.retrain('Training the model on your photos', {
+    return this.work.retrain('Training the model on your photos', {
       minutes: request.minutes,
       // With no budget given: ten passes over the library.
       epochs: request.epochs ?? (request.minutes ? undefined : 10),
       fromScratch: request.fromScratch,
     });
   }
-
 
   async listModels(): Promise<ApiResponses['listModels']> {
     return listModels(this.core.db);
@@ -237,7 +227,7 @@ export class LikenessService implements ServiceHandlers {
     if (model.status === 'training' || model.status === 'failed') throw new ServiceError('invalid-request', `Model #${id} is ${model.status}: it cannot be used.`);
     const activated = activateModel(this.core.db, id);
     this.events.publish({ type: 'library-changed' });
-    this.embed();
+    this.work.embed();
     return activated;
   }
 
@@ -253,194 +243,9 @@ export class LikenessService implements ServiceHandlers {
     return automation(this.core, set);
   }
 
-  /** Queues a scan of these folders (none: every library folder); when it ends, new photos are embedded with the active model. */
-  scan(paths: string[]): Job {
-    const message = paths.length === 0 ? 'Rescanning the library' : `Indexing ${paths.length === 1 ? paths[0] : `${paths.length} folders`}`;
-    return this.jobs.enqueue('scan', message, async ({ onProgress, signal }) => {
-      let lastNotice = Date.now();
-      // A full scan sees every change anyway; the watcher would only race it over the same files.
-      const watching = this.watcher !== null;
-      await this.watcher?.stop();
-      try {
-        const result = await indexFolders(this.core, paths, {
-          signal,
-          onProgress: (p) => {
-            onProgress(p);
-            if (Date.now() - lastNotice > LIBRARY_CHANGED_INTERVAL_MS) {
-              lastNotice = Date.now();
-              this.events.publish({ type: 'library-changed' });
-            }
-          },
-        });
-        if (activeModel(this.core.db)) this.embed();
-        return summarise(result);
-      } finally {
-        this.events.publish({ type: 'library-changed' });
-        if (watching) this.restartWatcher();
-      }
-    }, { paths } satisfies ScanParams);
-  }
-
-  /**
-   * Queues a retrain: train a candidate, embed the library with it, and make it active only if the
-   * quality gate says it is not worse (then clusters and duplicates are brought up to date). With a
-   * deadline (the end of the overnight window) it stops there, at a checkpoint it resumes from.
-   */
-  retrain(message: string, options: Pick<RetrainOptions, 'minutes' | 'epochs' | 'fromScratch'>, deadline?: Date): Job {
-    return this.jobs.enqueue('train', message, async ({ onProgress, signal }) => {
-      const stop = new AbortController();
-      const onAbort = () => stop.abort();
-      signal.addEventListener('abort', onAbort, { once: true });
-      const timer = deadline ? setTimeout(() => stop.abort(), Math.max(0, deadline.getTime() - Date.now())) : null;
-      let stage = 'training';
-      try {
-        const outcome = await retrain(this.core, {
-          ...options,
-          signal: stop.signal,
-          onStage: (s) => (stage = s),
-          onProgress: (p) => onProgress({ ...p, message: p.message ? `${stage}: ${p.message}` : stage }),
-          onLoss: (point, modelId) => this.events.publish({ type: 'loss', modelId, point }),
-        });
-        return outcome.summary;
-      } catch (error) {
-        if (stop.signal.aborted && !signal.aborted) return 'The retraining window ended: it continues from its checkpoint next time.';
-        throw error;
-      } finally {
-        signal.removeEventListener('abort', onAbort);
-        if (timer) clearTimeout(timer);
-        this.events.publish({ type: 'library-changed' });
-      }
-    }, { message, options, deadline: deadline?.toISOString() ?? null } satisfies RetrainParams);
-  }
-
-  /**
-   * Starts again what a previous run left unfinished (a crash, a power cut, quitting mid-job), from
-   * the records of a persistent job store. Each kind's work resumes where it stopped. An overnight
-   * retrain whose window has closed is left to the schedule, which continues it the next night.
-   */
-  resumeInterrupted(interrupted: { kind: Job['kind']; state: Job['state']; params: unknown }[]): Job[] {
-    const started: Job[] = [];
-    for (const { kind, state, params } of interrupted) {
-      const before = started.length;
-      if (kind === 'scan') {
-        const paths = (params as ScanParams | null)?.paths;
-        if (Array.isArray(paths)) started.push(this.scan(paths.filter((p): p is string => typeof p === 'string')));
-      } else if (kind === 'train') {
-        const p = params as RetrainParams | null;
-        // A `likeness train` handed over by the CLI is that command's to finish, not a retrain; a
-        // first-model run is queued again by its flow (api/firstModel.ts) once the catch-up scan ends.
-        if (p && ('recipe' in p || 'firstModel' in p)) continue;
-        const deadline = p?.deadline ? new Date(p.deadline) : undefined;
-        if (this.jobs.pending('train') || (deadline && deadline.getTime() <= Date.now())) continue;
-        started.push(this.retrain(p?.message ?? 'Training the model on your photos', p?.options ?? { epochs: 10 }, deadline));
-      } else if (kind === 'embed') {
-        if (activeModel(this.core.db)) started.push(this.embed());
-      } else if (kind === 'cluster' || kind === 'duplicates') {
-        if (activeModel(this.core.db)) started.push(this.regroup());
-      }
-      // What the user had paused comes back paused, waiting for Resume.
-      if (state === 'paused' && started.length > before) started[started.length - 1] = this.jobs.pause(started[started.length - 1]!.id);
-    }
-    return started;
-  }
-
-  /**
-   * Watches the library folders: new, changed, moved and deleted photos are synced in small
-   * batches; the grid is told, and new photos are embedded with the active model.
-   */
-  /**
-   * At start-up: a quick incremental re-scan catches what changed while Likeness was closed
-   * (unchanged files are not read again), unless a resumed scan is already doing it.
-   */
   /** Settles a resolve that a kill interrupted (library/resolve.ts); call once at start. */
   async recoverTrash(): Promise<void> {
     if ((await recoverTrashJournal(this.core)) > 0) this.events.publish({ type: 'library-changed' });
-  }
-
-  catchUp(): Job | null {
-    const pending = this.jobs.pending('scan');
-    if (pending) return pending;
-    return libraryCounts(this.core.db).folders === 0 ? null : this.scan([]);
-  }
-
-  async startWatching(): Promise<void> {
-    this.watcher ??= new LibraryWatcher(this.core, {
-      onSynced: (summary) => {
-        if (summary.added + summary.updated + summary.moved + summary.removed + summary.failed === 0) return;
-        this.events.publish({ type: 'library-changed' });
-        if (activeModel(this.core.db)) this.embed();
-      },
-      onError: (error) => console.error(`likeness: watching the library folders failed (${error.message}); use File → Rescan`),
-    });
-    await this.watcher.start();
-  }
-
-  async stopWatching(): Promise<void> {
-    const watcher = this.watcher;
-    this.watcher = null;
-    await watcher?.stop();
-  }
-
-  /** Resolves once every change the watcher has seen is in the library (tests). */
-  async watcherIdle(): Promise<void> {
-    await this.watcher?.idle();
-  }
-
-  private restartWatcher(): void {
-    this.watcher?.start().catch((error: Error) => console.error('likeness: cannot watch the library folders:', error.message));
-  }
-
-  /** Queues embedding of the photos the active model has not seen (at most one such job waits). */
-  embed(): Job {
-    const pending = this.jobs.pending('embed');
-    if (pending && pending.state === 'queued') return pending;
-    return this.jobs.enqueue('embed', 'Computing embeddings', async ({ onProgress, signal }) => {
-      const { embedded } = await embedLibrary(this.core, { onProgress, signal });
-      this.events.publish({ type: 'library-changed' });
-      if (embedded > 0) this.regroup();
-      return `Embeddings up to date (${embedded} new)`;
-    }, {});
-  }
-
-  /**
-   * Queues bringing clusters and near-duplicate groups up to date with the embeddings, so that the
-   * Clusters and Duplicates screens read stored results instead of computing them in a request.
-   */
-  regroup(): Job {
-    const pending = this.jobs.pending('cluster');
-    if (pending && pending.state === 'queued') return pending;
-    return this.jobs.enqueue('cluster', 'Grouping similar photos', async ({ onProgress, signal }) => {
-      // Computed in worker threads: requests keep being answered while a large library is regrouped.
-      const clustering = activeModel(this.core.db) ? await currentClusteringInWorker(this.core, { onProgress, signal }) : null;
-      const duplicates = await duplicateGroupsInWorker(this.core, { onProgress, signal });
-      this.events.publish({ type: 'library-changed' });
-      if (!clustering) return `${duplicates.length} near-duplicate groups`;
-      const clustered = clustering.photoCount - clustering.unclustered;
-      return `Grouped ${clustered} of ${clustering.photoCount} photos into clusters; ${duplicates.length} near-duplicate groups`;
-    }, {});
-  }
-
-  /**
-   * The work for a job a CLI command submitted while this process runs the queue (jobControl's
-   * poller adopts it): it runs here, in turn with the other heavy jobs, and its result is stored
-   * with the job for the command to print.
-   */
-  submittedWork(job: Job, params: Record<string, unknown>): JobWork | null {
-    const spec = heavySpecOf(job.kind, params);
-    if (!spec) return null;
-    return async (ctx) => {
-      const watching = spec.kind === 'scan' && this.watcher !== null;
-      if (watching) await this.watcher?.stop();
-      try {
-        const { summary, result } = await heavyWork(this.core, spec, ctx, { inWorker: true });
-        mergeJobParams(this.core.db, job.id, { result });
-        if (spec.kind === 'scan' && activeModel(this.core.db)) this.embed();
-        return summary;
-      } finally {
-        this.events.publish({ type: 'library-changed' });
-        if (watching) this.restartWatcher();
-      }
-    };
   }
 
   private onJob(id: number, action: () => Job): Job {
@@ -455,13 +260,4 @@ export class LikenessService implements ServiceHandlers {
 
 function throwNotFound(what: string): never {
   throw notFound(what);
-}
-
-function summarise(result: unknown): string {
-  if (result && typeof result === 'object') {
-    const r = result as Record<string, unknown>;
-    const parts = ['added', 'unchanged', 'problems'].filter((k) => typeof r[k] === 'number').map((k) => `${r[k]} ${k}`);
-    if (parts.length) return `Indexing finished: ${parts.join(', ')}`;
-  }
-  return 'Indexing finished';
 }

@@ -46,15 +46,15 @@ export async function startLikeness(core: Core, options: StartOptions): Promise<
   const owner = otherOwner === null;
   // `likeness jobs cancel|pause|resume` from a terminal reaches this process through the library, and
   // so does the heavy work of `likeness clusters|duplicates|index|embed|retrain`, queued here in turn.
-  const requests = owner ? new JobRequestPoller(core.db, service.jobs, 1000, (job, params) => service.submittedWork(job, params)) : null;
+  const requests = owner ? new JobRequestPoller(core.db, service.jobs, 1000, (job, params) => service.work.submittedWork(job, params)) : null;
   requests?.start();
   if (options.watch !== false) {
-    await service.startWatching().catch((error: Error) => console.error('likeness: cannot watch the library folders:', error.message));
+    await service.work.startWatching().catch((error: Error) => console.error('likeness: cannot watch the library folders:', error.message));
   }
-  const resumed = service.resumeInterrupted(interrupted);
+  const resumed = service.work.resumeInterrupted(interrupted);
   // A resolve of duplicates cut short (a crash mid-move) is settled before the catch-up scan looks at the disk.
   if (owner) await service.recoverTrash().catch((error: Error) => console.error('likeness: cannot settle an interrupted resolve:', error.message));
-  if (owner) service.catchUp();
+  if (owner) service.work.catchUp();
   // After queueing the catch-up scan (so a first model waits for it; its end is still heard: jobs run later).
   const firstModel = owner ? new FirstModelFlow(service) : null;
   firstModel?.start();
@@ -69,7 +69,7 @@ export async function startLikeness(core: Core, options: StartOptions): Promise<
       retrainer?.stop();
       firstModel?.stop();
       requests?.stop();
-      await service.stopWatching();
+      await service.work.stopWatching();
       await service.jobs.shutdown();
     },
   };

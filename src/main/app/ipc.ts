@@ -4,9 +4,8 @@ import { BrowserWindow, dialog, ipcMain, shell, type IpcMainInvokeEvent } from '
 import { PhotoId, type ApiEvent } from '../../shared/api';
 import { IPC } from '../../shared/bridge';
 import { dispatch } from '../api/dispatch';
+import { toApiError } from '../api/errors';
 import type { LikenessService } from '../api/service';
-import { getPhoto } from '../store/photos';
-import { existsSync } from 'node:fs';
 import { ipcSenderAllowed } from '../security/electronPolicy';
 
 /** Only our own page may call the API (not some frame that got navigated elsewhere). */
@@ -33,10 +32,11 @@ export function registerIpc(service: LikenessService, isAppUrl: (url: string) =>
   });
 
   const photoFile = (id: unknown): string => {
-    const photo = getPhoto(service.core.db, PhotoId.parse(id));
-    const file = photo?.paths.find((p) => existsSync(p));
-    if (!file) throw new Error(JSON.stringify({ code: 'not-found', message: `photo ${String(id)} has no reachable file` }));
-    return file;
+    try {
+      return service.photoFile(PhotoId.parse(id));
+    } catch (error) {
+      throw new Error(JSON.stringify(toApiError(error)), { cause: error });
+    }
   };
 
   ipcMain.handle(IPC.openPhoto, async (event, id: unknown) => {

@@ -21,7 +21,7 @@ export function installMenu(service: LikenessService, reportError: (message: str
       label: 'File',
       submenu: [
         { label: 'Add Folder…', accelerator: 'CmdOrCtrl+O', click: () => void addFolder() },
-        { label: 'Rescan Library', accelerator: 'CmdOrCtrl+R', click: () => void service.scan([]) },
+        { label: 'Rescan Library', accelerator: 'CmdOrCtrl+R', click: () => void service.work.scan([]) },
         { type: 'separator' },
         isMac ? { role: 'close' } : { role: 'quit' },
       ],

@@ -16,16 +16,12 @@ import { progressPrinter, type CommandContext } from './command';
 /** How often the follower reads its job's record (the owner saves progress as it goes). */
 const FOLLOW_INTERVAL_MS = 200;
 
-/**
- * Runs a heavy job: in the queue owner's process if there is one, else here. `here` replaces the
- * default in-process work (train prints its own progress and backend lines).
- */
+/** Runs a heavy job: in the queue owner's process if there is one, else here. */
 export async function runHeavy<S extends HeavySpec>(
   ctx: CommandContext,
   spec: S,
   label: string,
   options: HeavyOptions = {},
-  here?: () => Promise<HeavyResult<S>>,
 ): Promise<HeavyResult<S>> {
   const core = ctx.core();
   const printer = progressPrinter(label);
@@ -44,7 +40,6 @@ export async function runHeavy<S extends HeavySpec>(
       });
       if (!leased) continue;
       try {
-        if (here) return await here();
         return (await heavyWork(core, spec, { onProgress: (p) => printer.show(p), signal: ctx.signal }, options)).result;
       } finally {
         releaseComputeLease(core.db);

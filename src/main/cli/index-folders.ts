@@ -2,6 +2,7 @@
 // job queue when the app or serve is running).
 import { resolve } from 'node:path';
 import { formatDuration } from '../../shared/format';
+import { scanCounts } from '../jobs/heavy';
 import { parse, type CommandRun } from './command';
 import { runHeavy } from './heavy';
 
@@ -14,10 +15,7 @@ export const indexCommand: CommandRun = {
     if (values.json) {
       ctx.out(JSON.stringify(summary));
     } else {
-      ctx.out(
-        `added ${summary.added}, updated ${summary.updated}, moved ${summary.moved}, removed ${summary.removed}, ` +
-          `unchanged ${summary.unchanged}, failed ${summary.failed} in ${formatDuration(seconds)}`,
-      );
+      ctx.out(`${scanCounts(summary)} in ${formatDuration(seconds)}`);
       for (const path of summary.offline) ctx.out(`offline (not reachable, left as it was): ${path}`);
       if (summary.failed > 0) ctx.out(`${summary.failed} file(s) could not be read: see \`likeness errors\``);
     }

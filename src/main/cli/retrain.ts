@@ -52,6 +52,7 @@ export const retrainCommand: CommandRun = {
       ctx,
       {
         kind: 'train',
+        mode: 'retrain',
         message: 'Retraining the model on your photos',
         options: {
           fromScratch: values['from-scratch'],

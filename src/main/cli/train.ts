@@ -1,9 +1,8 @@
 // `likeness train`: train a new encoder version on the library's photos (or resume an interrupted one).
 import { BACKEND_CHOICES, type BackendChoice } from '../model/backend';
 import type { Estimator, GlobalCritic, LocalCritic, ModelConfig, PresetName } from '../model/config';
-import { trainModel, type TrainOptions } from '../model/train';
-import type { Core } from '../core';
-import { parse, progressPrinter, UsageError, type CommandRun, type CommandContext } from './command';
+import type { TrainOptions } from '../model/train';
+import { parse, UsageError, type CommandRun } from './command';
 import { runHeavy } from './heavy';
 
 export const trainOptionSpec = {
@@ -117,10 +116,21 @@ export const trainCommand: CommandRun = {
     const { values } = parse(args, trainOptionSpec, false);
     const options = trainOptionsFrom(values);
     if (options.epochs === undefined && options.minutes === undefined && options.maxSteps === undefined) options.minutes = 30;
-    const core = ctx.core();
-    // While the app or serve runs this library's jobs, the training is queued there (one heavy job at a time).
-    const spec = { kind: 'train', message: 'Training a model version', recipe: options } as const;
-    const { model } = await runHeavy(ctx, spec, 'train', {}, async () => ({ model: await trainHere(ctx, core, options) }));
+    // While the app or serve runs this library's jobs, the training is queued there (one heavy job at a time);
+    // run here, it says which backend and version it uses.
+    const spec = { kind: 'train', mode: 'recipe', message: 'Training a model version', recipe: options } as const;
+    const { model } = await runHeavy(ctx, spec, 'train', {
+      trainHooks: {
+        onBackendPlan: (plan) => ctx.err(`backend: ${plan.name} (${plan.reason})`),
+        onEvent: (m, id) => {
+          if (m.type === 'ready') {
+            ctx.err(`model version ${id}: ${m.backend} on ${m.device}; ${(m.params / 1e6).toFixed(2)} M trainable parameters${m.position.step ? `; resuming at step ${m.position.step}` : ''}`);
+          } else if (m.type === 'deviceLost') {
+            ctx.err(`${m.message} at step ${m.position.step}: checkpoint written, continuing on the CPU (wasm)`);
+          }
+        },
+      },
+    });
     if (values.json) {
       ctx.out(JSON.stringify(model));
       return 0;
@@ -132,22 +142,3 @@ export const trainCommand: CommandRun = {
     return 0;
   },
 };
-
-/** Trains in this process, saying which backend and version it uses. */
-async function trainHere(ctx: CommandContext, core: Core, options: TrainOptions) {
-  const printer = progressPrinter('train');
-  const model = await trainModel(core, options, {
-    signal: ctx.signal,
-    onProgress: (p) => printer.show(p),
-    onBackendPlan: (plan) => ctx.err(`backend: ${plan.name} (${plan.reason})`),
-    onEvent: (m, id) => {
-      if (m.type === 'ready') {
-        ctx.err(`model version ${id}: ${m.backend} on ${m.device}; ${(m.params / 1e6).toFixed(2)} M trainable parameters${m.position.step ? `; resuming at step ${m.position.step}` : ''}`);
-      } else if (m.type === 'deviceLost') {
-        ctx.err(`${m.message} at step ${m.position.step}: checkpoint written, continuing on the CPU (wasm)`);
-      }
-    },
-  });
-  printer.end();
-  return model;
-}

@@ -1,47 +1,47 @@
-// The heavy work CLI commands do (index, embed, retrain, clusters, duplicates), described as data
-// so that it can run either in the CLI's own process or, when the app or `likeness serve` runs this
-// library's job queue, as a job in that queue: only one heavy job then uses the CPU/GPU at a time.
-// A spec is stored as the job's params, in the shapes the service already uses to start a job
-// again after a restart (scan: `paths`; train: `message`, `options`, `deadline`).
-import type { JobKind, ModelVersion } from '../../shared/api';
+// The heavy work a job spec describes (jobs/jobSpec.ts): scan, embed, train (a retrain, a recipe,
+// the first model), cluster (or regroup), duplicates. The same work runs in the app's or `likeness
+// serve`'s queue (api/libraryJobs.ts) and in a CLI command's own process (cli/heavy.ts), so that only
+// one heavy job uses the CPU/GPU at a time and both print the same summary.
+// Heavy modules are imported when the work runs: commands that may only hand work on, or find it
+// already done (`likeness clusters` listing stored clusters), do not load TensorFlow.js or sharp.
+import type { LossPoint, ModelVersion } from '../../shared/api';
 import type { Core } from '../core';
-import type { BackendChoice } from '../model/backend';
-import type { TrainOptions } from '../model/train';
+import type { ScanSummary } from '../library/scan';
+import type { TrainHooks } from '../model/train';
+import { activeModel } from '../store/models';
 import type { JobContext } from './runner';
+import type { HeavySpec } from './jobSpec';
+import type { RetrainOutcome } from './retrain';
 
-export type HeavySpec =
-  | { kind: 'scan'; paths: string[] }
-  | { kind: 'embed'; modelId?: number; backend?: BackendChoice }
-  | {
-      kind: 'train';
-      message: string;
-      options: { fromScratch?: boolean; minutes?: number; epochs?: number; backend?: BackendChoice };
-      /** ISO time at which a retrain stops at a checkpoint (the end of the overnight window). */
-      deadline: string | null;
-    }
-  /** `likeness train`: this recipe, made the active version when it finishes (no quality gate). */
-  | { kind: 'train'; message: string; recipe: TrainOptions }
-  | { kind: 'cluster'; minClusterSize?: number; selection?: 'eom' | 'leaf'; force?: boolean }
-  | { kind: 'duplicates' };
+export type { HeavySpec } from './jobSpec';
 
-/** What each kind hands back to the command that asked (JSON, stored with the job when it ran elsewhere). */
-export interface HeavyResults {
-  scan: import('../library/scan').ScanSummary;
+/** What each kind (and train mode) hands back to the command that asked (JSON, stored with the job when it ran elsewhere). */
+interface HeavyResults {
+  scan: ScanSummary;
   embed: { modelId: number; embedded: number; threads: number };
-  train: { outcome: import('./retrain').RetrainOutcome } | { paused: true };
-  cluster: { clusteringId: number };
+  retrain: { outcome: RetrainOutcome } | { paused: true };
+  recipe: { model: ModelVersion };
+  'first-model': { model: ModelVersion };
+  clusters: { clusteringId: number };
+  regroup: { clusteringId: number | null; groups: number };
   duplicates: { groups: number };
 }
 
-export type HeavyResult<S extends HeavySpec> = S extends { recipe: TrainOptions } ? { model: ModelVersion } : HeavyResults[S['kind']];
+type ResultKey<S extends HeavySpec> = S extends { mode: infer M extends keyof HeavyResults } ? M : S['kind'] & keyof HeavyResults;
+export type HeavyResult<S extends HeavySpec> = HeavyResults[ResultKey<S>];
 
 export interface HeavyOptions {
   /** Grouping in a worker thread (the queue's owner keeps answering requests meanwhile). */
   inWorker?: boolean;
   /** Told which backend embedding runs on. */
   onBackend?: (info: { backend: string; device: string }) => void;
+  /** Each loss point of a training run, as it is logged. */
+  onLoss?: (point: LossPoint, modelId: number) => void;
+  /** A recipe's training run: its backend plan and its workers' messages (`likeness train` prints them). */
+  trainHooks?: Pick<TrainHooks, 'onBackendPlan' | 'onEvent'>;
 }
 
+/** The job's message while it waits and runs. */
 export function heavyMessage(spec: HeavySpec): string {
   switch (spec.kind) {
     case 'scan':
@@ -49,7 +49,7 @@ export function heavyMessage(spec: HeavySpec): string {
     case 'embed':
       return 'Computing embeddings';
     case 'train':
-      return spec.message;
+      return spec.mode === 'first-model' ? 'Training a first model on your photos' : spec.message;
     case 'cluster':
       return 'Grouping similar photos';
     case 'duplicates':
@@ -57,27 +57,22 @@ export function heavyMessage(spec: HeavySpec): string {
   }
 }
 
-/** Reads a spec back from a job's params (null if they are not one). */
-export function heavySpecOf(kind: JobKind, params: Record<string, unknown>): HeavySpec | null {
-  if (kind === 'scan') return Array.isArray(params.paths) ? { kind, paths: params.paths.filter((p): p is string => typeof p === 'string') } : null;
-  if (kind === 'train') {
-    if (typeof params.recipe === 'object' && params.recipe !== null) return { kind, message: String(params.message ?? 'Training the model'), recipe: params.recipe as TrainOptions };
-    if (typeof params.options !== 'object' || params.options === null) return null;
-    const options = params.options as Extract<HeavySpec, { kind: 'train'; options: unknown }>['options'];
-    return { kind, message: String(params.message ?? 'Retraining the model'), options, deadline: typeof params.deadline === 'string' ? params.deadline : null };
-  }
-  return { ...(params as object), kind } as HeavySpec;
+/** What a scan did, in words: the job's summary and `likeness index` both say it so. */
+export function scanCounts(s: ScanSummary): string {
+  return `${s.added} added, ${s.updated} updated, ${s.moved} moved, ${s.removed} removed, ${s.unchanged} unchanged, ${s.failed} failed`;
 }
 
-/** Runs the work; heavy modules are loaded only when needed (`likeness jobs` stays light). */
-export async function heavyWork<S extends HeavySpec>(core: Core, spec: S, ctx: JobContext, options: HeavyOptions = {}): Promise<{ summary: string; result: HeavyResult<S> }> {
+type Done<S extends HeavySpec> = { summary: string; result: HeavyResult<S> };
+
+/** Runs the work a spec describes. */
+export async function heavyWork<S extends HeavySpec>(core: Core, spec: S, ctx: JobContext, options: HeavyOptions = {}): Promise<Done<S>> {
+  const done = (summary: string, result: HeavyResults[keyof HeavyResults]): Done<S> => ({ summary, result: result as HeavyResult<S> });
   const { onProgress, signal } = ctx;
-  const done = (summary: string, result: HeavyResults[keyof HeavyResults] | { model: ModelVersion }) => ({ summary, result: result as HeavyResult<S> });
   switch (spec.kind) {
     case 'scan': {
       const { indexFolders } = await import('../library/scan');
       const s = await indexFolders(core, spec.paths, { onProgress, signal });
-      return done(`Indexing finished: ${s.added} added, ${s.updated} updated, ${s.removed} removed, ${s.unchanged} unchanged, ${s.failed} failed`, s);
+      return done(`Indexing finished: ${scanCounts(s)}`, s);
     }
     case 'embed': {
       const { embedLibrary } = await import('../model/embed');
@@ -85,47 +80,86 @@ export async function heavyWork<S extends HeavySpec>(core: Core, spec: S, ctx: J
       return done(`Embeddings up to date (${r.embedded} new)`, r);
     }
     case 'train': {
-      if ('recipe' in spec) {
+      if (spec.mode === 'recipe') {
         const { trainModel } = await import('../model/train');
-        const model = await trainModel(core, spec.recipe, { onProgress, signal });
+        const model = await trainModel(core, spec.recipe, { ...options.trainHooks, onProgress, signal, onLoss: options.onLoss });
         return done(`Model version ${model.id} ${model.status}: ${model.steps} steps`, { model });
       }
-      const { retrain } = await import('./retrain');
-      // The deadline stops the run at a checkpoint; the user's cancel stays a cancel.
-      const stop = new AbortController();
-      const onAbort = () => stop.abort(signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-      const deadline = spec.deadline ? Date.parse(spec.deadline) : null;
-      const timer = deadline === null ? null : setTimeout(() => stop.abort(), Math.max(0, deadline - Date.now()));
-      let stage = 'training';
-      try {
-        const outcome = await retrain(core, {
-          ...spec.options,
-          signal: stop.signal,
-          onStage: (s) => (stage = s),
-          onProgress: (p) => onProgress({ ...p, message: stage }),
-        });
-        return done(outcome.summary, { outcome });
-      } catch (error) {
-        if (stop.signal.aborted && !signal.aborted) return done('The retraining window ended: it continues from its checkpoint next time.', { paused: true });
-        throw error;
-      } finally {
-        signal.removeEventListener('abort', onAbort);
-        if (timer) clearTimeout(timer);
+      if (spec.mode === 'first-model') {
+        const { trainFirstModel } = await import('./firstModelRun');
+        const { model, summary } = await trainFirstModel(core, { onProgress, signal }, options.onLoss);
+        return done(summary, { model });
       }
+      const { retrain } = await import('./retrain');
+      let stage = 'training';
+      const ran = await untilDeadline(spec.deadline, signal, (stop) =>
+        retrain(core, {
+          ...spec.options,
+          signal: stop,
+          onStage: (s) => (stage = s),
+          onProgress: (p) => onProgress({ ...p, message: p.message ? `${stage}: ${p.message}` : stage }),
+          onLoss: options.onLoss,
+        }),
+      );
+      if (ran === DEADLINE) return done('The retraining window ended: it continues from its checkpoint next time.', { paused: true });
+      return done(ran.summary, { outcome: ran });
     }
     case 'cluster': {
-      const clusterOptions = { minClusterSize: spec.minClusterSize, selection: spec.selection, force: spec.force, onProgress, signal };
-      const row = options.inWorker
-        ? await (await import('../search/background')).currentClusteringInWorker(core, clusterOptions)
-        : (await import('../search/service')).currentClustering(core, clusterOptions);
-      return done(`Grouped ${row.photoCount - row.unclustered} of ${row.photoCount} photos into clusters`, { clusteringId: row.id });
+      if (spec.mode === 'regroup') {
+        // Clusters need a model; near-duplicates are found from the pixels, model or not.
+        const clustering = activeModel(core.db) ? await clusteringNow(core, { onProgress, signal }, options) : null;
+        const groups = await duplicatesNow(core, { onProgress, signal }, options);
+        const parts = [...(clustering ? [clusteredLine(clustering)] : []), `${groups} near-duplicate groups`];
+        return done(parts.join('; '), { clusteringId: clustering?.id ?? null, groups });
+      }
+      const row = await clusteringNow(core, { minClusterSize: spec.minClusterSize, selection: spec.selection, force: spec.force, onProgress, signal }, options);
+      return done(clusteredLine(row), { clusteringId: row.id });
     }
     case 'duplicates': {
-      const groups = options.inWorker
-        ? await (await import('../search/background')).duplicateGroupsInWorker(core, { onProgress, signal })
-        : (await import('../search/service')).currentDuplicateGroups(core, { onProgress, signal });
-      return done(`${groups.length} near-duplicate groups`, { groups: groups.length });
+      const groups = await duplicatesNow(core, { onProgress, signal }, options);
+      return done(`${groups} near-duplicate groups`, { groups });
     }
+  }
+}
+
+type ClusterOptions = import('../search/service').ClusterOptions;
+type ClusteringRow = Awaited<ReturnType<typeof import('../search/service').currentClustering>>;
+
+async function clusteringNow(core: Core, clusterOptions: ClusterOptions, options: HeavyOptions): Promise<ClusteringRow> {
+  return options.inWorker
+    ? (await import('../search/background')).currentClusteringInWorker(core, clusterOptions)
+    : (await import('../search/service')).currentClustering(core, clusterOptions);
+}
+
+async function duplicatesNow(core: Core, ctx: JobContext, options: HeavyOptions): Promise<number> {
+  const groups = options.inWorker
+    ? await (await import('../search/background')).duplicateGroupsInWorker(core, ctx)
+    : (await import('../search/service')).currentDuplicateGroups(core, ctx);
+  return groups.length;
+}
+
+const clusteredLine = (row: ClusteringRow) => `Grouped ${row.photoCount - row.unclustered} of ${row.photoCount} photos into clusters`;
+
+const DEADLINE = Symbol('deadline');
+
+/**
+ * Runs `work` with a signal that aborts at `deadline` (ISO time; null: none) or when `signal`
+ * does. Stopped by the deadline it resolves to DEADLINE (the work has left a checkpoint to continue
+ * from); the user's cancel stays a cancel and rejects as the work does.
+ */
+async function untilDeadline<T>(deadline: string | null, signal: AbortSignal, work: (stop: AbortSignal) => Promise<T>): Promise<T | typeof DEADLINE> {
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  const at = deadline === null ? null : Date.parse(deadline);
+  const timer = at === null ? null : setTimeout(() => stop.abort(), Math.max(0, at - Date.now()));
+  try {
+    return await work(stop.signal);
+  } catch (error) {
+    if (stop.signal.aborted && !signal.aborted) return DEADLINE;
+    throw error;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    if (timer) clearTimeout(timer);
   }
 }

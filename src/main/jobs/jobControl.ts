@@ -9,8 +9,8 @@ import { readLock, releaseLock, writeLock } from '../store/locks';
 import type { Job } from '../../shared/api';
 import type { JobRunner, JobWork } from './runner';
 
-/** The owner's work for a job another process submitted (null: it cannot run it). */
-export type SubmittedWork = (job: Job, params: Record<string, unknown>) => JobWork | null;
+/** The owner's work for a job another process submitted; throws (saying why) if it cannot run it. */
+export type SubmittedWork = (job: Job, params: Record<string, unknown>) => JobWork;
 
 export function alive(pid: number): boolean {
   try {
@@ -48,9 +48,11 @@ export class JobRequestPoller {
     // Adopted before requests are applied, so a cancel sent right after submitting finds its job.
     if (this.submitted) {
       for (const { params, ...job } of takeSubmittedJobs(this.db)) {
-        const work = this.submitted(job, params);
-        if (work) this.runner.adopt(job, work);
-        else setJobState(this.db, job.id, 'failed', `this Likeness cannot run ${job.kind} jobs for another process`);
+        try {
+          this.runner.adopt(job, this.submitted(job, params));
+        } catch (error) {
+          setJobState(this.db, job.id, 'failed', `this Likeness cannot run it: ${error instanceof Error ? error.message : String(error)}`);
+        }
       }
     }
     for (const { id, action } of takeJobRequests(this.db)) {

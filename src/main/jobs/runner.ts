@@ -8,6 +8,7 @@
 // app and `likeness serve`, whose jobs resume after a restart.
 import type { Job, JobKind } from '../../shared/api';
 import { CancelledError, type ProgressSink } from '../util/progress';
+import type { HeavySpec } from './jobSpec';
 
 export interface JobContext {
   onProgress: ProgressSink;
@@ -87,8 +88,8 @@ export class JobRunner {
     return () => this.listeners.delete(listener);
   }
 
-  /** Queues work; `params` (JSON) are kept by persistent stores so the job can be started again. */
-  enqueue(kind: JobKind, message: string, work: JobWork, params?: unknown): Job {
+  /** Queues work; its spec (`params`) is kept by persistent stores so the job can be started again. */
+  enqueue(kind: JobKind, message: string, work: JobWork, params?: HeavySpec): Job {
     const job: Job = {
       id: this.store.nextId(kind),
       kind,

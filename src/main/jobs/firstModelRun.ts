@@ -1,0 +1,39 @@
+// The first model's training run (the job spec { kind: 'train', mode: 'first-model' }): its budget
+// is worked out when it starts, from the library's size and the backend's speed (jobs/firstModel.ts),
+// and the version it trains becomes the active one. What queues it is api/firstModel.ts.
+import type { LossPoint, ModelVersion } from '../../shared/api';
+import type { Core } from '../core';
+import { modelInputSizes } from '../library/inputSizes';
+import { trainingBackendStatus } from '../model/backendStatus';
+import { trainModel } from '../model/train';
+import { defaultWorkers } from '../model/workerStart';
+import { countModelInputs } from '../store/modelInputs';
+import { firstModelBudget, firstModelSetting, NOMINAL_IMAGES_PER_SECOND, speedClassOf } from './firstModel';
+import type { JobContext } from './runner';
+
+export async function trainFirstModel(
+  core: Core,
+  { onProgress, signal }: JobContext,
+  onLoss?: (point: LossPoint, modelId: number) => void,
+): Promise<{ model: ModelVersion; summary: string }> {
+  const photos = countModelInputs(core.db, modelInputSizes(core.db)[0]!);
+  const backend = await trainingBackendStatus(core);
+  const speed = speedClassOf(backend.uses, backend.reason);
+  const rate = NOMINAL_IMAGES_PER_SECOND[speed] * (speed === 'gpu' ? 1 : defaultWorkers());
+  const budget = firstModelBudget(photos, rate, firstModelSetting(core).maxMinutes);
+  const model = await trainModel(
+    core,
+    { minutes: budget.minutes, epochs: budget.epochs, activate: true },
+    {
+      signal,
+      onProgress: (p) => onProgress({ ...p, message: `first model (up to ${formatMinutes(budget.minutes)}): ${p.message ?? 'training'}` }),
+      onLoss,
+    },
+  );
+  const summary = `First model #${model.id} is active (${model.steps} steps in ${formatMinutes(model.durationMs / 60_000)}); embedding your photos with it next`;
+  return { model, summary };
+}
+
+function formatMinutes(minutes: number): string {
+  return minutes < 1 ? `${Math.max(1, Math.round(minutes * 60))} s` : `${+minutes.toFixed(1)} min`;
+}
