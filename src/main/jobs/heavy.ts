@@ -59,7 +59,10 @@ export function heavyMessage(spec: HeavySpec): string {
 
 /** What a scan did, in words: the job's summary and `likeness index` both say it so. */
 export function scanCounts(s: ScanSummary): string {
-  return `${s.added} added, ${s.updated} updated, ${s.moved} moved, ${s.removed} removed, ${s.unchanged} unchanged, ${s.failed} failed`;
+  // The counts that say something (a status bar has room for a few); all zero: nothing was found.
+  const counts = { added: s.added, updated: s.updated, moved: s.moved, removed: s.removed, unchanged: s.unchanged, failed: s.failed };
+  const said = Object.entries(counts).filter(([, n]) => n > 0);
+  return said.length ? said.map(([what, n]) => `${n} ${what}`).join(', ') : 'no photos found';
 }
 
 type Done<S extends HeavySpec> = { summary: string; result: HeavyResult<S> };
