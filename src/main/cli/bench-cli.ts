@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { closeCore, openCore } from '../core';
 import { seededRandom } from '../util/rng';
 import { normaliseRows } from '../util/vectors';
-import { syntheticBlobs } from '../search/synthetic';
+import { syntheticBlobs } from '../eval/synthetic';
 import { writeEmbeddings } from '../store/embeddings';
 import { insertFolder, insertPhoto, recordProblem } from '../store/library';
 import { activateModel, createModel, finishModel } from '../store/models';

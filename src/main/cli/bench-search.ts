@@ -5,7 +5,7 @@ import { parse, UsageError } from './command';
 import { clusterEmbeddings } from '../search/clustering';
 import { seededRandom } from '../util/rng';
 import { EmbeddingIndex, QUANTISED_FROM } from '../search/knn';
-import { syntheticBlobs } from '../search/synthetic';
+import { syntheticBlobs } from '../eval/synthetic';
 
 interface LatencyFigure {
   dim: number;

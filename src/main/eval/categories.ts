@@ -23,7 +23,7 @@ import { buildConfig, trainModel, type TrainOptions } from '../model/train';
 import { recalibrateBatchNorm } from '../model/trainer';
 import { EmbeddingIndex } from '../search/knn';
 import { normaliseRows } from '../util/vectors';
-import { rawPixelIndex } from '../search/retrievalEval';
+import { rawPixelIndex } from './retrieval';
 import { renderSheet } from '../search/sheet';
 import { readEmbeddings } from '../store/embeddings';
 import { readModelInputs } from '../store/modelInputs';
