@@ -9,10 +9,10 @@ import { join, resolve } from 'node:path';
 import { closeCore, openCore } from '../core';
 import { seededRandom } from '../util/rng';
 import { normaliseRows } from '../util/vectors';
-import { syntheticBlobs } from '../eval/synthetic';
+import { activeModelWithoutWeights, barePhoto, randomHash } from '../eval/library';
+import { libraryLikeBlobs } from '../eval/synthetic';
 import { writeEmbeddings } from '../store/embeddings';
 import { insertFolder, insertPhoto, recordProblem } from '../store/library';
-import { activateModel, createModel, finishModel } from '../store/models';
 import { parse, UsageError, type Command } from './command';
 
 /**
@@ -58,8 +58,8 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
  */
 function seedLibrary(home: string, count: number, dim: number): { photoPath: string } {
   const random = seededRandom(11);
-  const { vectors } = syntheticBlobs(count, dim, Math.max(10, Math.round(Math.sqrt(count))), 1.2, Math.floor(count / 100), 5);
-  const hashes = Array.from({ length: count }, () => Buffer.from(Array.from({ length: 8 }, () => Math.floor(random() * 256))));
+  const { vectors } = libraryLikeBlobs(count, dim, 1.2, 5);
+  const hashes = Array.from({ length: count }, () => randomHash(random));
   for (let copy = 1; copy < count; copy += 100) {
     hashes[copy] = hashes[copy - 1]!;
     for (let j = 0; j < dim; j++) vectors[copy * dim + j] = vectors[(copy - 1) * dim + j]! + (random() - 0.5) * 0.01;
@@ -72,15 +72,12 @@ function seedLibrary(home: string, count: number, dim: number): { photoPath: str
     const photoIds: number[] = [];
     core.db.transaction(() => {
       for (let i = 0; i < count; i++) {
-        const facts = { contentHash: i.toString(16).padStart(64, '0'), bytes: 1000, format: 'jpeg', width: 640, height: 480, orientation: 1 };
-        const empty = { takenAt: null, cameraMake: null, cameraModel: null, lensModel: null, latitude: null, longitude: null, dhash: hashes[i]!, modelInputs: [] };
-        photoIds.push(insertPhoto(core.db, { ...facts, ...empty }, { path: join(root, `img${i}.jpg`), folderId: folder.id, bytes: 1000, mtimeMs: 0 }));
+        const photo = barePhoto(i.toString(16).padStart(64, '0'), { dhash: hashes[i]! });
+        photoIds.push(insertPhoto(core.db, photo, { path: join(root, `img${i}.jpg`), folderId: folder.id, bytes: 1000, mtimeMs: 0 }));
       }
       for (let i = 0; i < 20; i++) recordProblem(core.db, { path: join(root, `bad${i}.jpg`), folderId: folder.id, bytes: 10, mtimeMs: 0 }, 'not an image', 1);
     })();
-    const modelId = createModel(core.db, { config: {}, inputSize: 64, embeddingDim: dim, backend: 'bench', device: 'bench', parentId: null, weightsPath: null });
-    finishModel(core.db, modelId, { status: 'ready' });
-    activateModel(core.db, modelId);
+    const modelId = activeModelWithoutWeights(core, dim, 'bench');
     writeEmbeddings(
       core.db,
       modelId,

@@ -5,7 +5,7 @@ import { parse, UsageError } from './command';
 import { clusterEmbeddings } from '../search/clustering';
 import { seededRandom } from '../util/rng';
 import { EmbeddingIndex, QUANTISED_FROM } from '../search/knn';
-import { syntheticBlobs } from '../eval/synthetic';
+import { libraryBlobCount, libraryLikeBlobs } from '../eval/synthetic';
 
 interface LatencyFigure {
   dim: number;
@@ -73,7 +73,7 @@ export const benchSearchCommand: Command = {
     for (const dim of dims) {
       for (const photos of sizes) {
         if (ctx.signal.aborted) return 130;
-        const blobs = syntheticBlobs(photos, dim, Math.max(10, Math.round(Math.sqrt(photos))), 0.8, Math.floor(photos / 100), dim + photos);
+        const blobs = libraryLikeBlobs(photos, dim, 0.8, dim + photos);
         const built = performance.now();
         const index = new EmbeddingIndex(Array.from({ length: photos }, (_, i) => i + 1), blobs.vectors, dim);
         const buildMs = performance.now() - built;
@@ -128,7 +128,7 @@ export const benchSearchCommand: Command = {
     for (const dim of dims) {
       for (const photos of clusterSizes) {
         if (ctx.signal.aborted) return 130;
-        const blobs = syntheticBlobs(photos, dim, Math.max(10, Math.round(Math.sqrt(photos))), 0.8, Math.floor(photos / 100), 3 * dim + photos);
+        const blobs = libraryLikeBlobs(photos, dim, 0.8, 3 * dim + photos);
         const index = new EmbeddingIndex(Array.from({ length: photos }, (_, i) => i + 1), blobs.vectors, dim);
         const t0 = performance.now();
         const result = clusterEmbeddings(index, { signal: ctx.signal });
@@ -144,7 +144,7 @@ export const benchSearchCommand: Command = {
         clustering.push(figure);
         say(
           `  dim ${String(dim).padStart(3)}  ${String(photos).padStart(8)} photos: ${figure.seconds.toFixed(1)} s  → ${figure.clusters} clusters ` +
-            `(synthetic: ${Math.max(10, Math.round(Math.sqrt(photos)))} blobs), ${figure.unclustered} unclustered, ${figure.exactGraph ? 'exact' : 'partitioned'} kNN graph; rss ${mb(process.memoryUsage().rss)} MB`,
+            `(synthetic: ${libraryBlobCount(photos)} blobs), ${figure.unclustered} unclustered, ${figure.exactGraph ? 'exact' : 'partitioned'} kNN graph; rss ${mb(process.memoryUsage().rss)} MB`,
         );
       }
     }
