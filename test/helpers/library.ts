@@ -1,40 +1,11 @@
-// Library rows for tests that need many photos or embeddings without decoding any image: the facts
-// of a bare photo (no EXIF, no model inputs) and an active model version with no weights, whose
-// embeddings the test writes itself.
+// Library rows for tests that need many photos or embeddings without decoding any image: the same
+// rows `likeness bench cli` seeds (src/main/eval/library.ts), with the model version marked 'test'.
 import type { Core } from '../../src/main/core';
-import type { NewPhoto } from '../../src/main/store/library';
-import { activateModel, createModel, finishModel } from '../../src/main/store/models';
+import { activeModelWithoutWeights } from '../../src/main/eval/library';
 
-/** A JPEG's facts with nothing read from it; `overrides` sets what the test looks at. */
-export function barePhoto(contentHash: string, overrides: Partial<NewPhoto> = {}): NewPhoto {
-  return {
-    contentHash,
-    bytes: 1000,
-    format: 'jpeg',
-    width: 640,
-    height: 480,
-    orientation: 1,
-    takenAt: null,
-    cameraMake: null,
-    cameraModel: null,
-    lensModel: null,
-    latitude: null,
-    longitude: null,
-    dhash: Buffer.alloc(8),
-    modelInputs: [],
-    ...overrides,
-  };
-}
-
-/** 8 random difference-hash bytes from a seeded generator. */
-export function randomHash(random: () => number): Buffer {
-  return Buffer.from(Array.from({ length: 8 }, () => Math.floor(random() * 256)));
-}
+export { barePhoto, randomHash } from '../../src/main/eval/library';
 
 /** A finished, active model version of `dim`-dimensional embeddings, with no weights. */
 export function activeTestModel(core: Core, dim: number): number {
-  const id = createModel(core.db, { config: {}, inputSize: 64, embeddingDim: dim, backend: 'test', device: 'test', parentId: null, weightsPath: null });
-  finishModel(core.db, id, { status: 'ready' });
-  activateModel(core.db, id);
-  return id;
+  return activeModelWithoutWeights(core, dim, 'test');
 }

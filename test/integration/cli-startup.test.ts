@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { closeCore, openCore } from '../../src/main/core';
 import { seededRandom } from '../../src/main/util/rng';
-import { syntheticBlobs } from '../../src/main/search/synthetic';
+import { syntheticBlobs } from '../../src/main/eval/synthetic';
 import { writeEmbeddings } from '../../src/main/store/embeddings';
 import { insertFolder, insertPhoto } from '../../src/main/store/library';
 import { tempDir } from '../helpers/images';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import sharp from 'sharp';
 import { evalCategories, labelledFiles } from '../../src/main/eval/categories';
-import { pictureSvg } from './search-fixtures';
+import { pictureSvg } from '../helpers/search-fixtures';
 
 const work = mkdtempSync(join(tmpdir(), 'likeness-eval-categories-'));
 after(() => rmSync(work, { recursive: true, force: true }));

@@ -1,8 +1,7 @@
 // RAW files in a real scan: RAW+JPEG stacks (one photo in the grid, the JPEG its face, both files
 // in its detail, the RAW not embedded), bursts, a RAW without a preview, and the photos untouched.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
@@ -13,6 +12,7 @@ import { photosMissingEmbedding } from '../../src/main/store/embeddings';
 import { photoIdsWithInputs } from '../../src/main/store/modelInputs';
 import { getPhoto, libraryCounts, listFolders, listPhotos, listProblems, photoIdByPath } from '../../src/main/store/photos';
 import { stacksAndBursts } from '../../src/main/store/stacks';
+import { folderSnapshot } from '../helpers/files';
 import { pictureRgb, tempDir } from '../helpers/images';
 import { activeTestModel } from '../helpers/library';
 import { writeCr3, writeDng, type RawShot } from '../helpers/raw';
@@ -30,20 +30,6 @@ async function cameraJpeg(seed: number, camera: { make: string; model: string },
 
 async function rawOf(seed: number, shot: RawShot): Promise<Buffer> {
   return writeDng(shot, await sharp(pictureRgb(seed, 480, 320), { raw: { width: 480, height: 320, channels: 3 } }).jpeg({ quality: 80 }).toBuffer());
-}
-
-function snapshot(root: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      const info = statSync(path);
-      if (info.isDirectory()) walk(path);
-      else out.set(relative(root, path), `${createHash('sha256').update(readFileSync(path)).digest('hex')}:${info.mtimeMs}`);
-    }
-  };
-  walk(root);
-  return out;
 }
 
 describe('RAW files, stacks and bursts in a scan', () => {
@@ -84,9 +70,9 @@ describe('RAW files, stacks and bursts in a scan', () => {
   const id = (...parts: string[]) => photoIdByPath(core.db, file(...parts))!;
 
   test('indexes the RAWs, stacks each with its JPEG and finds the burst, writing nothing under the folder', async () => {
-    const untouched = snapshot(photos);
+    const untouched = folderSnapshot(photos);
     const summary = await indexFolders(core, [photos]);
-    assert.deepEqual(snapshot(photos), untouched);
+    assert.deepEqual(folderSnapshot(photos), untouched);
     assert.equal(summary.added, 10);
     assert.equal(summary.failed, 1);
     assert.match(listProblems(core.db, 10).find((p) => p.path.endsWith('broken.nef'))!.reason, /^NEF file: .*no embedded JPEG preview/);

@@ -1,8 +1,7 @@
 // The library: scanning folders into a real SQLite file with real decoded images.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { closeCore, openCore, type Core } from '../../src/main/core';
@@ -10,21 +9,8 @@ import { indexFolders } from '../../src/main/library/scan';
 import { thumbnailFile } from '../../src/main/library/thumbnails';
 import { readModelInputs } from '../../src/main/store/modelInputs';
 import { getPhoto, libraryCounts, listFolders, listPhotos, listProblems, photoIdByPath } from '../../src/main/store/photos';
+import { folderSnapshot } from '../helpers/files';
 import { tempDir, writeOriented, writePicture, type Format } from '../helpers/images';
-
-function snapshot(root: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      const info = statSync(path);
-      if (info.isDirectory()) walk(path);
-      else out.set(relative(root, path), `${createHash('sha256').update(readFileSync(path)).digest('hex')}:${info.mtimeMs}`);
-    }
-  };
-  walk(root);
-  return out;
-}
 
 function meanAbsDiff(a: Uint8Array, b: Uint8Array): number {
   let sum = 0;
@@ -54,11 +40,11 @@ describe('indexing a folder', () => {
   });
 
   test('imports every supported format and records broken files with a reason, without stopping', async () => {
-    const before = snapshot(photos);
+    const before = folderSnapshot(photos);
     const summary = await indexFolders(core, [photos]);
     assert.equal(summary.added, 7);
     assert.equal(summary.failed, 3);
-    assert.deepEqual(snapshot(photos), before, 'the photos folder is byte-for-byte and mtime unchanged');
+    assert.deepEqual(folderSnapshot(photos), before, 'the photos folder is byte-for-byte and mtime unchanged');
 
     const problems = new Map(listProblems(core.db, 100).map((p) => [p.path.split('/').pop(), p.reason]));
     assert.deepEqual([...problems.keys()].sort(), ['empty.png', 'not-an-image.jpg', 'truncated.jpg']);

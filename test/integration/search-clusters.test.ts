@@ -6,7 +6,7 @@ import { after, test } from 'node:test';
 import { closeCore, openCore, type Core } from '../../src/main/core';
 import { seededRandom } from '../../src/main/util/rng';
 import { clusterPhotoIds, exportCluster, findSimilar, listClusters, renameCluster, SearchError } from '../../src/main/search/service';
-import { syntheticBlobs } from '../../src/main/search/synthetic';
+import { syntheticBlobs } from '../../src/main/eval/synthetic';
 import { clustersOf, latestClustering, saveClustering } from '../../src/main/store/clusters';
 import { writeEmbeddings } from '../../src/main/store/embeddings';
 import { insertFolder, insertPhoto } from '../../src/main/store/library';

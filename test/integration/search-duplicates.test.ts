@@ -8,7 +8,7 @@ import { indexFolders } from '../../src/main/library/scan';
 import { listDuplicateGroups } from '../../src/main/search/service';
 import { writeVariants } from '../../src/main/search/variants';
 import { photoIdByPath } from '../../src/main/store/photos';
-import { writePicture } from './search-fixtures';
+import { writePicture } from '../helpers/search-fixtures';
 
 const work = mkdtempSync(join(tmpdir(), 'likeness-search-dup-'));
 after(() => rmSync(work, { recursive: true, force: true }));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { clusterEmbeddings, defaultMinClusterSize, matchClusters } from '../../src/main/search/clustering';
 import { EmbeddingIndex } from '../../src/main/search/knn';
-import { syntheticBlobs } from '../../src/main/search/synthetic';
+import { syntheticBlobs } from '../../src/main/eval/synthetic';
 
 function indexOf(vectors: Float32Array, dim: number): EmbeddingIndex {
   const n = vectors.length / dim;

@@ -5,7 +5,7 @@ import { seededRandom } from '../../src/main/util/rng';
 import { EmbeddingIndex, QUANTISED_FROM } from '../../src/main/search/knn';
 import { normaliseRows } from '../../src/main/util/vectors';
 import { SimdMatrix } from '../../src/main/search/simd';
-import { syntheticBlobs } from '../../src/main/search/synthetic';
+import { syntheticBlobs } from '../../src/main/eval/synthetic';
 import { TopK } from '../../src/main/search/topk';
 
 function randomUnitVectors(n: number, dim: number, seed: number): Float32Array {

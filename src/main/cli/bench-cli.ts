@@ -1,118 +1,12 @@
 // `likeness bench cli`: how long each light command takes from a cold start, and its peak memory,
 // each next to a bare `node -e 0` measured in the same run (the ratio is what stays comparable on a
-// busy machine). The commands run as child processes on a synthetic library of N photos whose rows
-// and embeddings are written straight into SQLite (no image is decoded).
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { closeCore, openCore } from '../core';
-import { seededRandom } from '../util/rng';
-import { normaliseRows } from '../util/vectors';
-import { syntheticBlobs } from '../search/synthetic';
-import { writeEmbeddings } from '../store/embeddings';
-import { insertFolder, insertPhoto, recordProblem } from '../store/library';
-import { activateModel, createModel, finishModel } from '../store/models';
+// busy machine), on a synthetic library of N photos (src/main/eval/benchCli.ts measures; this file
+// parses and prints).
+import { availableParallelism, loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { benchCli, type CommandFigure } from '../eval/benchCli';
+import { CancelledError } from '../util/progress';
 import { parse, UsageError, type Command } from './command';
-
-/**
- * Loaded into each child with --import: prints, as it exits, its peak resident memory (kB) and the
- * CPU time it used (µs). The peak is Linux's VmHWM where there is one: getrusage's maxRSS survives
- * exec, so a child would report this process's own size as its floor.
- */
-const REPORT = `data:text/javascript,${encodeURIComponent(`import { readFileSync } from 'node:fs';
-process.on('exit', () => {
-  const usage = process.resourceUsage();
-  let peak = usage.maxRSS;
-  try { peak = Number(/VmHWM:\\s*(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))[1]); } catch {}
-  process.stderr.write('\\nlikeness-bench ' + peak + ' ' + (usage.userCPUTime + usage.systemCPUTime) + '\\n');
-});`)}`;
-
-interface Case {
-  label: string;
-  /** node's arguments. */
-  argv: string[];
-  stdin?: string;
-}
-
-interface Figure {
-  label: string;
-  /** Median wall time of the runs, ms, spawning the process included. */
-  wallMs: number;
-  /** The same divided by `node -e 0`'s median in this run. */
-  ratio: number;
-  /** Median CPU time (user + system, all threads), ms: less sensitive than wall time to other load. */
-  cpuMs: number;
-  cpuRatio: number;
-  peakMiB: number;
-  exitCode: number | null;
-  error?: string;
-}
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
-
-/**
- * Writes a library of `count` bare photos with `dim`-dimensional embeddings of an active model:
- * loose clusters, and one photo in a hundred a near-copy of another (same difference hash, almost
- * the same embedding), as a real library's near-duplicates.
- */
-function seedLibrary(home: string, count: number, dim: number): { photoPath: string } {
-  const random = seededRandom(11);
-  const { vectors } = syntheticBlobs(count, dim, Math.max(10, Math.round(Math.sqrt(count))), 1.2, Math.floor(count / 100), 5);
-  const hashes = Array.from({ length: count }, () => Buffer.from(Array.from({ length: 8 }, () => Math.floor(random() * 256))));
-  for (let copy = 1; copy < count; copy += 100) {
-    hashes[copy] = hashes[copy - 1]!;
-    for (let j = 0; j < dim; j++) vectors[copy * dim + j] = vectors[(copy - 1) * dim + j]! + (random() - 0.5) * 0.01;
-  }
-  normaliseRows(vectors, dim);
-  const core = openCore(home);
-  try {
-    const root = join(home, 'photos');
-    const folder = insertFolder(core.db, root, '/');
-    const photoIds: number[] = [];
-    core.db.transaction(() => {
-      for (let i = 0; i < count; i++) {
-        const facts = { contentHash: i.toString(16).padStart(64, '0'), bytes: 1000, format: 'jpeg', width: 640, height: 480, orientation: 1 };
-        const empty = { takenAt: null, cameraMake: null, cameraModel: null, lensModel: null, latitude: null, longitude: null, dhash: hashes[i]!, modelInputs: [] };
-        photoIds.push(insertPhoto(core.db, { ...facts, ...empty }, { path: join(root, `img${i}.jpg`), folderId: folder.id, bytes: 1000, mtimeMs: 0 }));
-      }
-      for (let i = 0; i < 20; i++) recordProblem(core.db, { path: join(root, `bad${i}.jpg`), folderId: folder.id, bytes: 10, mtimeMs: 0 }, 'not an image', 1);
-    })();
-    const modelId = createModel(core.db, { config: {}, inputSize: 64, embeddingDim: dim, backend: 'bench', device: 'bench', parentId: null, weightsPath: null });
-    finishModel(core.db, modelId, { status: 'ready' });
-    activateModel(core.db, modelId);
-    writeEmbeddings(
-      core.db,
-      modelId,
-      photoIds.map((photoId, r) => ({ photoId, vector: vectors.slice(r * dim, (r + 1) * dim) })),
-    );
-    return { photoPath: join(root, 'img0.jpg') };
-  } finally {
-    closeCore(core);
-  }
-}
-
-interface Run {
-  ms: number;
-  cpuMs: number;
-  peakKiB: number;
-  code: number | null;
-  stderr: string;
-  stdout: string;
-}
-
-function runOnce(argv: string[], home: string, stdin?: string): Run {
-  const t0 = performance.now();
-  const child = spawnSync(process.execPath, ['--import', REPORT, ...argv], {
-    env: { ...process.env, LIKENESS_HOME: home },
-    input: stdin ?? '',
-    encoding: 'utf8',
-    maxBuffer: 64 << 20,
-  });
-  const ms = performance.now() - t0;
-  const match = /likeness-bench (\d+) (\d+)/.exec(child.stderr ?? '');
-  return { ms, cpuMs: match ? Number(match[2]) / 1000 : NaN, peakKiB: match ? Number(match[1]) : NaN, code: child.status, stderr: child.stderr ?? '', stdout: child.stdout ?? '' };
-}
 
 export const benchCliCommand: Command = {
   name: 'cli',
@@ -138,87 +32,29 @@ export const benchCliCommand: Command = {
     }
     // The launcher this process was started with, unless another checkout's is given.
     const bin = resolve(values.bin ?? process.argv[1]!);
-    const home = mkdtempSync(join(tmpdir(), 'likeness-bench-cli-'));
     const say = (line: string) => {
       if (!values.json) ctx.out(line);
     };
+    let figures: CommandFigure[];
     try {
-      say(`seeding a library of ${count} photos (${dim}-d embeddings) in ${home} …`);
-      const { photoPath } = seedLibrary(home, count, dim);
-      // Clusters and near-duplicate groups are computed once here, so that the runs below list them.
-      say('computing clusters and near-duplicate groups once …');
-      const warm = runOnce([bin, 'clusters', '--json'], home);
-      const clusterId = warm.code === 0 ? ((JSON.parse(warm.stdout) as { id: number }[])[0]?.id ?? 1) : 1;
-      runOnce([bin, 'duplicates'], home);
-      const ids = Array.from({ length: 100 }, (_, i) => String(1 + ((i * 97) % count))).join('\n') + '\n';
-      const cases: Case[] = [
-        { label: 'node -e 0', argv: ['-e', '0'] },
-        ...(
-          [
-            ['help', ['help']],
-            ['status', ['status']],
-            ['errors', ['errors']],
-            ['folders', ['folders']],
-            ['similar <path>', ['similar', photoPath]],
-            ['similar <id>', ['similar', '2']],
-            ['similar --stdin (100 ids)', ['similar', '--stdin', '--json'], ids],
-            ['clusters', ['clusters']],
-            ['clusters show <id>', ['clusters', 'show', String(clusterId)]],
-            ['duplicates', ['duplicates']],
-            ['models', ['models']],
-            ['jobs', ['jobs']],
-            ['backend', ['backend']],
-          ] as [string, string[], string?][]
-        ).map(([label, args, stdin]) => ({ label, argv: [bin, ...args], stdin })),
-      ];
-      const samples = cases.map(() => ({ ms: [] as number[], cpuMs: [] as number[], peakKiB: 0, code: 0 as number | null, error: '' }));
-      // Round-robin, so that a burst of load on a shared machine touches every command alike.
-      for (let r = 0; r < runs; r++) {
-        if (ctx.signal.aborted) return 130;
-        cases.forEach((c, i) => {
-          const got = runOnce(c.argv, home, c.stdin);
-          const s = samples[i]!;
-          s.ms.push(got.ms);
-          s.cpuMs.push(got.cpuMs);
-          s.peakKiB = Math.max(s.peakKiB, got.peakKiB);
-          if (got.code !== 0) {
-            s.code = got.code;
-            s.error = got.stderr.split('\n').find((l) => l.trim() && !l.startsWith('likeness-bench')) ?? '';
-          }
-        });
-      }
-      const nodeMs = median(samples[0]!.ms);
-      const nodeCpuMs = median(samples[0]!.cpuMs);
-      const figures: Figure[] = cases.map((c, i) => {
-        const s = samples[i]!;
-        const wallMs = median(s.ms);
-        const cpuMs = median(s.cpuMs);
-        return {
-          label: c.label,
-          wallMs: Math.round(wallMs),
-          ratio: +(wallMs / nodeMs).toFixed(1),
-          cpuMs: Math.round(cpuMs),
-          cpuRatio: +(cpuMs / nodeCpuMs).toFixed(1),
-          peakMiB: Math.round(s.peakKiB / 1024),
-          exitCode: s.code,
-          ...(s.error ? { error: s.error } : {}),
-        };
-      });
-      if (values.json) {
-        ctx.out(JSON.stringify({ photos: count, dim, runs, bin, node: process.version, loadAverage: loadavg(), commands: figures }, null, 2));
-        return 0;
-      }
-      say(`median of ${runs} cold starts each (${process.version}; ${bin}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} cores):`);
-      say(`  ${''.padEnd(28)} ${'wall'.padStart(13)}  ${'cpu (user+sys)'.padStart(15)}  peak rss`);
-      for (const f of figures) {
-        say(
-          `  ${f.label.padEnd(28)} ${String(f.wallMs).padStart(5)} ms ${f.ratio.toFixed(1).padStart(5)}×  ${String(f.cpuMs).padStart(6)} ms ${f.cpuRatio.toFixed(1).padStart(5)}×  ${String(f.peakMiB).padStart(4)} MiB` +
-            (f.exitCode !== 0 ? `  (exit ${f.exitCode}: ${f.error})` : ''),
-        );
-      }
-      return 0;
-    } finally {
-      rmSync(home, { recursive: true, force: true });
+      figures = await benchCli({ count, dim, runs, bin, signal: ctx.signal, say });
+    } catch (e) {
+      // Stopped (Ctrl-C) between two rounds: nothing is printed, as before.
+      if (e instanceof CancelledError) return 130;
+      throw e;
     }
+    if (values.json) {
+      ctx.out(JSON.stringify({ photos: count, dim, runs, bin, node: process.version, loadAverage: loadavg(), commands: figures }, null, 2));
+      return 0;
+    }
+    say(`median of ${runs} cold starts each (${process.version}; ${bin}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} cores):`);
+    say(`  ${''.padEnd(28)} ${'wall'.padStart(13)}  ${'cpu (user+sys)'.padStart(15)}  peak rss`);
+    for (const f of figures) {
+      say(
+        `  ${f.label.padEnd(28)} ${String(f.wallMs).padStart(5)} ms ${f.ratio.toFixed(1).padStart(5)}×  ${String(f.cpuMs).padStart(6)} ms ${f.cpuRatio.toFixed(1).padStart(5)}×  ${String(f.peakMiB).padStart(4)} MiB` +
+          (f.exitCode !== 0 ? `  (exit ${f.exitCode}: ${f.error})` : ''),
+      );
+    }
+    return 0;
   },
 };

@@ -1,62 +1,10 @@
 // `likeness bench ingest <folder>`: full ingest speed against a bare sharp pipeline over the same
-// files (decode + resize to the thumbnail and the model input), with peak memory for each.
-import { readFile } from 'node:fs/promises';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import sharp from 'sharp';
-import { closeCore, openCore } from '../core';
-import { WORKING_SIZE } from '../library/decode';
-import { DEFAULT_INPUT_SIZE } from '../library/inputSizes';
-import { indexFolders } from '../library/scan';
-import { walkPhotos } from '../library/walk';
+// files (decode + resize to the thumbnail and the model input), with peak memory for each
+// (src/main/eval/benchIngest.ts measures; this file parses and prints).
+import { resolve } from 'node:path';
+import { benchIngest as measureIngest } from '../eval/benchIngest';
+import { EvalInputError } from '../eval/common';
 import { parse, UsageError, type Command } from './command';
-
-/** Wall time, CPU time of the whole process (all threads) and peak RSS of one run. */
-function measure<T>(run: () => Promise<T>): Promise<{ result: T; seconds: number; cpuSeconds: number; peakMiB: number }> {
-  let peak = process.memoryUsage.rss();
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
-  const started = performance.now();
-  const cpu = process.cpuUsage();
-  return run().then((result) => {
-    clearInterval(timer);
-    const used = process.cpuUsage(cpu);
-    peak = Math.max(peak, process.memoryUsage.rss());
-    return { result, seconds: (performance.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6, peakMiB: peak / 2 ** 20 };
-  });
-}
-
-async function barePipeline(paths: string[], concurrency: number): Promise<number> {
-  let next = 0;
-  let ok = 0;
-  const worker = async () => {
-    while (next < paths.length) {
-      const path = paths[next++];
-      try {
-        const { data, info } = await sharp(await readFile(path), { autoOrient: true })
-          .resize(WORKING_SIZE, WORKING_SIZE, { fit: 'inside', withoutEnlargement: true })
-          .removeAlpha()
-          .raw()
-          .toBuffer({ resolveWithObject: true });
-        const raw = { raw: { width: info.width, height: info.height, channels: info.channels } } as const;
-        await Promise.all([
-          sharp(data, raw).webp({ quality: 78, effort: 2 }).toBuffer(),
-          sharp(data, raw).resize(DEFAULT_INPUT_SIZE, DEFAULT_INPUT_SIZE, { fit: 'fill' }).raw().toBuffer(),
-        ]);
-        ok++;
-      } catch {
-        // Files sharp cannot read count for neither pipeline's rate.
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return ok;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 export const benchIngest: Command = {
   name: 'ingest',
@@ -67,43 +15,19 @@ export const benchIngest: Command = {
     if (positionals.length !== 1) throw new UsageError('give one folder of photos');
     const folder = resolve(positionals[0]);
     const repeat = Math.max(1, Number(values.repeat ?? 3));
-    const { files } = await walkPhotos(folder);
-    if (files.length === 0) throw new UsageError(`no photos under ${folder}`);
-    const paths = files.map((f) => f.path);
-    const megapixels = await Promise.all(paths.map(async (p) => sharp(p).metadata().then((m) => ((m.width ?? 0) * (m.height ?? 0)) / 1e6, () => 0)));
-    const concurrency = Math.max(2, availableParallelism() * 2);
-    ctx.err(`${paths.length} files, ${(megapixels.reduce((a, b) => a + b, 0) / paths.length).toFixed(1)} MP on average; ${availableParallelism()} cores; ${repeat} runs each, alternating`);
-
-    type Run = { rate: number; cpuMsPerPhoto: number; peakMiB: number };
-    const bare: Run[] = [];
-    const full: Run[] = [];
-    for (let run = 0; run < repeat; run++) {
-      const b = await measure(() => barePipeline(paths, concurrency));
-      bare.push({ rate: b.result / b.seconds, cpuMsPerPhoto: (1000 * b.cpuSeconds) / b.result, peakMiB: b.peakMiB });
-      const home = mkdtempSync(join(tmpdir(), 'likeness-bench-'));
-      try {
-        const core = openCore(home);
-        const f = await measure(() => indexFolders(core, [folder], { signal: ctx.signal }));
-        closeCore(core);
-        const ingested = f.result.added + f.result.moved;
-        full.push({ rate: ingested / f.seconds, cpuMsPerPhoto: (1000 * f.cpuSeconds) / ingested, peakMiB: f.peakMiB });
-        ctx.err(`run ${run + 1}: bare ${bare[run].rate.toFixed(1)} photos/s ${bare[run].cpuMsPerPhoto.toFixed(1)} ms CPU each, full ${full[run].rate.toFixed(1)} photos/s ${full[run].cpuMsPerPhoto.toFixed(1)} ms CPU each`);
-      } finally {
-        rmSync(home, { recursive: true, force: true });
-      }
+    let result;
+    try {
+      result = await measureIngest(folder, {
+        repeat,
+        signal: ctx.signal,
+        onStart: (info) => ctx.err(`${info.files} files, ${info.meanMegapixels.toFixed(1)} MP on average; ${info.cores} cores; ${info.repeat} runs each, alternating`),
+        onRun: (run, bare, full) =>
+          ctx.err(`run ${run + 1}: bare ${bare.rate.toFixed(1)} photos/s ${bare.cpuMsPerPhoto.toFixed(1)} ms CPU each, full ${full.rate.toFixed(1)} photos/s ${full.cpuMsPerPhoto.toFixed(1)} ms CPU each`),
+      });
+    } catch (e) {
+      if (e instanceof EvalInputError) throw new UsageError(e.message);
+      throw e;
     }
-    const result = {
-      files: paths.length,
-      cores: availableParallelism(),
-      concurrency,
-      barePhotosPerSecond: median(bare.map((b) => b.rate)),
-      fullPhotosPerSecond: median(full.map((f) => f.rate)),
-      ratio: median(full.map((f) => f.rate)) / median(bare.map((b) => b.rate)),
-      bareCpuMsPerPhoto: median(bare.map((b) => b.cpuMsPerPhoto)),
-      fullCpuMsPerPhoto: median(full.map((f) => f.cpuMsPerPhoto)),
-      barePeakRssMiB: Math.max(...bare.map((b) => b.peakMiB)),
-      fullPeakRssMiB: Math.max(...full.map((f) => f.peakMiB)),
-    };
     if (values.json) ctx.out(JSON.stringify(result));
     else {
       ctx.out(`bare sharp pipeline: ${result.barePhotosPerSecond.toFixed(1)} photos/s (peak RSS ${result.barePeakRssMiB.toFixed(0)} MiB)`);

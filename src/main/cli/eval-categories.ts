@@ -3,6 +3,7 @@
 // (src/main/eval/categories.ts does the work; this file parses and prints).
 import { resolve } from 'node:path';
 import { evalCategories, PRECISION_AT, type Precision } from '../eval/categories';
+import { EvalInputError } from '../eval/common';
 import { parse, progressPrinter, UsageError, type Command } from './command';
 import { trainOptionSpec, trainOptionsFrom } from './train';
 
@@ -64,7 +65,7 @@ export const evalCategoriesCommand: Command = {
         },
       });
     } catch (e) {
-      if (e instanceof Error && /needs at least two subfolders/.test(e.message)) throw new UsageError(e.message);
+      if (e instanceof EvalInputError) throw new UsageError(e.message);
       throw e;
     } finally {
       endPrinter();

@@ -23,7 +23,8 @@ import { buildConfig, trainModel, type TrainOptions } from '../model/train';
 import { recalibrateBatchNorm } from '../model/trainer';
 import { EmbeddingIndex } from '../search/knn';
 import { normaliseRows } from '../util/vectors';
-import { rawPixelIndex } from '../search/retrievalEval';
+import { EvalInputError } from './common';
+import { rawPixelIndex } from './retrieval';
 import { renderSheet } from '../search/sheet';
 import { readEmbeddings } from '../store/embeddings';
 import { readModelInputs } from '../store/modelInputs';
@@ -175,7 +176,7 @@ export async function evalCategories(folder: string, options: CategoryEvalOption
   const say = options.say ?? (() => {});
   const files = await labelledFiles(folder, options.signal);
   const labels = new Set(files.map((f) => f.label));
-  if (labels.size < 2) throw new Error(`${folder} needs at least two subfolders of photos (the subfolder names are the labels)`);
+  if (labels.size < 2) throw new EvalInputError(`${folder} needs at least two subfolders of photos (the subfolder names are the labels)`);
   const budgets = options.budgets;
   if (!budgets.length || budgets.some((b, i) => !(b > 0) || (i > 0 && b <= budgets[i - 1]!))) throw new Error('budgets must be positive and ascending');
 

@@ -11,7 +11,7 @@ import { getModel } from '../store/models';
 import { photoIdsByContent, photoPaths } from '../store/photos';
 import { EmbeddingIndex } from '../search/knn';
 import { normaliseRows } from '../util/vectors';
-import { cosineScorer, recallAt5, type EvalPhoto } from '../search/retrievalEval';
+import { cosineScorer, recallAt5, type EvalPhoto } from '../search/recall';
 import { VARIANTS, writeVariants } from '../search/variants';
 import { embedImages } from '../model/embed';
 

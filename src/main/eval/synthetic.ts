@@ -36,3 +36,13 @@ export function syntheticBlobs(count: number, dim: number, blobs: number, spread
   }
   return { vectors: normaliseRows(vectors, dim), labels };
 }
+
+/** How many clusters a library of `count` photos is given in the benchmarks: √count, at least 10. */
+export function libraryBlobCount(count: number): number {
+  return Math.max(10, Math.round(Math.sqrt(count)));
+}
+
+/** Embeddings laid out like a photo library's for the benchmarks: libraryBlobCount clusters, 1 % outliers. */
+export function libraryLikeBlobs(count: number, dim: number, spread: number, seed: number): Blobs {
+  return syntheticBlobs(count, dim, libraryBlobCount(count), spread, Math.floor(count / 100), seed);
+}

@@ -3,7 +3,7 @@
 // are copies of each other; 1, 2…: burst frames — similar shots of the source and of each other).
 // Scored pair by pair over the groups `likeness duplicates` reports; a pair from two different
 // sources is wrong for whichever kind it was called.
-import type { KindedGroup } from './duplicateKinds';
+import type { KindedGroup } from '../search/duplicateKinds';
 
 export interface KindTruthPhoto {
   id: number;

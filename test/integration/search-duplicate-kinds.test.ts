@@ -1,7 +1,7 @@
 // The two kinds of duplicates on generated pictures: copies (the five edits of writeVariants:
 // 25 % size, 80 % centre crop, JPEG q20, EXIF rotation, ×1.15 brightness) against burst frames
 // (writeBurstFrames: the camera moved 2 % and 4 % of the frame, exposure drifting 3 %). Pairs are
-// scored per kind (search/kindEval.ts) over the groups `likeness duplicates` reports, with no model.
+// scored per kind (eval/duplicateKinds.ts) over the groups `likeness duplicates` reports, with no model.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { closeCore, openCore } from '../../src/main/core';
 import { indexFolders } from '../../src/main/library/scan';
-import { kindScores, type KindTruthPhoto } from '../../src/main/search/kindEval';
+import { kindScores, type KindTruthPhoto } from '../../src/main/eval/duplicateKinds';
 import { sceneJpeg } from '../../src/main/search/scenes';
 import { listDuplicateGroups } from '../../src/main/search/service';
 import { writeBurstFrames, writeVariants } from '../../src/main/search/variants';

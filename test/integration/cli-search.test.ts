@@ -11,7 +11,7 @@ import { indexFolders } from '../../src/main/library/scan';
 import { embedLibrary } from '../../src/main/model/embed';
 import { trainModel } from '../../src/main/model/train';
 import { writeVariants } from '../../src/main/search/variants';
-import { writePicture } from './search-fixtures';
+import { writePicture } from '../helpers/search-fixtures';
 
 const bin = new URL('../../bin/likeness.mjs', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'likeness-search-cli-'));

@@ -18,7 +18,7 @@ import { duplicateGroupsInWorker } from '../../src/main/search/background';
 import { seededRandom } from '../../src/main/util/rng';
 import { findDuplicateGroups } from '../../src/main/search/nearDuplicates';
 import { planDuplicates } from '../../src/main/search/service';
-import { syntheticBlobs } from '../../src/main/search/synthetic';
+import { syntheticBlobs } from '../../src/main/eval/synthetic';
 import { latestClustering } from '../../src/main/store/clusters';
 import { writeEmbeddings } from '../../src/main/store/embeddings';
 import { insertFolder, insertPhoto } from '../../src/main/store/library';

@@ -1,0 +1,19 @@
+// What the evaluations share with the command line that runs them.
+import type { ProgressSink } from '../util/progress';
+
+/** The caller's input cannot be evaluated (too few photos, no such model): a usage error at the command line. */
+export class EvalInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EvalInputError';
+  }
+}
+
+/** A progress line for one stage of a run ('index', 'train'), ended when the stage ends. */
+export interface StageProgress {
+  show: ProgressSink;
+  end(): void;
+}
+
+/** No progress lines. */
+export const quietStage: StageProgress = { show: () => {}, end: () => {} };
