@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { closeCore, openCore } from '../../src/main/core';
 import { indexFolders } from '../../src/main/library/scan';
-import { sceneJpeg } from '../../src/main/search/scenes';
+import { sceneJpeg } from '../../src/main/eval/scenes';
 import { tempDir } from '../helpers/images';
 import { ensureRendererBuilt, eventually, launchChromium, openPage, screenshot, startServe, until, type ServeProcess } from './harness';
 

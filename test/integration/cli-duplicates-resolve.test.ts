@@ -10,7 +10,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import sharp from 'sharp';
-import { sceneJpeg } from '../../src/main/search/scenes';
+import { sceneJpeg } from '../../src/main/eval/scenes';
 import { tempDir } from '../helpers/images';
 
 const bin = new URL('../../bin/likeness.mjs', import.meta.url).pathname;

@@ -18,7 +18,7 @@ import { storedDuplicateGroups } from '../../src/main/store/duplicates';
 import { photoIdsWithInputs } from '../../src/main/store/modelInputs';
 import { listModels } from '../../src/main/store/models';
 import { listFolders } from '../../src/main/store/photos';
-import { sceneJpeg } from '../../src/main/search/scenes';
+import { sceneJpeg } from '../../src/main/eval/scenes';
 import { runLikeness, until } from '../helpers/cli';
 import { tempDir, writePicture } from '../helpers/images';
 

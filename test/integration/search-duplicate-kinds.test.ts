@@ -10,7 +10,7 @@ import { after, test } from 'node:test';
 import { closeCore, openCore } from '../../src/main/core';
 import { indexFolders } from '../../src/main/library/scan';
 import { kindScores, type KindTruthPhoto } from '../../src/main/eval/duplicateKinds';
-import { sceneJpeg } from '../../src/main/search/scenes';
+import { sceneJpeg } from '../../src/main/eval/scenes';
 import { listDuplicateGroups } from '../../src/main/search/service';
 import { writeBurstFrames, writeVariants } from '../../src/main/search/variants';
 import { photoIdByPath } from '../../src/main/store/photos';

@@ -9,7 +9,7 @@ import { after, test } from 'node:test';
 import sharp from 'sharp';
 import { closeCore, openCore } from '../../src/main/core';
 import { indexFolders } from '../../src/main/library/scan';
-import { sceneJpeg } from '../../src/main/search/scenes';
+import { sceneJpeg } from '../../src/main/eval/scenes';
 import { listDuplicateGroups } from '../../src/main/search/service';
 import { photoIdByPath } from '../../src/main/store/photos';
 

@@ -7,7 +7,7 @@ import sharp, { type Sharp } from 'sharp';
 import { decodePhoto } from '../../src/main/library/decode';
 import { modelInput } from '../../src/main/library/renditions';
 import { differentCaptures, sharpness, splitByKind, type KindFacts } from '../../src/main/search/duplicateKinds';
-import { sceneSvg } from '../../src/main/search/scenes';
+import { sceneSvg } from '../../src/main/eval/scenes';
 
 /** The 64×64 model input the library would store for this picture. */
 async function input(image: Sharp): Promise<Uint8Array> {

@@ -3,7 +3,7 @@
 // brightness ×1.15; with `hard` also a 50 % crop, greyscale, a letterbox, a caption and a 90° turn
 // without EXIF, search/variants.ts) in a temporary library, and measures recall@5 for the learned
 // embeddings, raw 32×32 pixels, the perceptual hash, the pixel signal of `likeness duplicates` and
-// the combination it uses, in one run. Generated scenes (search/scenes.ts) can stand in for a
+// the combination it uses, in one run. Generated scenes (eval/scenes.ts) can stand in for a
 // folder: a second picture set that is not the development photos.
 // Raw pixels follow the issue's protocol: the whole picture, orientation applied, at 32×32,
 // mean-centred over the library, cosine. (Centring each picture on its own mean instead gives the
@@ -24,7 +24,7 @@ import { EmbeddingIndex } from '../search/knn';
 import { combineEvidence, findDuplicateGroups, isDuplicatePair, nullStats, pairSignals, type NullStats } from '../search/nearDuplicates';
 import { pixelRows, pixelSignatures, pixelSimilarity } from '../search/pixelSignatures';
 import { cosineScorer, recallAt5, type EvalPhoto, type RecallResult } from '../search/recall';
-import { sceneJpeg } from '../search/scenes';
+import { sceneJpeg } from './scenes';
 import { kindedGroups } from '../search/service';
 import { HARD_EDITS, SAME_FRAME_EDITS, VARIANTS, writeBurstFrames, writeVariants } from '../search/variants';
 import { readEmbeddings } from '../store/embeddings';
@@ -159,7 +159,7 @@ export async function evalNearDuplicates(options: NearDuplicateEvalOptions): Pro
   const progress = options.progress ?? (() => quietStage);
   const { signal, hard = false, model } = options;
   const work = mkdtempSync(join(tmpdir(), 'likeness-eval-near-duplicates-'));
-  // A second picture set that is not the development photos: generated scenes (search/scenes.ts).
+  // A second picture set that is not the development photos: generated scenes (eval/scenes.ts).
   let source: string;
   if ('scenes' in options.source) {
     source = join(work, 'scenes');
