@@ -71,7 +71,7 @@ module.exports = {
     },
     {
       name: 'gpu-window-uses-the-model-core-only',
-      comment: "src/gpu runs in a browser window: the model core, util and the shared contract, nothing that does I/O",
+      comment: 'src/gpu runs in a browser window: the model core, util and the shared contract, nothing that does I/O',
       severity: 'error',
       from: { path: '^src/gpu/' },
       to: { path: '^src/main/', pathNot: `${modelCore}|${main}util/` },
@@ -95,7 +95,11 @@ module.exports = {
     exclude: { path: '^(out|dist|node_modules)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.node.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js', '.mjs', '.cjs', '.json', '.d.ts'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+      extensions: ['.ts', '.js', '.mjs', '.cjs', '.json', '.d.ts'],
+    },
     reporterOptions: { text: { highlightFocused: true } },
   },
 };

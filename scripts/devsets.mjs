@@ -41,10 +41,22 @@ const images = (dir) =>
 function stamps() {
   const root = join(unpack('tuxpaint-stamps-default'), 'usr/share/tuxpaint/stamps');
   const from = (...dirs) => dirs.flatMap((d) => images(join(root, d)));
-  const mammals = ['animals/mammals', 'animals/mammals/apes', 'animals/mammals/bears', 'animals/mammals/bovines', 'animals/mammals/camel', 'animals/mammals/cats', 'animals/mammals/deer', 'animals/mammals/dogs', 'animals/mammals/equines', 'animals/mammals/rodents'];
+  const mammals = [
+    'animals/mammals',
+    'animals/mammals/apes',
+    'animals/mammals/bears',
+    'animals/mammals/bovines',
+    'animals/mammals/camel',
+    'animals/mammals/cats',
+    'animals/mammals/deer',
+    'animals/mammals/dogs',
+    'animals/mammals/equines',
+    'animals/mammals/rodents',
+  ];
   return {
     name: 'stamps',
-    about: "Tux Paint's photographic stamps: single objects (animals, food, flowers, planets, coins) cut out of photographs; category = the stamp folder.",
+    about:
+      "Tux Paint's photographic stamps: single objects (animals, food, flowers, planets, coins) cut out of photographs; category = the stamp folder.",
     package: 'tuxpaint-stamps-default',
     licence: 'GPL-2 (usr/share/doc/tuxpaint-stamps-default/copyright)',
     root,
@@ -75,10 +87,29 @@ function wallpapers() {
   const plasmaOf = (names) => names.map((n) => images(join(plasma, n, 'contents/images'))[0]).filter(Boolean);
   // Sorted by looking at each (a photograph, or drawn/rendered/abstract art); summer_1am left out.
   const PLASMA_PHOTOS = ['BytheWater', 'ColdRipple', 'EveningGlow', 'FallenLeaf', 'Grey', 'Kite', 'OneStandsOut', 'Path'];
-  const PLASMA_ART = ['Altai', 'Autumn', 'Canopee', 'Cascade', 'ColorfulCups', 'DarkestHour', 'Elarun', 'Flow', 'Honeywave', 'IceCold', 'Kay', 'Kokkini', 'MilkyWay', 'Opal', 'Patak', 'Shell', 'Volna'];
+  const PLASMA_ART = [
+    'Altai',
+    'Autumn',
+    'Canopee',
+    'Cascade',
+    'ColorfulCups',
+    'DarkestHour',
+    'Elarun',
+    'Flow',
+    'Honeywave',
+    'IceCold',
+    'Kay',
+    'Kokkini',
+    'MilkyWay',
+    'Opal',
+    'Patak',
+    'Shell',
+    'Volna',
+  ];
   return {
     name: 'wallpapers',
-    about: 'Desktop wallpapers of whole scenes: photographs (mostly nature) against abstract, drawn or rendered art. MATE files them in nature/ and abstract/; the Plasma ones were sorted by looking at each.',
+    about:
+      'Desktop wallpapers of whole scenes: photographs (mostly nature) against abstract, drawn or rendered art. MATE files them in nature/ and abstract/; the Plasma ones were sorted by looking at each.',
     package: 'mate-backgrounds, plasma-workspace-wallpapers',
     licence: 'GPL-2+ / LGPL / CC-BY-SA per file (usr/share/doc/<package>/copyright)',
     root: null,
@@ -119,9 +150,14 @@ async function write(set) {
       `SOURCES.tsv gives each file's path in its package. Pictures were resized to at most 1024 px on the long side and saved as JPEG q92` +
       `${set.flatten ? ', transparent backgrounds flattened onto white' : ''}.\n\n` +
       `dev/: for development. final/: every 4th picture of each category (by file name), for final checks only.\n\n` +
-      Object.entries(set.categories).map(([c, f]) => `- ${c}: ${f.length}`).join('\n') + '\n',
+      Object.entries(set.categories)
+        .map(([c, f]) => `- ${c}: ${f.length}`)
+        .join('\n') +
+      '\n',
   );
-  const counts = Object.entries(set.categories).map(([c, f]) => `${c} ${f.length}`).join(', ');
+  const counts = Object.entries(set.categories)
+    .map(([c, f]) => `${c} ${f.length}`)
+    .join(', ');
   console.log(`${set.name}: ${counts} → ${out}`);
 }
 

@@ -38,8 +38,21 @@ function fail(lines) {
  * display or in CI) and prints the address. Ctrl-C stops it.
  */
 function carryOnInBrowser(lines) {
-  console.error(['', 'npm start: cannot open the Likeness desktop app.', '', ...lines, '', 'Opening the same UI in your browser instead (likeness serve)…', ''].join('\n'));
-  const serve = spawn(process.execPath, [join(root, 'bin', 'likeness.mjs'), 'serve', '--open', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+  console.error(
+    [
+      '',
+      'npm start: cannot open the Likeness desktop app.',
+      '',
+      ...lines,
+      '',
+      'Opening the same UI in your browser instead (likeness serve)…',
+      '',
+    ].join('\n'),
+  );
+  const serve = spawn(process.execPath, [join(root, 'bin', 'likeness.mjs'), 'serve', '--open', ...process.argv.slice(2)], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   // Ctrl-C reaches serve too (same process group); it stops its jobs cleanly, then we leave with it.
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => serve.kill(signal));
   serve.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
@@ -106,7 +119,11 @@ function ensureElectronSqlite(electron) {
 
   // A prebuilt binary for this Electron, if better-sqlite3 publishes one (fast)…
   const prebuildInstall = require.resolve('prebuild-install/bin.js', { paths: [sqliteDir] });
-  const prebuilt = run(process.execPath, [prebuildInstall, '--runtime', 'electron', '--target', electronVersion, '--arch', arch, '--platform', platform], { cwd: work });
+  const prebuilt = run(
+    process.execPath,
+    [prebuildInstall, '--runtime', 'electron', '--target', electronVersion, '--arch', arch, '--platform', platform],
+    { cwd: work },
+  );
   attempts.push(`prebuilt download: ${(prebuilt.stderr || prebuilt.stdout || '').trim().split('\n').pop() || `exit ${prebuilt.status}`}`);
 
   // …otherwise compile against Electron's headers (needs a C++ toolchain and the headers download).
@@ -116,7 +133,15 @@ function ensureElectronSqlite(electron) {
       const compiled = run(
         process.execPath,
         // As in Electron's "Using native Node modules"; headers go to our own dir, not Node's.
-        [nodeGyp, 'rebuild', '--release', `--target=${electronVersion}`, `--arch=${arch}`, '--dist-url=https://electronjs.org/headers', `--devdir=${join(devDir, 'gyp')}`],
+        [
+          nodeGyp,
+          'rebuild',
+          '--release',
+          `--target=${electronVersion}`,
+          `--arch=${arch}`,
+          '--dist-url=https://electronjs.org/headers',
+          `--devdir=${join(devDir, 'gyp')}`,
+        ],
         { cwd: work, stdio: ['ignore', 'inherit', 'pipe'] },
       );
       attempts.push(`compile with node-gyp: ${(compiled.stderr || '').trim().split('\n').slice(-2).join(' ') || `exit ${compiled.status}`}`);

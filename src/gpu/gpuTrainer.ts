@@ -52,7 +52,14 @@ export async function setUpGpuBackend(prefer: GpuPreference = 'auto'): Promise<{
       const renderer = String((debug ? gl!.getParameter(debug.UNMASKED_RENDERER_WEBGL) : gl?.getParameter(gl.RENDERER)) ?? '');
       return {
         backend: 'webgl',
-        adapter: { vendor, architecture: '', device: renderer, description: renderer, software: SOFTWARE_ADAPTER.test(`${vendor} ${renderer}`), api: 'webgl2' },
+        adapter: {
+          vendor,
+          architecture: '',
+          device: renderer,
+          description: renderer,
+          software: SOFTWARE_ADAPTER.test(`${vendor} ${renderer}`),
+          api: 'webgl2',
+        },
       };
     }
   } else if (prefer !== 'webgpu') problems.push('WebGL 2: not available');

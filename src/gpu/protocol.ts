@@ -23,7 +23,12 @@ export const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|softpipe|warp|bas
 /** One line with everything the adapter says about itself (CLI, logs, the model version's device); software adapters say so. */
 export function describeAdapter(a: GpuAdapterInfo): string {
   const name = a.description || [a.vendor, a.device].filter(Boolean).join(' ') || 'GPU';
-  const fields = [a.vendor && `vendor ${a.vendor}`, a.device && a.device !== name && `device ${a.device}`, a.architecture && `architecture ${a.architecture}`, a.api];
+  const fields = [
+    a.vendor && `vendor ${a.vendor}`,
+    a.device && a.device !== name && `device ${a.device}`,
+    a.architecture && `architecture ${a.architecture}`,
+    a.api,
+  ];
   return `${name} (${fields.filter(Boolean).join(', ')})${a.software ? ' [software adapter]' : ''}`;
 }
 

@@ -202,10 +202,23 @@ export const requestSchemas = {
   renameCluster: z.object({ id: z.number().int().positive(), name: z.string().max(200).nullable() }).strict(),
   listDuplicates: z.object({}).strict(),
   /** What resolving these groups would do, file by file (moves nothing). */
-  previewResolve: z.object({ groups: z.array(z.object({ id: z.number().int().positive(), keeperId: PhotoId }).strict()).min(1).max(100000) }).strict(),
+  previewResolve: z
+    .object({
+      groups: z
+        .array(z.object({ id: z.number().int().positive(), keeperId: PhotoId }).strict())
+        .min(1)
+        .max(100000),
+    })
+    .strict(),
   /** Moves the other photos' files of these groups to the system trash; `confirm` must be true. */
   resolveDuplicates: z
-    .object({ groups: z.array(z.object({ id: z.number().int().positive(), keeperId: PhotoId }).strict()).min(1).max(100000), confirm: z.literal(true) })
+    .object({
+      groups: z
+        .array(z.object({ id: z.number().int().positive(), keeperId: PhotoId }).strict())
+        .min(1)
+        .max(100000),
+      confirm: z.literal(true),
+    })
     .strict(),
   /** Puts the files of the last resolve back from the trash. */
   undoResolve: z.object({}).strict(),
@@ -217,7 +230,11 @@ export const requestSchemas = {
   resumeJob: z.object({ id: z.number().int().positive() }).strict(),
   train: z
     .object({
-      minutes: z.number().positive().max(24 * 60).optional(),
+      minutes: z
+        .number()
+        .positive()
+        .max(24 * 60)
+        .optional(),
       epochs: z.number().positive().max(1000).optional(),
       fromScratch: z.boolean().default(false),
     })
@@ -274,10 +291,7 @@ export type LikenessApi = {
 
 // ---------- events pushed from the core ----------
 
-export type ApiEvent =
-  | { type: 'job'; job: Job }
-  | { type: 'library-changed' }
-  | { type: 'loss'; modelId: number; point: LossPoint };
+export type ApiEvent = { type: 'job'; job: Job } | { type: 'library-changed' } | { type: 'loss'; modelId: number; point: LossPoint };
 
 /** Errors cross the boundary as this shape; `code` is stable, `message` is for people. */
 export interface ApiError {

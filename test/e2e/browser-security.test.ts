@@ -69,11 +69,20 @@ test('the renderer page cannot reach require, process or any Node global', async
     require: typeof require, process: typeof process, module: typeof module, Buffer: typeof Buffer,
     global: typeof global, __dirname: typeof __dirname, electron: typeof window.electron,
   })`);
-  assert.deepEqual(kinds, { require: 'undefined', process: 'undefined', module: 'undefined', Buffer: 'undefined', global: 'undefined', __dirname: 'undefined', electron: 'undefined' });
+  assert.deepEqual(kinds, {
+    require: 'undefined',
+    process: 'undefined',
+    module: 'undefined',
+    Buffer: 'undefined',
+    global: 'undefined',
+    __dirname: 'undefined',
+    electron: 'undefined',
+  });
 });
 
 test('the CSP blocks an injected inline script, inline handlers, eval and remote content', async () => {
-  await page.evaluate(`(() => {
+  await page.evaluate(
+    `(() => {
     window.__violations = [];
     document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective));
     const inline = document.createElement('script');
@@ -102,7 +111,8 @@ test('the CSP blocks an injected inline script, inline handlers, eval and remote
     document.body.append(frame);
     fetch(remote + '/fetch').then(() => (window.__fetched = 1), () => (window.__fetchRefused = 1));
     try { new WebSocket(remote.replace('http', 'ws') + '/socket'); } catch (error) { window.__socketError = error.name; }
-  })()`.replaceAll('"REMOTE"', JSON.stringify(remoteOrigin)));
+  })()`.replaceAll('"REMOTE"', JSON.stringify(remoteOrigin)),
+  );
   await until(page, `window.__violations.length >= 7 && window.__fetchRefused === 1`, 20_000);
   const state = (await page.evaluate(`({
     inline: window.__inline, handler: window.__handler, evalTimer: window.__evalTimer, remote: window.__remote, fetched: window.__fetched,

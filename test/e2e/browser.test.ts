@@ -9,7 +9,17 @@ import { after, afterEach, before, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { picture, tempDir } from '../helpers/images';
-import { closeOverlays, ensureRendererBuilt, eventually, launchChromium, openPage, screenshot, startServe, until, type ServeProcess } from './harness';
+import {
+  closeOverlays,
+  ensureRendererBuilt,
+  eventually,
+  launchChromium,
+  openPage,
+  screenshot,
+  startServe,
+  until,
+  type ServeProcess,
+} from './harness';
 import { writeFixtureLibrary, type FixtureLibrary } from './library-fixture';
 
 const tmp = tempDir('e2e-browser');
@@ -60,7 +70,10 @@ test('first run: choose a folder, see indexing progress, then the grid', async (
   await until(page, `document.querySelectorAll('[role="grid"] [data-photo-id]').length === ${library.photoCount}`);
   await statusBar().getByText('Idle').waitFor({ timeout: 120_000 });
   const seen = (await page.evaluate('window.statusSeen')) as string[];
-  assert.ok(seen.some((s) => /Indexing/.test(s) && /\d+ \/ \d+/.test(s)), `progress with counts was shown while indexing: ${seen.slice(0, 5).join(' | ')}`);
+  assert.ok(
+    seen.some((s) => /Indexing/.test(s) && /\d+ \/ \d+/.test(s)),
+    `progress with counts was shown while indexing: ${seen.slice(0, 5).join(' | ')}`,
+  );
 
   const names = await altsOf(tiles().locator('img'));
   const expected = [...library.scenes.flat(), ...library.singletons].sort();
@@ -92,10 +105,13 @@ test('keyboard: arrows move, Enter opens the viewer, Escape closes it', async ()
   const viewer = page.getByRole('dialog');
   const label = () => viewer.getAttribute('aria-label');
   await eventually(page, label, (l) => l === name, `the viewer on ${name}`);
-  await until(page, `(() => {
+  await until(
+    page,
+    `(() => {
     const img = document.querySelector('[role="dialog"] img');
     return !!img && img.complete && img.naturalWidth >= 480;
-  })()`);
+  })()`,
+  );
   await page.screenshot({ path: screenshot('04-viewer') });
   await page.keyboard.press('ArrowRight');
   await eventually(page, label, (l) => l !== name, 'the viewer on the next photo');
@@ -130,7 +146,12 @@ test('the context-menu key opens the photo menu; Escape closes it', async () => 
   assert.equal(await menu.getByRole('menuitem', { name: 'Show in folder' }).count(), 0);
   await page.keyboard.press('Escape');
   await menu.waitFor({ state: 'detached' });
-  await eventually(page, () => page.evaluate('document.activeElement?.dataset.index'), (i) => i === tileBefore, 'the focus back on the photo');
+  await eventually(
+    page,
+    () => page.evaluate('document.activeElement?.dataset.index'),
+    (i) => i === tileBefore,
+    'the focus back on the photo',
+  );
 });
 
 test('Training: train now shows progress with ETA and the loss chart; the new model becomes active', async () => {
@@ -175,8 +196,12 @@ test('right-click → Find similar shows the "Similar photos" panel', async () =
   const results = panel.locator('li[data-photo-id]');
   assert.ok((await results.count()) > 0, `results shown (${await panel.innerText()})`);
   const found = await altsOf(results.locator('img'));
-  const scores = (await results.evaluateAll((lis) => lis.map((li) => Number(li.getAttribute('data-score')))));
-  assert.deepEqual([...scores].sort((a, b) => b - a), scores, 'best first');
+  const scores = await results.evaluateAll((lis) => lis.map((li) => Number(li.getAttribute('data-score'))));
+  assert.deepEqual(
+    [...scores].sort((a, b) => b - a),
+    scores,
+    'best first',
+  );
   assert.deepEqual(new Set(found.slice(0, scene.length - 1)), new Set(scene.slice(1)), `near-duplicates first: ${found.join(', ')}`);
   // Save sheet: the query and its first 9 results as one PNG, downloaded.
   const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Save sheet' }).click()]);
@@ -200,7 +225,10 @@ test('right-click → Find similar shows the "Similar photos" panel', async () =
 test('adding another folder with a model: indexing, then embedding, then regrouping, all in the status bar', async () => {
   const more = join(tmp.path, 'more');
   mkdirSync(more, { recursive: true });
-  for (let i = 0; i < 4; i++) await picture(9000 + i, 400, 300).jpeg().toFile(join(more, `more${i}.jpg`));
+  for (let i = 0; i < 4; i++)
+    await picture(9000 + i, 400, 300)
+      .jpeg()
+      .toFile(join(more, `more${i}.jpg`));
   await page.evaluate(`(() => {
     const seen = (window.statusSeen = []);
     const bar = document.querySelector('[role="status"]');
@@ -218,7 +246,8 @@ test('adding another folder with a model: indexing, then embedding, then regroup
 
   // The folder filter, now that there are two folders: each shows its own photos only.
   const toolbar = page.getByRole('region', { name: 'Library' });
-  const shownNames = () => page.evaluate(`[...document.querySelectorAll('[role="grid"] [data-photo-id] img')].map((img) => img.alt)`) as Promise<string[]>;
+  const shownNames = () =>
+    page.evaluate(`[...document.querySelectorAll('[role="grid"] [data-photo-id] img')].map((img) => img.alt)`) as Promise<string[]>;
   await toolbar.getByLabel('Folder').selectOption({ label: `${more} (4)` });
   await toolbar.getByText('4 photos', { exact: true }).waitFor();
   await until(page, `[...document.querySelectorAll('[role="grid"] [data-photo-id] img')].every((img) => img.alt.startsWith('more'))`);
@@ -234,7 +263,10 @@ test('clusters, duplicates, training and problems screens', async () => {
   const nav = page.getByRole('navigation', { name: 'Screens' });
   await nav.getByRole('button', { name: 'Clusters', exact: true }).click();
   const clusters = page.getByRole('region', { name: 'Clusters' });
-  await until(page, `!!document.querySelector('[aria-label="Clusters"] .card, [aria-label="Clusters"] [role="alert"]') || /No clusters/.test(document.body.innerText)`);
+  await until(
+    page,
+    `!!document.querySelector('[aria-label="Clusters"] .card, [aria-label="Clusters"] [role="alert"]') || /No clusters/.test(document.body.innerText)`,
+  );
   assert.equal(await clusters.getByRole('alert').count(), 0, await clusters.innerText());
   await page.screenshot({ path: screenshot('11-clusters') });
   if ((await clusters.locator('.card').count()) > 0) {

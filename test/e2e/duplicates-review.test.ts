@@ -28,7 +28,10 @@ before(async () => {
   for (let seed = 1; seed <= 4; seed++) {
     const original = await sceneJpeg(seed * 23, 640, 427);
     writeFileSync(join(photos, `scene${seed}.jpg`), original);
-    await sharp(original).resize(320).jpeg({ quality: 80 }).toFile(join(photos, `scene${seed}-small.jpg`));
+    await sharp(original)
+      .resize(320)
+      .jpeg({ quality: 80 })
+      .toFile(join(photos, `scene${seed}-small.jpg`));
   }
   const home = join(tmp.path, 'home');
   const core = openCore(home);
@@ -47,7 +50,8 @@ after(async () => {
 });
 
 const currentGroup = () => page.evaluate(`document.querySelector('li.group.current')?.dataset.groupId ?? null`) as Promise<string | null>;
-const currentKeeper = () => page.evaluate(`document.querySelector('li.group.current figure.keeper')?.dataset.photoId ?? null`) as Promise<string | null>;
+const currentKeeper = () =>
+  page.evaluate(`document.querySelector('li.group.current figure.keeper')?.dataset.photoId ?? null`) as Promise<string | null>;
 const groupCount = () => page.locator('li.group').count();
 const trashed = () => (existsSync(join(xdg, 'Trash', 'files')) ? readdirSync(join(xdg, 'Trash', 'files')).length : 0);
 

@@ -40,10 +40,14 @@ const skip = !binary
     : false;
 
 test('the desktop app: hardened window, IPC bridge, likeness:// media by id, photo menu', { skip }, async () => {
-  const build = spawnSync(process.execPath, [join(repoRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build', '--logLevel', 'warn'], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-  });
+  const build = spawnSync(
+    process.execPath,
+    [join(repoRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build', '--logLevel', 'warn'],
+    {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    },
+  );
   assert.equal(build.status, 0, build.stderr);
   const tmp = tempDir('e2e-electron');
   const library = await writeFixtureLibrary(join(tmp.path, 'photos'), 2, 2, 4);
@@ -85,7 +89,9 @@ test('the desktop app: hardened window, IPC bridge, likeness:// media by id, pho
 
     // The protocol serves by id only: unknown ids and paths do not load.
     for (const url of ['likeness://thumb/999999', 'likeness://photo/999999', 'likeness://thumb/../../etc/passwd', 'likeness://file/etc/passwd']) {
-      const loaded = await page.evaluate(`new Promise((resolve) => { const i = new Image(); i.onload = () => resolve(true); i.onerror = () => resolve(false); i.src = ${JSON.stringify(url)}; })`);
+      const loaded = await page.evaluate(
+        `new Promise((resolve) => { const i = new Image(); i.onload = () => resolve(true); i.onerror = () => resolve(false); i.src = ${JSON.stringify(url)}; })`,
+      );
       assert.equal(loaded, false, url);
     }
 

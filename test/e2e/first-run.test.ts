@@ -84,13 +84,17 @@ test('add a folder, Find similar: quick matches at once, then the first model’
   await page.screenshot({ path: screenshot('first-run-02-learned') });
   // Each step was a job of its own in the status bar.
   const states = ((await page.evaluate('window.statusSeen')) as string[]).join('\n');
-  for (const label of ['Indexing', 'first model', 'Embedding', 'Clustering']) assert.match(states, new RegExp(label), `${label} shown in the status bar`);
+  for (const label of ['Indexing', 'first model', 'Embedding', 'Clustering'])
+    assert.match(states, new RegExp(label), `${label} shown in the status bar`);
 
   // The Training screen: model #1 active, overnight retraining on, and when its window opens.
   await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Training', exact: true }).click();
   const training = page.getByRole('region', { name: 'Training' });
   await training.getByText('#1 ·').waitFor();
-  await training.getByLabel('Overnight retraining').getByText(/Overnight retraining is on: (the next window opens|the window is open now)/).waitFor();
+  await training
+    .getByLabel('Overnight retraining')
+    .getByText(/Overnight retraining is on: (the next window opens|the window is open now)/)
+    .waitFor();
   await page.screenshot({ path: screenshot('first-run-03-training') });
   assert.deepEqual(problems, []);
 });

@@ -73,7 +73,14 @@ before(async () => {
   browser = await chromium.launch({
     executablePath: chromiumPath,
     // What the app asks Electron for on Linux (unsafe-webgpu, Vulkan), with SwiftShader standing in for a GPU.
-    args: ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--use-webgpu-adapter=swiftshader', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--enable-unsafe-webgpu',
+      '--enable-features=Vulkan',
+      '--use-angle=swiftshader',
+      '--use-webgpu-adapter=swiftshader',
+      '--no-first-run',
+    ],
   });
   const page = await browser.newPage();
   await page.goto(url);
@@ -133,14 +140,17 @@ async function openWindow(prefer: GpuPreference): Promise<{ page: Page; engine: 
     },
     { encode, decode, tag: GPU_TRAINER_PORT_MESSAGE },
   );
-  const engine = new GpuWindowEngine({
-    // A crashed or closed page rejects here: the engine is told, as the app's is by Electron's render-process-gone.
-    post: (m: ToGpuWindow) =>
-      void page
-        .evaluate((x) => (globalThis as unknown as { __likenessSend(m: unknown): void }).__likenessSend(x), encodeHere(m))
-        .catch((e: Error) => engine.fail(`the GPU training window stopped (${e.message.split('\n')[0]})`)),
-    onMessage: (h) => (handler = h),
-  }, prefer);
+  const engine = new GpuWindowEngine(
+    {
+      // A crashed or closed page rejects here: the engine is told, as the app's is by Electron's render-process-gone.
+      post: (m: ToGpuWindow) =>
+        void page
+          .evaluate((x) => (globalThis as unknown as { __likenessSend(m: unknown): void }).__likenessSend(x), encodeHere(m))
+          .catch((e: Error) => engine.fail(`the GPU training window stopped (${e.message.split('\n')[0]})`)),
+      onMessage: (h) => (handler = h),
+    },
+    prefer,
+  );
   page.on('crash', () => engine.fail('the GPU training window stopped (crashed)'));
   return { page, engine, errors };
 }
@@ -190,9 +200,14 @@ for (const prefer of ['webgpu', 'webgl'] as const satisfies GpuPreference[]) {
       const [a, b] = [weights.slice(), weights.slice()];
       adamUpdate(a, cpuGrad, newAdamState(a.length), 1e-3);
       adamUpdate(b, gpuGrad, newAdamState(b.length), 1e-3);
-      const updateDiff = relL2(a.map((v, i) => v - weights[i]), b.map((v, i) => v - weights[i]));
+      const updateDiff = relL2(
+        a.map((v, i) => v - weights[i]),
+        b.map((v, i) => v - weights[i]),
+      );
       assert.ok(updateDiff < 1e-3, `Adam updates differ by ${updateDiff} (relative L2)`);
-      t.diagnostic(`loss ${cpuLoss.loss.toFixed(6)} (cpu) vs ${gpuLoss.loss.toFixed(6)}; gradients rel. L2 ${gradDiff.toExponential(2)}; update rel. L2 ${updateDiff.toExponential(2)}`);
+      t.diagnostic(
+        `loss ${cpuLoss.loss.toFixed(6)} (cpu) vs ${gpuLoss.loss.toFixed(6)}; gradients rel. L2 ${gradDiff.toExponential(2)}; update rel. L2 ${updateDiff.toExponential(2)}`,
+      );
 
       // The real training loop (what the app's main process runs) with its steps in the window.
       const modelDir = join(tmp, `model-${prefer}`);
@@ -200,7 +215,10 @@ for (const prefer of ['webgpu', 'webgl'] as const satisfies GpuPreference[]) {
       await runTrainingWorker(loopInit(c, modelDir, { photos: 32, maxSteps: 3, checkpointEveryMs: 0 }), (m) => messages.push(m), engine);
       const steps = messages.filter((m) => m.type === 'step');
       assert.equal(steps.length, 3);
-      assert.ok(steps.every((m) => m.type === 'step' && Number.isFinite(m.losses.loss)), `losses: ${JSON.stringify(steps.map((m) => m.type === 'step' && m.losses))}`);
+      assert.ok(
+        steps.every((m) => m.type === 'step' && Number.isFinite(m.losses.loss)),
+        `losses: ${JSON.stringify(steps.map((m) => m.type === 'step' && m.losses))}`,
+      );
       const ready = messages.find((m) => m.type === 'ready');
       assert.ok(ready && ready.type === 'ready' && ready.backend.includes(prefer === 'webgpu' ? 'webgpu' : 'webgl'), JSON.stringify(ready));
       const done = messages.at(-1)!;
@@ -227,7 +245,12 @@ function loopInit(c: ModelConfig, modelDir: string, run: { photos: number; maxSt
     budget: { maxSteps: run.maxSteps },
     checkpointEveryMs: run.checkpointEveryMs,
     recalibrationBatches: 1,
-    shared: sharedBuffers(1, paramSpecs(config).filter((p) => p.trainable).reduce((n, p) => n + size(p.shape), 0)),
+    shared: sharedBuffers(
+      1,
+      paramSpecs(config)
+        .filter((p) => p.trainable)
+        .reduce((n, p) => n + size(p.shape), 0),
+    ),
   };
 }
 

@@ -27,11 +27,12 @@ before(async () => {
   core.db.transaction(() => {
     for (let i = 0; i < COUNT; i++) {
       const day = new Date(Date.UTC(2000, 0, 1) + i * 3_600_000).toISOString().slice(0, 19);
-      insertPhoto(
-        core.db,
-        barePhoto(i.toString(16).padStart(64, '0'), { width: 4000, height: 3000, takenAt: day }),
-        { path: join(tmp.path, 'photos', `img${String(i).padStart(6, '0')}.jpg`), folderId: folder.id, bytes: 1000, mtimeMs: 0 },
-      );
+      insertPhoto(core.db, barePhoto(i.toString(16).padStart(64, '0'), { width: 4000, height: 3000, takenAt: day }), {
+        path: join(tmp.path, 'photos', `img${String(i).padStart(6, '0')}.jpg`),
+        folderId: folder.id,
+        bytes: 1000,
+        mtimeMs: 0,
+      });
     }
   })();
   console.log(`# wrote ${COUNT} photos in ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -50,7 +51,10 @@ after(async () => {
 test('100k photos: a handful of rows in the DOM, End reaches the last photo, scrolling stays smooth', async () => {
   const loadStart = performance.now();
   await page.goto(serve.url);
-  await page.getByRole('region', { name: 'Library' }).getByText(`${COUNT.toLocaleString('en-US')} photos`, { exact: true }).waitFor();
+  await page
+    .getByRole('region', { name: 'Library' })
+    .getByText(`${COUNT.toLocaleString('en-US')} photos`, { exact: true })
+    .waitFor();
   await page.locator('[role="grid"] [data-photo-id]').first().waitFor();
   console.log(`# first tiles after ${(performance.now() - loadStart).toFixed(0)} ms`);
   const tileCount = () => page.locator('[role="grid"] [role="gridcell"]').count();

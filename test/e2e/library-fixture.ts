@@ -20,13 +20,19 @@ export async function writeFixtureLibrary(dir: string, sceneCount = 6, variants 
   const H = 360;
   const scenes: string[][] = [];
   for (let s = 0; s < sceneCount; s++) {
-    const base = await picture(1000 + s, W, H).png().toBuffer();
+    const base = await picture(1000 + s, W, H)
+      .png()
+      .toBuffer();
     const names: string[] = [];
     const edits = [
       (img: Sharp) => img.jpeg({ quality: 92 }),
       (img: Sharp) => img.jpeg({ quality: 60 }),
       (img: Sharp) => img.modulate({ brightness: 1.06 }).jpeg({ quality: 85 }),
-      (img: Sharp) => img.extract({ left: 8, top: 6, width: W - 16, height: H - 12 }).resize(W, H).jpeg({ quality: 88 }),
+      (img: Sharp) =>
+        img
+          .extract({ left: 8, top: 6, width: W - 16, height: H - 12 })
+          .resize(W, H)
+          .jpeg({ quality: 88 }),
       (img: Sharp) => img.resize(400, 300).modulate({ saturation: 0.9 }).jpeg({ quality: 80 }),
     ];
     for (let v = 0; v < variants; v++) {
@@ -45,7 +51,9 @@ export async function writeFixtureLibrary(dir: string, sceneCount = 6, variants 
   const singletons: string[] = [];
   for (let i = 0; i < singletonCount; i++) {
     const name = `single${String(i).padStart(2, '0')}.jpg`;
-    await picture(5000 + i * 13, W, H).jpeg({ quality: 90 }).toFile(join(dir, name));
+    await picture(5000 + i * 13, W, H)
+      .jpeg({ quality: 90 })
+      .toFile(join(dir, name));
     singletons.push(name);
   }
   const broken = 'broken.jpg';

@@ -24,11 +24,19 @@ before(async () => {
   await ensureRendererBuilt();
   mkdirSync(photos, { recursive: true });
   const shot: RawShot = { make: 'Canon', model: 'EOS R5', taken: '2024:05:06 10:00:00', orientation: 1 };
-  const jpeg = await picture(21, 480, 320).withExif({ IFD0: { Make: 'Canon', Model: 'EOS R5' }, IFD2: { DateTimeOriginal: shot.taken } }).jpeg().toBuffer();
+  const jpeg = await picture(21, 480, 320)
+    .withExif({ IFD0: { Make: 'Canon', Model: 'EOS R5' }, IFD2: { DateTimeOriginal: shot.taken } })
+    .jpeg()
+    .toBuffer();
   writeFileSync(join(photos, 'IMG_0001.JPG'), jpeg);
   writeFileSync(join(photos, 'IMG_0001.DNG'), writeDng(shot, await picture(21, 480, 320).jpeg({ quality: 80 }).toBuffer()));
-  const preview = await sharp(await picture(22, 480, 320).png().toBuffer()).jpeg().toBuffer();
-  writeFileSync(join(photos, 'IMG_0002.CR3'), writeCr3({ ...shot, taken: '2024:05:06 11:00:00', orientation: 6 }, preview, preview, { width: 480, height: 320 }));
+  const preview = await sharp(await picture(22, 480, 320).png().toBuffer())
+    .jpeg()
+    .toBuffer();
+  writeFileSync(
+    join(photos, 'IMG_0002.CR3'),
+    writeCr3({ ...shot, taken: '2024:05:06 11:00:00', orientation: 6 }, preview, preview, { width: 480, height: 320 }),
+  );
   const indexed = await runLikeness(home, 'index', photos).exited;
   assert.equal(indexed.code, 0, indexed.err);
   serve = await startServe(home);
@@ -63,10 +71,13 @@ test('the grid shows a RAW+JPEG stack once; the viewer lists both files; a RAW i
   await tiles.filter({ has: page.locator('img[alt="IMG_0002.CR3"]') }).click();
   await page.keyboard.press('Enter');
   // Orientation 6 from the CR3 turns its 480×320 preview upright: 320 wide, 480 high.
-  await until(page, `(() => {
+  await until(
+    page,
+    `(() => {
     const img = document.querySelector('[role="dialog"] img');
     return !!img && img.complete && img.naturalWidth === 320 && img.naturalHeight === 480;
-  })()`);
+  })()`,
+  );
   await page.keyboard.press('Escape');
   assert.deepEqual(problems, [], 'no script errors or CSP violations');
 });

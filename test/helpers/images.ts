@@ -57,7 +57,9 @@ export type Format = 'jpeg' | 'png' | 'webp' | 'tiff' | 'gif' | 'avif';
 
 export async function writePicture(path: string, seed: number, format: Format = 'jpeg', width = 320, height = 240): Promise<string> {
   mkdirSync(dirname(path), { recursive: true });
-  await picture(seed, width, height).toFormat(format, format === 'jpeg' ? { quality: 92 } : {}).toFile(path);
+  await picture(seed, width, height)
+    .toFormat(format, format === 'jpeg' ? { quality: 92 } : {})
+    .toFile(path);
   return path;
 }
 
@@ -78,7 +80,9 @@ export async function writeOriented(path: string, seed: number, orientation: num
     7: (s) => s.flop().rotate(90),
     8: (s) => s.rotate(90),
   };
-  const raw = await stored[orientation](picture(seed, width, height)).raw().toBuffer({ resolveWithObject: true });
+  const raw = await stored[orientation](picture(seed, width, height))
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   await sharp(raw.data, { raw: { width: raw.info.width, height: raw.info.height, channels: 3 } })
     .jpeg({ quality: 95 })
     .withMetadata({ orientation })

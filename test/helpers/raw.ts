@@ -141,10 +141,7 @@ export interface RawShot {
 }
 
 function exifIfdEntries(shot: RawShot): TiffEntry[] {
-  return [
-    { tag: TAGS.dateTimeOriginal, ascii: shot.taken },
-    ...(shot.lens ? [{ tag: TAGS.lensModel, ascii: shot.lens }] : []),
-  ];
+  return [{ tag: TAGS.dateTimeOriginal, ascii: shot.taken }, ...(shot.lens ? [{ tag: TAGS.lensModel, ascii: shot.lens }] : [])];
 }
 
 function gpsIfdEntries(shot: RawShot): TiffEntry[] {
@@ -268,7 +265,16 @@ export function writeCr3(shot: RawShot, thumbnail: Buffer, preview: Buffer, size
   const thmb = box('THMB', u32(0), u16(160), u16(120), u32(thumbnail.length), u16(1), u16(0), thumbnail);
   const prvw = box('PRVW', u32(0), u16(1), u16(size.width), u16(size.height), u16(1), u32(preview.length), preview);
   const ftyp = box('ftyp', Buffer.from('crx ', 'latin1'), u32(1), Buffer.from('crx isom', 'latin1'));
-  const moov = box('moov', uuidBox('85c0b687820f11e08111f4ce462b6a48', box('CNCV', Buffer.from('CanonCR3_001/00.09.00/00.00.00', 'latin1')), box('CMT1', cmt1), box('CMT2', cmt2), thmb));
+  const moov = box(
+    'moov',
+    uuidBox(
+      '85c0b687820f11e08111f4ce462b6a48',
+      box('CNCV', Buffer.from('CanonCR3_001/00.09.00/00.00.00', 'latin1')),
+      box('CMT1', cmt1),
+      box('CMT2', cmt2),
+      thmb,
+    ),
+  );
   const previewBox = uuidBox('eaf42b5e1c984b88b9fbb7dc406e4d16', Buffer.alloc(8), prvw);
   return Buffer.concat([ftyp, moov, previewBox, box('mdat', Buffer.alloc(4096, 0x33))]);
 }

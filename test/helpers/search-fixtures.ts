@@ -28,5 +28,10 @@ export function pictureSvg(seed: number, width = 320, height = 240): string {
 }
 
 export async function writePicture(path: string, seed: number, width = 320, height = 240): Promise<void> {
-  await writeFile(path, await sharp(Buffer.from(pictureSvg(seed, width, height))).jpeg({ quality: 92 }).toBuffer());
+  await writeFile(
+    path,
+    await sharp(Buffer.from(pictureSvg(seed, width, height)))
+      .jpeg({ quality: 92 })
+      .toBuffer(),
+  );
 }

@@ -61,7 +61,10 @@ test('a folder added to a library with no model: first model, embeddings, learne
     const model = activeModel(core.db);
     assert.ok(model, 'a model is active');
     assert.equal(countEmbeddings(core.db, model.id), 8, 'every photo embedded');
-    const kinds = service.jobs.list().reverse().map((j) => `${j.kind}:${j.state}`);
+    const kinds = service.jobs
+      .list()
+      .reverse()
+      .map((j) => `${j.kind}:${j.state}`);
     assert.deepEqual(kinds, ['scan:done', 'train:done', 'embed:done', 'cluster:done'], 'each step a job of its own');
     assert.match(service.jobs.list().find((j) => j.kind === 'train')!.message, /First model #\d+ is active/);
     const learned: SimilarPhoto[] = await service.findSimilar({ id: (await firstPhoto())!.id, k: 3 });
@@ -82,7 +85,10 @@ test('with the first model turned off, indexing queues no training', async () =>
     await started.service.automation({ set: { firstModel: false } });
     await started.service.addFolder({ path: join(tmp.path, 'off') });
     await settle(started, () => false);
-    assert.deepEqual(started.service.jobs.list().map((j) => j.kind), ['scan']);
+    assert.deepEqual(
+      started.service.jobs.list().map((j) => j.kind),
+      ['scan'],
+    );
     assert.equal(activeModel(core.db), null);
   } finally {
     await started.stop();

@@ -24,7 +24,8 @@ const home = join(tmp.path, 'home');
 const xdg = join(tmp.path, 'xdg');
 const photos = join(tmp.path, 'photos');
 const asRoot = process.getuid?.() === 0;
-const nobodyCanRun = asRoot && spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(bin)})`], { uid: 65534, gid: 65534 }).status === 0;
+const nobodyCanRun =
+  asRoot && spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(bin)})`], { uid: 65534, gid: 65534 }).status === 0;
 
 function likeness(...args: string[]): { code: number | null; out: string; err: string } {
   const result = spawnSync(process.execPath, [bin, ...args], {
@@ -44,7 +45,9 @@ interface Listed {
 }
 const list = (): Listed[] => JSON.parse(likeness('duplicates', '--json').out) as Listed[];
 const trashInfos = () =>
-  existsSync(join(xdg, 'Trash', 'info')) ? readdirSync(join(xdg, 'Trash', 'info')).map((n) => readFileSync(join(xdg, 'Trash', 'info', n), 'utf8')) : [];
+  existsSync(join(xdg, 'Trash', 'info'))
+    ? readdirSync(join(xdg, 'Trash', 'info')).map((n) => readFileSync(join(xdg, 'Trash', 'info', n), 'utf8'))
+    : [];
 
 test('resolve moves rejected copies to the trash with reasons for the rest; undo restores them', async () => {
   // Four scenes, each as an original and two copies, one scene's copies in a read-only folder.
@@ -53,8 +56,13 @@ test('resolve moves rejected copies to the trash with reasons for the rest; undo
     mkdirSync(dir, { recursive: true });
     const original = await sceneJpeg(seed * 17, 640, 427);
     writeFileSync(join(dir, `scene${seed}.jpg`), original);
-    await sharp(original).resize(320).jpeg({ quality: 80 }).toFile(join(dir, `scene${seed}-small.jpg`));
-    await sharp(original).png().toFile(join(dir, `scene${seed}.png`));
+    await sharp(original)
+      .resize(320)
+      .jpeg({ quality: 80 })
+      .toFile(join(dir, `scene${seed}-small.jpg`));
+    await sharp(original)
+      .png()
+      .toFile(join(dir, `scene${seed}.png`));
   }
   mkdirSync(home, { recursive: true });
   mkdirSync(xdg, { recursive: true });
@@ -93,14 +101,21 @@ test('resolve moves rejected copies to the trash with reasons for the rest; undo
   assert.match(applied.out, /the photo to keep is not on disk/);
   if (nobodyCanRun || !asRoot) assert.match(applied.out, /read-only/);
   // Scene 1 (2 copies) and scene 2's unchanged copy went to the trash, each with its .trashinfo.
-  const moved = [...byScene(1).photos.filter((p) => p.id !== byScene(1).keeperId), ...scene2.photos.filter((p) => p.id !== scene2.keeperId && p.path !== changed)];
+  const moved = [
+    ...byScene(1).photos.filter((p) => p.id !== byScene(1).keeperId),
+    ...scene2.photos.filter((p) => p.id !== scene2.keeperId && p.path !== changed),
+  ];
   for (const p of moved) {
     assert.ok(!existsSync(p.path), `${p.path} left its folder`);
-    assert.ok(trashInfos().some((info) => info.includes(`Path=${encodeURI(p.path)}`)), `${p.path} is in the trash`);
+    assert.ok(
+      trashInfos().some((info) => info.includes(`Path=${encodeURI(p.path)}`)),
+      `${p.path} is in the trash`,
+    );
   }
   assert.equal(trashInfos().length, moved.length + (nobodyCanRun || !asRoot ? 0 : 2), 'nothing else went');
   assert.ok(existsSync(changed) && existsSync(keeper3 + '.away'));
-  for (const p of scene3.photos.filter((x) => x.id !== scene3.keeperId)) assert.ok(existsSync(p.path), 'nothing of a group whose keeper is gone moves');
+  for (const p of scene3.photos.filter((x) => x.id !== scene3.keeperId))
+    assert.ok(existsSync(p.path), 'nothing of a group whose keeper is gone moves');
   const status = likeness('status').out;
   assert.match(status, new RegExp(`photos: ${12 - trashInfos().length}\\b`), status);
 

@@ -29,7 +29,10 @@ test('likeness train, embed and models on a small library', async () => {
     }
     const out: string[] = [];
     const ctx = context(core, out);
-    assert.equal(await trainCommand.run(['--preset', 'tiny', '--input-size', '16', '--max-steps', '3', '--batch-size', '8', '--workers', '1', '--json'], ctx), 0);
+    assert.equal(
+      await trainCommand.run(['--preset', 'tiny', '--input-size', '16', '--max-steps', '3', '--batch-size', '8', '--workers', '1', '--json'], ctx),
+      0,
+    );
     const model = JSON.parse(out.pop()!);
     assert.equal(model.status, 'active');
     assert.equal(model.steps, 3);
@@ -40,12 +43,36 @@ test('likeness train, embed and models on a small library', async () => {
     assert.equal(countEmbeddings(core.db, model.id), 12);
 
     assert.equal(await modelsCommand.run(['--json'], ctx), 0);
-    assert.deepEqual(JSON.parse(out.pop()!).map((m: { id: number }) => m.id), [model.id]);
+    assert.deepEqual(
+      JSON.parse(out.pop()!).map((m: { id: number }) => m.id),
+      [model.id],
+    );
     assert.equal(await modelsCommand.run(['loss', String(model.id), '--json'], ctx), 0);
     assert.equal(JSON.parse(out.pop()!).length, 3);
 
     // A second version (from scratch, the reference recipe) can be trained and the first re-activated.
-    assert.equal(await trainCommand.run(['--preset', 'reference', '--input-size', '16', '--max-steps', '2', '--batch-size', '4', '--z-dim', '8', '--workers', '2', '--from-scratch', '--json'], ctx), 0);
+    assert.equal(
+      await trainCommand.run(
+        [
+          '--preset',
+          'reference',
+          '--input-size',
+          '16',
+          '--max-steps',
+          '2',
+          '--batch-size',
+          '4',
+          '--z-dim',
+          '8',
+          '--workers',
+          '2',
+          '--from-scratch',
+          '--json',
+        ],
+        ctx,
+      ),
+      0,
+    );
     const second = JSON.parse(out.pop()!);
     assert.equal(second.status, 'active');
     assert.equal(await modelsCommand.run(['activate', String(model.id)], ctx), 0);

@@ -59,8 +59,10 @@ async function readOnlyLibrary(
   // As root, permissions stop nothing: run as `nobody`, if that user can read this checkout (a clone
   // inside a private folder cannot be); otherwise the fingerprints still compare every file.
   const nobodyCanRun =
-    process.getuid?.() === 0 && spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(bin)})`], { uid: 65534, gid: 65534 }).status === 0;
-  if (!nobodyCanRun && process.getuid?.() === 0) console.log('# the checkout is not readable by user nobody: the CLI runs as root, checked by fingerprints only');
+    process.getuid?.() === 0 &&
+    spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(bin)})`], { uid: 65534, gid: 65534 }).status === 0;
+  if (!nobodyCanRun && process.getuid?.() === 0)
+    console.log('# the checkout is not readable by user nobody: the CLI runs as root, checked by fingerprints only');
   if (nobodyCanRun) spawnSync('chown', ['-R', 'nobody', home]);
   const run = (args: string[]) =>
     spawnSync(process.execPath, [bin, ...args], {

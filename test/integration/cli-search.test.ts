@@ -49,7 +49,10 @@ test('similar (by path, by id, --image), duplicates, clusters over a trained lib
   assert.equal(byPath.code, 0, byPath.stderr);
   const results = JSON.parse(byPath.stdout) as { id: number; path: string; score: number; signal: string }[];
   assert.equal(results.length, 5);
-  assert.ok(results.every((r) => r.signal === 'learned'), 'the trained model answered, and says so');
+  assert.ok(
+    results.every((r) => r.signal === 'learned'),
+    'the trained model answered, and says so',
+  );
   assert.ok(!results.some((r) => r.path === query), 'the query photo is not in its own results');
   for (let i = 1; i < results.length; i++) assert.ok(results[i - 1]!.score >= results[i]!.score);
   for (const r of results) assert.ok(r.id > 0 && r.path.startsWith(photos) && r.score <= 1.0001);
@@ -66,10 +69,22 @@ test('similar (by path, by id, --image), duplicates, clusters over a trained lib
   const alone = JSON.parse(likeness('similar', other.path, '--k', '5', '--json').stdout);
   const batch = likeness('similar', query, String(other.id), '--k', '5', '--json');
   assert.equal(batch.code, 0, batch.stderr);
-  assert.deepEqual(batch.stdout.trim().split('\n').map((line) => JSON.parse(line)), [results, alone]);
+  assert.deepEqual(
+    batch.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line)),
+    [results, alone],
+  );
   const piped = likenessWithInput(`${other.id}\n\nno-such-photo\n${query}\n`, 'similar', '--stdin', '--k', '5', '--json');
   assert.equal(piped.code, 1, 'a failed query makes the exit code 1');
-  assert.deepEqual(piped.stdout.trim().split('\n').map((line) => JSON.parse(line)), [alone, null, results]);
+  assert.deepEqual(
+    piped.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line)),
+    [alone, null, results],
+  );
   assert.match(piped.stderr, /no-such-photo: no photo with id or path/);
 
   // An image outside the library: a copy of a library photo finds that photo first, and is not added.

@@ -86,7 +86,10 @@ test('links that loop, lead to / or /proc are not followed; the server keeps ans
   await scanned(2);
   const problems = (await api<{ path: string; reason: string }[]>('listProblems')).body.result!;
   for (const link of ['root', 'proc']) {
-    assert.ok(problems.some((p) => p.path === join(photos, link) && /system folder|pseudo-filesystem/.test(p.reason)), `${link} is said to be skipped`);
+    assert.ok(
+      problems.some((p) => p.path === join(photos, link) && /system folder|pseudo-filesystem/.test(p.reason)),
+      `${link} is said to be skipped`,
+    );
   }
   // The watcher is in place once the scan is done: a new photo arrives through it, deep links and all.
   await writePicture(join(photos, 'bomb', 'three.jpg'), 3);

@@ -25,9 +25,15 @@ const photo = (i: number) => join(tmp.path, 'photos', `img${i}.jpg`);
 
 /** Runs `likeness <args>`; `packages` are the npm packages the process loaded (Node's module debug log). */
 function likeness(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, [bin, ...args], { env: { ...process.env, LIKENESS_HOME: home, NODE_DEBUG: 'module', ...env }, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    env: { ...process.env, LIKENESS_HOME: home, NODE_DEBUG: 'module', ...env },
+    encoding: 'utf8',
+  });
   const packages = new Set([...result.stderr.matchAll(/node_modules\/((?:@[^/"]+\/)?[^/"]+)/g)].map((m) => m[1]!));
-  const stderr = result.stderr.split('\n').filter((line) => !line.startsWith('MODULE ')).join('\n');
+  const stderr = result.stderr
+    .split('\n')
+    .filter((line) => !line.startsWith('MODULE '))
+    .join('\n');
   return { code: result.status, stdout: result.stdout, stderr, packages };
 }
 
@@ -39,11 +45,20 @@ before(() => {
     const folder = insertFolder(core.db, join(tmp.path, 'photos'), '/');
     const random = seededRandom(3);
     const ids = Array.from({ length: 50 }, (_, i) =>
-      insertPhoto(core.db, barePhoto(i.toString(16).padStart(64, '0'), { dhash: randomHash(random) }), { path: photo(i), folderId: folder.id, bytes: 1000, mtimeMs: 0 }),
+      insertPhoto(core.db, barePhoto(i.toString(16).padStart(64, '0'), { dhash: randomHash(random) }), {
+        path: photo(i),
+        folderId: folder.id,
+        bytes: 1000,
+        mtimeMs: 0,
+      }),
     );
     const modelId = activeTestModel(core, 16);
     const { vectors } = syntheticBlobs(ids.length, 16, 5, 0.5, 0, 9);
-    writeEmbeddings(core.db, modelId, ids.map((photoId, r) => ({ photoId, vector: vectors.slice(r * 16, (r + 1) * 16) })));
+    writeEmbeddings(
+      core.db,
+      modelId,
+      ids.map((photoId, r) => ({ photoId, vector: vectors.slice(r * 16, (r + 1) * 16) })),
+    );
   } finally {
     closeCore(core);
   }
@@ -61,7 +76,16 @@ test('help and --help load no npm package; the light commands load better-sqlite
   const commandHelp = likeness(['train', '--help']);
   assert.match(commandHelp.stdout, /^Usage: likeness train/);
   assert.deepEqual([...commandHelp.packages], [], 'a command’s --help loads nothing either');
-  for (const args of [['status'], ['errors'], ['folders'], ['models'], ['jobs'], ['similar', photo(0), '--k', '3'], ['similar', '2', '--json'], ['clusters', '--json']]) {
+  for (const args of [
+    ['status'],
+    ['errors'],
+    ['folders'],
+    ['models'],
+    ['jobs'],
+    ['similar', photo(0), '--k', '3'],
+    ['similar', '2', '--json'],
+    ['clusters', '--json'],
+  ]) {
     const run = likeness(args);
     assert.equal(run.code, 0, `${args.join(' ')}: ${run.stderr}`);
     assert.ok(run.packages.has('better-sqlite3'), `${args.join(' ')} opened the library`);

@@ -22,10 +22,15 @@ async function labelledFolder(): Promise<string> {
       const seed = (category === 'warm' ? 100 : 200) + i;
       // One picture one folder deeper: it still belongs to the first-level subfolder.
       const path = join(root, category, ...(i === 0 ? ['nested'] : []), `p${i}.jpg`);
-      await sharp(Buffer.from(pictureSvg(seed))).tint(tint).jpeg({ quality: 90 }).toFile(path);
+      await sharp(Buffer.from(pictureSvg(seed)))
+        .tint(tint)
+        .jpeg({ quality: 90 })
+        .toFile(path);
     }
   }
-  await sharp(Buffer.from(pictureSvg(999))).jpeg().toFile(join(root, 'unlabelled.jpg'));
+  await sharp(Buffer.from(pictureSvg(999)))
+    .jpeg()
+    .toFile(join(root, 'unlabelled.jpg'));
   return root;
 }
 

@@ -94,7 +94,9 @@ test("an app's queue started while a command computes: its job waits, says why, 
     assert.equal(readLock(core.db, 'computing')?.pid, process.pid, 'the queue holds the lease while its job runs');
     return 'grouped';
   });
-  await until('the job says what it waits for', () => messages.some((m) => /^Waiting for another likeness command \(pid \d+: Training a model version\) to finish$/.test(m)));
+  await until('the job says what it waits for', () =>
+    messages.some((m) => /^Waiting for another likeness command \(pid \d+: Training a model version\) to finish$/.test(m)),
+  );
   assert.equal(ran, 0);
   assert.equal(runner.get(job.id)?.state, 'running');
   other.child.kill('SIGKILL');

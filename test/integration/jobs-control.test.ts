@@ -28,8 +28,10 @@ test('cancel from another process stops the job the running queue is doing', asy
   const poller = new JobRequestPoller(core.db, runner, 50);
   poller.start();
   try {
-    const job = runner.enqueue('scan', 'scanning a big folder', (ctx) =>
-      new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', () => reject(new CancelledError()))),
+    const job = runner.enqueue(
+      'scan',
+      'scanning a big folder',
+      (ctx) => new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', () => reject(new CancelledError()))),
     );
     for (let i = 0; i < 100 && runner.get(job.id)?.state !== 'running'; i++) await new Promise((r) => setTimeout(r, 10));
     const listed = likeness('jobs');
@@ -51,7 +53,19 @@ test('with nothing running, pause and cancel change what the next start does', (
   const core = openCore(home);
   const store = new SqliteJobStore(core.db);
   const id = store.nextId();
-  store.save({ id, kind: 'train', state: 'running', done: 3, total: 10, rate: null, etaSeconds: null, message: 'training', error: null, startedAt: new Date().toISOString(), finishedAt: null });
+  store.save({
+    id,
+    kind: 'train',
+    state: 'running',
+    done: 3,
+    total: 10,
+    rate: null,
+    etaSeconds: null,
+    message: 'training',
+    error: null,
+    startedAt: new Date().toISOString(),
+    finishedAt: null,
+  });
   closeCore(core); // the app was killed while training
 
   assert.match(likeness('jobs', 'pause', String(id)).out, /is now paused/);

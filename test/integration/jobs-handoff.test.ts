@@ -61,11 +61,14 @@ after(async () => {
 /** A heavy job that runs until released (or cancelled). */
 function blocker(message: string) {
   let release!: () => void;
-  const job = runner.enqueue('train', message, ({ signal }) =>
-    new Promise<void>((resolve, reject) => {
-      release = resolve;
-      signal.addEventListener('abort', () => reject(new CancelledError()));
-    }),
+  const job = runner.enqueue(
+    'train',
+    message,
+    ({ signal }) =>
+      new Promise<void>((resolve, reject) => {
+        release = resolve;
+        signal.addEventListener('abort', () => reject(new CancelledError()));
+      }),
   );
   return { job, release: () => release() };
 }
@@ -109,12 +112,17 @@ test('likeness duplicates while the queue runs a heavy job: queued behind it, th
 });
 
 test('likeness train while the queue runs a heavy job: queued behind it, trained there, the version printed', async () => {
-  const result = await behindABlocker('train', ['train', '--preset', 'tiny', '--input-size', '16', '--max-steps', '3', '--workers', '1', '--json'], () =>
-    assert.equal(listModels(core.db).length, 0, 'no training while the other heavy job ran'),
+  const result = await behindABlocker(
+    'train',
+    ['train', '--preset', 'tiny', '--input-size', '16', '--max-steps', '3', '--workers', '1', '--json'],
+    () => assert.equal(listModels(core.db).length, 0, 'no training while the other heavy job ran'),
   );
   const model = JSON.parse(result.out) as { id: number; steps: number; status: string };
   assert.deepEqual({ steps: model.steps, status: model.status }, { steps: 3, status: 'active' });
-  assert.deepEqual(listModels(core.db).map((m) => m.id), [model.id]);
+  assert.deepEqual(
+    listModels(core.db).map((m) => m.id),
+    [model.id],
+  );
   // 16×16 inputs were not prepared at indexing (64 is): training made them from the photos first.
   assert.equal(photoIdsWithInputs(core.db, 16).length, photoIdsWithInputs(core.db, 64).length);
 });

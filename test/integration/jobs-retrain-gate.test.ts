@@ -34,7 +34,15 @@ after(() => {
 function brokenCopyOf(modelId: number): number {
   const record = getModelRecord(core.db, modelId)!;
   const { config, values } = loadWeights(join(core.dataDir.root, record.weightsPath!));
-  const id = createModel(core.db, { config: record.config, inputSize: config.inputSize, embeddingDim: config.zDim, backend: 'test', device: 'test', parentId: modelId, weightsPath: null });
+  const id = createModel(core.db, {
+    config: record.config,
+    inputSize: config.inputSize,
+    embeddingDim: config.zDim,
+    backend: 'test',
+    device: 'test',
+    parentId: modelId,
+    weightsPath: null,
+  });
   const dir = join(core.dataDir.modelDir(id), 'weights');
   saveWeights(dir, config, new Map([...values].map(([name, v]) => [name, new Float32Array(v.length)])));
   finishModel(core.db, id, { status: 'ready', weightsPath: relative(core.dataDir.root, dir) });

@@ -23,7 +23,10 @@ test('nested folders merge into one library folder; removing it forgets photos b
     const beach = photoIdByPath(core.db, join(child, 'beach.jpg'));
     const summary = await indexFolders(core, [root]);
     assert.equal(summary.added, 1, 'only the new photo is added');
-    assert.deepEqual(listFolders(core.db).map((f) => [f.path, f.photoCount]), [[root, 2]]);
+    assert.deepEqual(
+      listFolders(core.db).map((f) => [f.path, f.photoCount]),
+      [[root, 2]],
+    );
     assert.equal(photoIdByPath(core.db, join(child, 'beach.jpg')), beach, 'the merged folder keeps its photos');
 
     assert.equal((await addFolder(core, join(root, '2024'))).path, root, 'a sub-folder is already covered');

@@ -28,9 +28,13 @@ after(() => {
 
 /** Every photo row is whole: a path, a model input, a thumbnail; no path is both a photo and a problem. */
 function assertConsistent(core: Core): void {
-  assert.equal((core.db.pragma('integrity_check', { simple: true }) as string), 'ok');
+  assert.equal(core.db.pragma('integrity_check', { simple: true }) as string, 'ok');
   const { photos } = listPhotos(core.db, { offset: 0, limit: 5000, sort: 'added', order: 'asc' });
-  const inputs = readModelInputs(core.db, 64, photos.map((p) => p.id));
+  const inputs = readModelInputs(
+    core.db,
+    64,
+    photos.map((p) => p.id),
+  );
   for (const p of photos) {
     assert.ok(getPhoto(core.db, p.id)!.paths.length > 0, `photo ${p.id} has a path`);
     assert.equal(inputs.get(p.id)?.length, 64 * 64 * 3, `photo ${p.id} has a model input`);
@@ -58,22 +62,48 @@ test('a corpus of odd files gives photos or reasons, and a consistent library', 
   add('truncated.jpg', good.subarray(0, good.length >> 1), 'problem');
   add('truncated.png', goodPng.subarray(0, goodPng.length >> 1), 'problem');
   add('header-only.jpg', good.subarray(0, 700), 'problem');
-  const bomb = Buffer.from(await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } }).png().toBuffer());
+  const bomb = Buffer.from(
+    await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } })
+      .png()
+      .toBuffer(),
+  );
   bomb.writeUInt32BE(50000, 16);
   bomb.writeUInt32BE(50000, 20);
   add('bomb.png', bomb, 'problem');
   add('random-bytes.webp', Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7919) & 255)), 'problem');
 
-  const red = await sharp({ create: { width: 60, height: 40, channels: 3, background: '#d00' } }).png().toBuffer();
-  const blue = await sharp({ create: { width: 60, height: 40, channels: 3, background: '#00d' } }).png().toBuffer();
-  add('animated.gif', await sharp([red, blue], { join: { animated: true } }).gif().toBuffer(), 'photo');
+  const red = await sharp({ create: { width: 60, height: 40, channels: 3, background: '#d00' } })
+    .png()
+    .toBuffer();
+  const blue = await sharp({ create: { width: 60, height: 40, channels: 3, background: '#00d' } })
+    .png()
+    .toBuffer();
+  add(
+    'animated.gif',
+    await sharp([red, blue], { join: { animated: true } })
+      .gif()
+      .toBuffer(),
+    'photo',
+  );
   add('cmyk.jpg', await picture(3).toColourspace('cmyk').jpeg().toBuffer(), 'photo');
   add('sixteen-bit.png', await picture(4).toColourspace('rgb16').png().toBuffer(), 'photo');
   add('grey.png', await picture(5).greyscale().png().toBuffer(), 'photo');
   add('alpha.png', await picture(6).ensureAlpha(0.5).png().toBuffer(), 'photo');
-  add('tiny.png', await sharp({ create: { width: 1, height: 1, channels: 3, background: '#123456' } }).png().toBuffer(), 'photo');
+  add(
+    'tiny.png',
+    await sharp({ create: { width: 1, height: 1, channels: 3, background: '#123456' } })
+      .png()
+      .toBuffer(),
+    'photo',
+  );
   add('panorama.jpg', await picture(7, 4000, 50).jpeg().toBuffer(), 'photo');
-  add('absurd-exif.jpg', await sharp(good).withExif({ IFD0: { Make: 'x'.repeat(5000), DateTime: '0000:00:00 00:00:00' } }).toBuffer(), 'photo');
+  add(
+    'absurd-exif.jpg',
+    await sharp(good)
+      .withExif({ IFD0: { Make: 'x'.repeat(5000), DateTime: '0000:00:00 00:00:00' } })
+      .toBuffer(),
+    'photo',
+  );
   add('name with spaces, ünïcödé and 🐱.jpg', await picture(8).jpeg().toBuffer(), 'photo');
   add('new\nline.jpg', await picture(9).jpeg().toBuffer(), 'photo');
   add(`${'deep/'.repeat(60)}bottom.jpg`, await picture(10).jpeg().toBuffer(), 'photo');
@@ -118,7 +148,9 @@ test('a corpus of odd files gives photos or reasons, and a consistent library', 
     assert.match(problems.get(join(root, 'self.jpg'))!, /loop/);
     assertConsistent(core);
 
-    const grey = readModelInputs(core.db, 64, [photoIdByPath(core.db, join(root, 'grey.png'))!]).values().next().value!;
+    const grey = readModelInputs(core.db, 64, [photoIdByPath(core.db, join(root, 'grey.png'))!])
+      .values()
+      .next().value!;
     for (let i = 0; i < grey.length; i += 3) assert.ok(grey[i] === grey[i + 1] && grey[i + 1] === grey[i + 2], 'grey stays grey');
     const heicPhoto = getPhoto(core.db, photoIdByPath(core.db, join(root, 'iphone.heic'))!)!;
     assert.deepEqual([heicPhoto.format, heicPhoto.width, heicPhoto.height], ['heic', TINY_HEIC_SIZE.width, TINY_HEIC_SIZE.height]);
@@ -133,7 +165,9 @@ test('a corpus of odd files gives photos or reasons, and a consistent library', 
     const gif = getPhoto(core.db, photoIdByPath(core.db, join(root, 'animated.gif'))!)!;
     assert.deepEqual([gif.width, gif.height], [60, 40], 'an animated GIF is its first frame');
 
-    console.log(`# ${expectPhoto.length + expectProblem.length} hostile or odd inputs: ${expectPhoto.length} photos, ${expectProblem.length} problems`);
+    console.log(
+      `# ${expectPhoto.length + expectProblem.length} hostile or odd inputs: ${expectPhoto.length} photos, ${expectProblem.length} problems`,
+    );
     // Scanning again changes nothing and stays consistent.
     const again = await indexFolders(core, []);
     assert.equal(again.added + again.updated + again.removed, 0);
@@ -177,8 +211,12 @@ test('files replaced while they are read and decoded end as one whole version, a
   mkdirSync(spare, { recursive: true });
   const versions: Buffer[][] = [];
   for (let i = 0; i < 8; i++) {
-    const a = await picture(300 + i, 800, 600).jpeg().toBuffer();
-    const b = await picture(400 + i, 600, 450).png().toBuffer();
+    const a = await picture(300 + i, 800, 600)
+      .jpeg()
+      .toBuffer();
+    const b = await picture(400 + i, 600, 450)
+      .png()
+      .toBuffer();
     versions.push([a, b]);
     await writePicture(join(folder, `swap${i}.jpg`), 300 + i, 'jpeg', 800, 600);
   }

@@ -26,7 +26,9 @@ test('inputs of a new size are made for every photo, once, matching a direct dec
     assert.deepEqual(await ensureModelInputs(core, 32), { made: 0, failed: 0 });
 
     const path = join(folder, 'p1.png');
-    const stored = readModelInputs(core.db, 32, [photoIdByPath(core.db, path)!]).values().next().value!;
+    const stored = readModelInputs(core.db, 32, [photoIdByPath(core.db, path)!])
+      .values()
+      .next().value!;
     assert.deepEqual(stored, await modelInputFromFile(path, 32));
     assert.equal(stored.length, 32 * 32 * 3);
   } finally {

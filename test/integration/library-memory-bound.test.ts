@@ -38,10 +38,18 @@ test('indexing 192-megapixel images never holds one decoded whole', async () => 
   mkdirSync(small);
   for (let i = 0; i < 2; i++) {
     // Enlarged with nearest-neighbour from a small picture: real structure, quick to make.
-    const base = await picture(60 + i, 400, 300).raw().toBuffer();
+    const base = await picture(60 + i, 400, 300)
+      .raw()
+      .toBuffer();
     const big = sharp(base, { raw: { width: 400, height: 300, channels: 3 } }).resize(WIDTH, HEIGHT, { kernel: 'nearest' });
-    await big.clone().png({ compressionLevel: 1 }).toFile(join(large, `large${i}.png`));
-    await big.clone().jpeg({ quality: 80 }).toFile(join(large, `large${i}.jpg`));
+    await big
+      .clone()
+      .png({ compressionLevel: 1 })
+      .toFile(join(large, `large${i}.png`));
+    await big
+      .clone()
+      .jpeg({ quality: 80 })
+      .toFile(join(large, `large${i}.jpg`));
   }
   await picture(70, 64, 48).jpeg().toFile(join(small, 'small.jpg'));
 
@@ -49,6 +57,8 @@ test('indexing 192-megapixel images never holds one decoded whole', async () => 
   const peak = peakRssOfIndexing(large, join(tmp.path, 'home-large'));
   const oneDecoded = WIDTH * HEIGHT * 3;
   const mb = (bytes: number) => Math.round(bytes / 1e6);
-  console.log(`# peak RSS: ${mb(baseline)} MB indexing one small photo, ${mb(peak)} MB indexing four 192 MP images (one decoded whole: ${mb(oneDecoded)} MB)`);
+  console.log(
+    `# peak RSS: ${mb(baseline)} MB indexing one small photo, ${mb(peak)} MB indexing four 192 MP images (one decoded whole: ${mb(oneDecoded)} MB)`,
+  );
   assert.ok(peak - baseline < oneDecoded, `memory grew by ${mb(peak - baseline)} MB, as much as one whole decoded image`);
 });

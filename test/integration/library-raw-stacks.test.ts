@@ -29,7 +29,12 @@ async function cameraJpeg(seed: number, camera: { make: string; model: string },
 }
 
 async function rawOf(seed: number, shot: RawShot): Promise<Buffer> {
-  return writeDng(shot, await sharp(pictureRgb(seed, 480, 320), { raw: { width: 480, height: 320, channels: 3 } }).jpeg({ quality: 80 }).toBuffer());
+  return writeDng(
+    shot,
+    await sharp(pictureRgb(seed, 480, 320), { raw: { width: 480, height: 320, channels: 3 } })
+      .jpeg({ quality: 80 })
+      .toBuffer(),
+  );
 }
 
 describe('RAW files, stacks and bursts in a scan', () => {
@@ -49,7 +54,9 @@ describe('RAW files, stacks and bursts in a scan', () => {
     writeFileSync(file('jpegs', 'holiday.jpg'), await cameraJpeg(2, canon, '2024:05:06 11:00:00'));
     writeFileSync(file('raws', 'IMG_0002.DNG'), await rawOf(2, shot('2024:05:06 11:00:00')));
     // A RAW on its own.
-    const preview = await sharp(pictureRgb(3, 480, 320), { raw: { width: 480, height: 320, channels: 3 } }).jpeg().toBuffer();
+    const preview = await sharp(pictureRgb(3, 480, 320), { raw: { width: 480, height: 320, channels: 3 } })
+      .jpeg()
+      .toBuffer();
     writeFileSync(file('raws', 'IMG_0003.CR3'), writeCr3(shot('2024:05:06 12:00:00'), preview, preview, { width: 480, height: 320 }));
     // A RAW whose only image is its sensor data.
     writeFileSync(file('raws', 'broken.nef'), Buffer.concat([Buffer.from('MM\0*\0\0\0\x08\0\0\0\0\0\0', 'latin1'), Buffer.alloc(512)]));
@@ -102,15 +109,29 @@ describe('RAW files, stacks and bursts in a scan', () => {
         ['shoot/IMG_0001.DNG', 'dng'],
       ],
     );
-    assert.deepEqual(getPhoto(core.db, id('jpegs', 'holiday.jpg'))!.files.map((f) => f.format), ['jpeg', 'dng']);
+    assert.deepEqual(
+      getPhoto(core.db, id('jpegs', 'holiday.jpg'))!.files.map((f) => f.format),
+      ['jpeg', 'dng'],
+    );
 
-    const groups = stacksAndBursts(core.db, [id('shoot', 'IMG_0001.DNG'), id('shoot', 'IMG_0001.JPG'), id('raws', 'IMG_0002.DNG'), id('raws', 'IMG_0003.CR3')]);
-    assert.deepEqual([...groups.values()].map((g) => g.stackId), [id('shoot', 'IMG_0001.JPG'), id('shoot', 'IMG_0001.JPG'), id('jpegs', 'holiday.jpg'), null]);
+    const groups = stacksAndBursts(core.db, [
+      id('shoot', 'IMG_0001.DNG'),
+      id('shoot', 'IMG_0001.JPG'),
+      id('raws', 'IMG_0002.DNG'),
+      id('raws', 'IMG_0003.CR3'),
+    ]);
+    assert.deepEqual(
+      [...groups.values()].map((g) => g.stackId),
+      [id('shoot', 'IMG_0001.JPG'), id('shoot', 'IMG_0001.JPG'), id('jpegs', 'holiday.jpg'), null],
+    );
 
     const frames = ['DSC01.JPG', 'DSC02.JPG', 'DSC03.JPG', 'DSC04.JPG', 'DSC05.JPG'].map((name) => id('burst', name));
     const bursts = stacksAndBursts(core.db, frames);
     const burstId = Math.min(...frames.slice(0, 3));
-    assert.deepEqual(frames.map((f) => bursts.get(f)!.burstId), [burstId, burstId, burstId, null, null]);
+    assert.deepEqual(
+      frames.map((f) => bursts.get(f)!.burstId),
+      [burstId, burstId, burstId, null, null],
+    );
     assert.equal(getPhoto(core.db, frames[1])!.burstId, burstId);
   });
 
@@ -125,7 +146,10 @@ describe('RAW files, stacks and bursts in a scan', () => {
   });
 
   test('a RAW and its JPEG are one shot, never near-duplicates of each other', () => {
-    const stacked = [[id('shoot', 'IMG_0001.DNG'), id('shoot', 'IMG_0001.JPG')], [id('raws', 'IMG_0002.DNG'), id('jpegs', 'holiday.jpg')]];
+    const stacked = [
+      [id('shoot', 'IMG_0001.DNG'), id('shoot', 'IMG_0001.JPG')],
+      [id('raws', 'IMG_0002.DNG'), id('jpegs', 'holiday.jpg')],
+    ];
     for (const group of listDuplicateGroups(core)) {
       const members = new Set(group.photos.map((p) => p.id));
       for (const [raw, face] of stacked) assert.ok(!(members.has(raw!) && members.has(face!)), `group ${group.id} pairs a RAW with its own JPEG`);
@@ -138,6 +162,9 @@ describe('RAW files, stacks and bursts in a scan', () => {
     await indexFolders(core, [photos]);
     assert.equal(stacksAndBursts(core.db, [rawId]).get(rawId)!.stackId, null);
     assert.ok(listPhotos(core.db, { sort: 'taken', order: 'asc', limit: 100, offset: 0 }).photos.some((p) => p.id === rawId));
-    assert.deepEqual(getPhoto(core.db, rawId)!.files.map((f) => f.format), ['dng']);
+    assert.deepEqual(
+      getPhoto(core.db, rawId)!.files.map((f) => f.format),
+      ['dng'],
+    );
   });
 });

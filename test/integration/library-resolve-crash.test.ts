@@ -119,7 +119,7 @@ test('resolve of 200 files survives SIGKILL at random moments: nothing lost, lib
   for (let round = 0; killed < kills && round < 3 * kills; round++) {
     fresh();
     random = (random * 1103515245 + 12345) & 0x7fffffff;
-    const outcome = await runResolve(group!.id, (random % 1000) / 1000 * full.ms);
+    const outcome = await runResolve(group!.id, ((random % 1000) / 1000) * full.ms);
     if (outcome.signal !== 'SIGKILL') continue;
     killed++;
     const before = [...whereabouts(originals).values()];
@@ -134,7 +134,9 @@ test('resolve of 200 files survives SIGKILL at random moments: nothing lost, lib
       const lost = [...where].filter(([, w]) => w === 'lost' || w === 'both');
       assert.deepEqual(lost, [], `round ${round}: every file at its place or in the trash, once`);
       const listed = (core.db.prepare('SELECT path FROM files').all() as { path: string }[]).map((r) => r.path).sort();
-      const onDisk = readdirSync(photos).map((n) => join(photos, n)).sort();
+      const onDisk = readdirSync(photos)
+        .map((n) => join(photos, n))
+        .sort();
       assert.deepEqual(listed, onDisk, `round ${round}: the library lists exactly the files on disk`);
       // And the interrupted resolve can be undone.
       const undone = await undoLastResolve(core);
@@ -146,5 +148,7 @@ test('resolve of 200 files survives SIGKILL at random moments: nothing lost, lib
     }
   }
   assert.equal(killed, kills, 'runs killed before they finished');
-  console.log(`${killed} resolves of ${FILES - 1} files killed with SIGKILL at random moments (${midway} with some files moved and some not); nothing lost, library = disk, undo complete`);
+  console.log(
+    `${killed} resolves of ${FILES - 1} files killed with SIGKILL at random moments (${midway} with some files moved and some not); nothing lost, library = disk, undo complete`,
+  );
 });

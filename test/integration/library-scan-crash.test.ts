@@ -21,9 +21,16 @@ after(() => tmp.cleanup());
  * Runs `likeness index`; with `killAfterMs`, SIGKILLs it that long after it says the scan has begun
  * ("looking for photos": start-up — tsx, SQLite — takes a second or more, and a kill there tests nothing).
  */
-function runIndex(home: string, folder: string, killAfterMs: number | null): Promise<{ code: number | null; signal: string | null; inScan: boolean }> {
+function runIndex(
+  home: string,
+  folder: string,
+  killAfterMs: number | null,
+): Promise<{ code: number | null; signal: string | null; inScan: boolean }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, 'index', folder, '--json'], { env: { ...process.env, LIKENESS_HOME: home }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [bin, 'index', folder, '--json'], {
+      env: { ...process.env, LIKENESS_HOME: home },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     let timer: NodeJS.Timeout | null = null;
     child.stderr.on('data', (d) => {
@@ -99,7 +106,11 @@ test('index survives SIGKILL at random moments and completes with a whole librar
     assert.equal(counts.problems, 0);
     for (const path of onDisk) assert.notEqual(photoIdByPath(core.db, path), undefined, path);
     const { photos } = listPhotos(core.db, { offset: 0, limit: 1000, sort: 'added', order: 'asc' });
-    const inputs = readModelInputs(core.db, 64, photos.map((p) => p.id));
+    const inputs = readModelInputs(
+      core.db,
+      64,
+      photos.map((p) => p.id),
+    );
     for (const p of photos) {
       assert.equal(inputs.get(p.id)?.length, 64 * 64 * 3);
       assert.ok(existsSync(thumbnailFile(core, p.id)!));
@@ -109,5 +120,7 @@ test('index survives SIGKILL at random moments and completes with a whole librar
   }
   assert.equal(killed, kills, `runs killed in their scan (${killed} in ${rounds} rounds)`);
   assert.ok(killedMidScan >= 1, 'at least one kill landed with the round half stored');
-  console.log(`# ${killed} index runs killed with SIGKILL during the scan (${rounds} rounds; ${killedMidScan} visibly mid-scan: some of the round's photos stored, not all); library whole afterwards`);
+  console.log(
+    `# ${killed} index runs killed with SIGKILL during the scan (${rounds} rounds; ${killedMidScan} visibly mid-scan: some of the round's photos stored, not all); library whole afterwards`,
+  );
 });

@@ -26,7 +26,8 @@ describe('indexing a folder', () => {
   before(async () => {
     core = openCore(join(tmp.path, 'data'));
     const formats: Format[] = ['jpeg', 'png', 'webp', 'tiff', 'gif', 'avif'];
-    for (const [i, format] of formats.entries()) await writePicture(join(photos, 'formats', `pic-${i}.${format === 'jpeg' ? 'jpg' : format}`), 100 + i, format);
+    for (const [i, format] of formats.entries())
+      await writePicture(join(photos, 'formats', `pic-${i}.${format === 'jpeg' ? 'jpg' : format}`), 100 + i, format);
     await writePicture(join(photos, 'nested', 'deeper', 'été 📷 photo #1.jpg'), 200);
     writeFileSync(join(photos, 'not-an-image.jpg'), 'hello, I am text');
     writeFileSync(join(photos, 'empty.png'), '');
@@ -61,7 +62,11 @@ describe('indexing a folder', () => {
 
   test('writes a WebP thumbnail and a 64×64 RGB model input per photo, in the data directory', async () => {
     const { photos: listed } = listPhotos(core.db, { offset: 0, limit: 100, sort: 'name', order: 'asc' });
-    const inputs = readModelInputs(core.db, 64, listed.map((p) => p.id));
+    const inputs = readModelInputs(
+      core.db,
+      64,
+      listed.map((p) => p.id),
+    );
     for (const photo of listed) {
       const thumb = thumbnailFile(core, photo.id)!;
       assert.ok(thumb.startsWith(core.dataDir.root));
@@ -74,7 +79,10 @@ describe('indexing a folder', () => {
 
   test('a second run reads nothing again; a changed file is updated', async () => {
     const again = await indexFolders(core, []);
-    assert.deepEqual({ ...again, offline: again.offline.length }, { added: 0, updated: 0, moved: 0, removed: 0, unchanged: 7, failed: 3, offline: 0 });
+    assert.deepEqual(
+      { ...again, offline: again.offline.length },
+      { added: 0, updated: 0, moved: 0, removed: 0, unchanged: 7, failed: 3, offline: 0 },
+    );
 
     const path = join(photos, 'formats', 'pic-0.jpg');
     const id = photoIdByPath(core.db, path)!;
@@ -177,7 +185,9 @@ describe('orientation', () => {
     const id = (o: number) => photoIdByPath(core.db, join(folder, `o${o}.jpg`))!;
     const inputs = readModelInputs(core.db, 64, [1, 2, 3, 4, 5, 6, 7, 8].map(id));
     const upright = inputs.get(id(1))!;
-    const other = readModelInputs(core.db, 64, [photoIdByPath(core.db, join(folder, 'other.jpg'))!]).values().next().value!;
+    const other = readModelInputs(core.db, 64, [photoIdByPath(core.db, join(folder, 'other.jpg'))!])
+      .values()
+      .next().value!;
     const unrelated = meanAbsDiff(upright, other);
     for (let o = 2; o <= 8; o++) {
       const photo = getPhoto(core.db, id(o))!;
@@ -198,7 +208,7 @@ describe('EXIF facts', () => {
     try {
       const folder = join(tmp.path, 'photos');
       mkdirSync(folder);
-      const base = (await writePicture(join(tmp.path, 'base.jpg'), 5));
+      const base = await writePicture(join(tmp.path, 'base.jpg'), 5);
       await sharp(base)
         .withExif({
           IFD0: { Make: 'TestMaker', Model: 'Model 7', DateTime: '2020:01:02 03:04:05' },
@@ -206,7 +216,9 @@ describe('EXIF facts', () => {
           IFD3: { GPSLatitudeRef: 'S', GPSLatitude: '33/1 52/1 0/1', GPSLongitudeRef: 'E', GPSLongitude: '151/1 12/1 36/1' },
         })
         .toFile(join(folder, 'tagged.jpg'));
-      await sharp(base).withExif({ IFD0: { Make: 'X' }, IFD2: { DateTimeOriginal: '9999:99:99 99:99:99' } }).toFile(join(folder, 'absurd.jpg'));
+      await sharp(base)
+        .withExif({ IFD0: { Make: 'X' }, IFD2: { DateTimeOriginal: '9999:99:99 99:99:99' } })
+        .toFile(join(folder, 'absurd.jpg'));
       await indexFolders(core, [folder]);
       const tagged = getPhoto(core.db, photoIdByPath(core.db, join(folder, 'tagged.jpg'))!)!;
       assert.equal(tagged.takenAt, '2019-06-15T14:30:00');

@@ -35,7 +35,10 @@ test('the watcher ingests new photos, follows moves and forgets deleted ones', a
 
     const id = photoIdByPath(core.db, join(folder, 'first.jpg'))!;
     renameSync(join(folder, 'first.jpg'), join(folder, 'renamed.jpg'));
-    await until(() => photoIdByPath(core.db, join(folder, 'renamed.jpg')) === id && photoIdByPath(core.db, join(folder, 'first.jpg')) === undefined, 'a renamed photo keeps its id');
+    await until(
+      () => photoIdByPath(core.db, join(folder, 'renamed.jpg')) === id && photoIdByPath(core.db, join(folder, 'first.jpg')) === undefined,
+      'a renamed photo keeps its id',
+    );
 
     unlinkSync(join(folder, 'renamed.jpg'));
     await until(() => libraryCounts(core.db).photos === 1, 'a deleted photo leaves the library');

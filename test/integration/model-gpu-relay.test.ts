@@ -38,7 +38,11 @@ class StandInWindow implements RemoteEngine {
   async gradients(batch: HostBatch, _eps: Float32Array, _perm: number[], gradOut: Float32Array): Promise<StepLosses> {
     if (this.loseDeviceAtStep === this.steps.length) throw new GpuDeviceLostError('the stand-in GPU went away');
     // The loop's own gradient buffer is shared between workers; the relay hands a plain one.
-    this.steps.push({ count: batch.count, weightsBefore: this.weights ? this.weights[0] : null, relayed: !(gradOut.buffer instanceof SharedArrayBuffer) });
+    this.steps.push({
+      count: batch.count,
+      weightsBefore: this.weights ? this.weights[0] : null,
+      relayed: !(gradOut.buffer instanceof SharedArrayBuffer),
+    });
     gradOut.fill(0.01);
     return { loss: 1 / (1 + this.steps.length), globalMi: 0, localMi: 0, prior: 0 };
   }
@@ -88,8 +92,14 @@ test('training through a GPU window runs its loop in a worker thread and finishe
     assert.equal(model.status, 'active');
     assert.equal(window.steps.length, 3, 'every step ran on the window');
     assert.ok(window.steps.every((s) => s.count === 4));
-    assert.ok(window.steps.every((s) => s.relayed), 'the steps came from the worker thread through the relay');
-    assert.ok(window.steps.slice(1).every((s) => s.weightsBefore !== null), 'updated weights went with each later step');
+    assert.ok(
+      window.steps.every((s) => s.relayed),
+      'the steps came from the worker thread through the relay',
+    );
+    assert.ok(
+      window.steps.slice(1).every((s) => s.weightsBefore !== null),
+      'updated weights went with each later step',
+    );
     assert.match(model.device ?? '', /stand-in GPU/);
   } finally {
     setGpuWindowOpener(null);

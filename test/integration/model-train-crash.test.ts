@@ -63,7 +63,21 @@ function run(args: string[], kill: { after: RegExp; delayMs: number } | null): P
 
 test('train and embed survive SIGKILL at random moments', async () => {
   const kills = Number(process.env.LIKENESS_KILLS ?? 4);
-  const train = ['train', '--preset', 'tiny', '--input-size', '64', '--max-steps', '150', '--workers', '1', '--seed', '3', '--checkpoint-every', '0.3'];
+  const train = [
+    'train',
+    '--preset',
+    'tiny',
+    '--input-size',
+    '64',
+    '--max-steps',
+    '150',
+    '--workers',
+    '1',
+    '--seed',
+    '3',
+    '--checkpoint-every',
+    '0.3',
+  ];
   let random = 99;
   const next = () => (random = (random * 1103515245 + 12345) & 0x7fffffff);
   let trainKilled = 0;
@@ -108,7 +122,12 @@ test('train and embed survive SIGKILL at random moments', async () => {
     // What is stored for each photo is what the model gives for that photo's input.
     const stored = readEmbeddings(core.db, active.id);
     const inputs = readModelInputs(core.db, active.inputSize, stored.photoIds);
-    const fresh = await embedImages(core, active.id, stored.photoIds.map((id) => inputs.get(id)!), active.inputSize);
+    const fresh = await embedImages(
+      core,
+      active.id,
+      stored.photoIds.map((id) => inputs.get(id)!),
+      active.inputSize,
+    );
     stored.photoIds.forEach((id, row) => {
       let dot = 0;
       for (let j = 0; j < stored.dim; j++) dot += stored.vectors[row * stored.dim + j]! * fresh[row]![j]!;
@@ -119,5 +138,7 @@ test('train and embed survive SIGKILL at random moments', async () => {
   }
   assert.equal(trainKilled, kills, `training runs killed while training (${trainKilled} in ${trainRuns} runs)`);
   assert.equal(embedKilled, kills, `embedding runs killed while embedding (${embedKilled} in ${embedRounds} runs)`);
-  console.log(`# train: ${trainKilled} runs killed while training (${trainRuns} started); embed: ${embedKilled} killed while embedding (${embedRounds} started); library whole afterwards`);
+  console.log(
+    `# train: ${trainKilled} runs killed while training (${trainRuns} started); embed: ${embedKilled} killed while embedding (${embedRounds} started); library whole afterwards`,
+  );
 });

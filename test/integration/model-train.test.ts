@@ -34,9 +34,7 @@ function libraryWith(count: number): { core: Core; root: string; inputs: Map<num
   const root = mkdtempSync(join(tmpdir(), 'likeness-train-'));
   const core = openCore(root);
   const inputs = new Map<number, Uint8Array>();
-  const insert = core.db.prepare(
-    "INSERT INTO photos (content_hash, bytes, format, width, height, added_at) VALUES (?, 100, 'png', ?, ?, ?)",
-  );
+  const insert = core.db.prepare("INSERT INTO photos (content_hash, bytes, format, width, height, added_at) VALUES (?, 100, 'png', ?, ?, ?)");
   for (let i = 0; i < count; i++) {
     const id = Number(insert.run(`hash-${i}`, SIZE, SIZE, nowIso()).lastInsertRowid);
     const rgb = pattern(i);
@@ -53,10 +51,14 @@ test('train with two workers, save a version, embed the library and a query imag
   try {
     const events: string[] = [];
     let lastProgress = 0;
-    const model = await trainModel(core, { ...options, maxSteps: 6 }, {
-      onEvent: (m) => events.push(m.type),
-      onProgress: (p) => (lastProgress = p.done),
-    });
+    const model = await trainModel(
+      core,
+      { ...options, maxSteps: 6 },
+      {
+        onEvent: (m) => events.push(m.type),
+        onProgress: (p) => (lastProgress = p.done),
+      },
+    );
     assert.equal(model.status, 'active');
     assert.equal(model.steps, 6);
     assert.equal(model.photosSeen, 48);
@@ -67,7 +69,10 @@ test('train with two workers, save a version, embed the library and a query imag
     assert.equal(events.at(-1), 'done');
     assert.equal(lastProgress, 48);
     const history = lossHistory(core.db, model.id);
-    assert.deepEqual(history.map((p) => p.step), [1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(
+      history.map((p) => p.step),
+      [1, 2, 3, 4, 5, 6],
+    );
     for (const p of history) assert.ok([p.loss, p.globalMi, p.localMi, p.prior].every(Number.isFinite));
     const record = getModelRecord(core.db, model.id)!;
     assert.ok(existsSync(join(root, record.weightsPath!, 'weights.bin')));
@@ -107,12 +112,16 @@ test('an interrupted run checkpoints, and the next call resumes it where it stop
     const abort = new AbortController();
     let steps = 0;
     await assert.rejects(
-      trainModel(core, { ...options, maxSteps: 1000, checkpointEveryMs: 0 }, {
-        signal: abort.signal,
-        onEvent: (m) => {
-          if (m.type === 'step' && ++steps === 3) abort.abort();
+      trainModel(
+        core,
+        { ...options, maxSteps: 1000, checkpointEveryMs: 0 },
+        {
+          signal: abort.signal,
+          onEvent: (m) => {
+            if (m.type === 'step' && ++steps === 3) abort.abort();
+          },
         },
-      }),
+      ),
       CancelledError,
     );
     const [interrupted] = listModels(core.db);
@@ -127,7 +136,10 @@ test('an interrupted run checkpoints, and the next call resumes it where it stop
     assert.equal(firstStep[0], stepsBefore + 1);
     assert.equal(resumed.steps, stepsBefore + 2);
     assert.equal(resumed.status, 'active');
-    assert.deepEqual(lossHistory(core.db, resumed.id).map((p) => p.step), Array.from({ length: stepsBefore + 2 }, (_, i) => i + 1));
+    assert.deepEqual(
+      lossHistory(core.db, resumed.id).map((p) => p.step),
+      Array.from({ length: stepsBefore + 2 }, (_, i) => i + 1),
+    );
     assert.equal(activeModel(core.db)?.id, resumed.id);
     assert.equal(listModels(core.db).length, 1);
   } finally {

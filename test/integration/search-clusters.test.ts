@@ -30,7 +30,11 @@ function addPhotos(core: Core, folderId: number, count: number, first: number): 
 }
 
 function embed(core: Core, modelId: number, ids: number[], vectors: Float32Array, dim: number): void {
-  writeEmbeddings(core.db, modelId, ids.map((photoId, i) => ({ photoId, vector: vectors.slice(i * dim, (i + 1) * dim) })));
+  writeEmbeddings(
+    core.db,
+    modelId,
+    ids.map((photoId, i) => ({ photoId, vector: vectors.slice(i * dim, (i + 1) * dim) })),
+  );
 }
 
 const clusterOf = (core: Core, photoId: number) => listClusters(core).find((c) => clusterPhotoIds(core, c.id).includes(photoId));
@@ -53,7 +57,10 @@ test('find similar, clusters, names that survive re-clustering and retraining, e
     assert.ok(!similar.some((s) => s.photoId === ids[0]));
     for (let i = 1; i < similar.length; i++) assert.ok(similar[i - 1]!.score >= similar[i]!.score);
     for (const s of similar) assert.equal(first.labels[ids.indexOf(s.photoId)], 0);
-    assert.throws(() => findSimilar(core, 99999, 5), (e: unknown) => e instanceof SearchError && e.code === 'not-found');
+    assert.throws(
+      () => findSimilar(core, 99999, 5),
+      (e: unknown) => e instanceof SearchError && e.code === 'not-found',
+    );
 
     const clusters = listClusters(core);
     assert.equal(clusters.length, 3);
@@ -122,12 +129,26 @@ test('a recomputed clustering keeps old ids even when a new cluster is listed be
     mkdirSync(join(photosDir, 'ids'), { recursive: true });
     const ids = addPhotos(core, folder.id, 6, 500);
     const model = activeTestModel(core, 4);
-    const cluster = (memberIds: number[], id: number | null) => ({ id, name: null, memberIds, similarities: memberIds.map(() => 1), representatives: memberIds });
+    const cluster = (memberIds: number[], id: number | null) => ({
+      id,
+      name: null,
+      memberIds,
+      similarities: memberIds.map(() => 1),
+      representatives: memberIds,
+    });
     const first = saveClustering(core.db, model, 1, {}, 6, [cluster(ids.slice(0, 3), null), cluster(ids.slice(3), null)]);
     const [a, b] = clustersOf(core.db, first.id);
-    const second = saveClustering(core.db, model, 2, {}, 6, [cluster(ids.slice(0, 2), null), cluster(ids.slice(3), b!.id), cluster([ids[2]!], a!.id)]);
+    const second = saveClustering(core.db, model, 2, {}, 6, [
+      cluster(ids.slice(0, 2), null),
+      cluster(ids.slice(3), b!.id),
+      cluster([ids[2]!], a!.id),
+    ]);
     const kept = clustersOf(core.db, second.id);
-    assert.deepEqual(kept.map((c) => c.size), [2, 3, 1], 'display order is kept');
+    assert.deepEqual(
+      kept.map((c) => c.size),
+      [2, 3, 1],
+      'display order is kept',
+    );
     assert.equal(kept[1]!.id, b!.id);
     assert.equal(kept[2]!.id, a!.id);
     assert.ok(![a!.id, b!.id].includes(kept[0]!.id));

@@ -33,7 +33,10 @@ test('copies and burst frames of generated scenes are told apart', async () => {
   try {
     await indexFolders(core, [folder]);
     const truth: KindTruthPhoto[] = made.map((m) => ({ id: photoIdByPath(core.db, m.path)!, source: m.source, frame: m.frame }));
-    assert.ok(truth.every((t) => t.id !== undefined), 'every generated picture was indexed');
+    assert.ok(
+      truth.every((t) => t.id !== undefined),
+      'every generated picture was indexed',
+    );
     const groups = listDuplicateGroups(core).map((g) => ({ kind: g.kind, keeperId: g.keeperId, photoIds: g.photos.map((p) => p.id) }));
     const scores = kindScores(groups, truth);
     console.log(`duplicate kinds on ${scenes} generated scenes: ${JSON.stringify(scores)}`);

@@ -26,7 +26,13 @@ async function copies(original: Buffer): Promise<Record<string, { ext: string; b
     original: { ext: '.jpg', bytes: original },
     jpeg60: { ext: '.jpg', bytes: await sharp(original).jpeg({ quality: 60 }).toBuffer() },
     png: { ext: '.png', bytes: await sharp(original).png().toBuffer() },
-    half: { ext: '.jpg', bytes: await sharp(original).resize(WIDTH / 2).jpeg({ quality: 85 }).toBuffer() },
+    half: {
+      ext: '.jpg',
+      bytes: await sharp(original)
+        .resize(WIDTH / 2)
+        .jpeg({ quality: 85 })
+        .toBuffer(),
+    },
     bright: { ext: '.jpg', bytes: await sharp(original).modulate({ brightness: 1.12 }).jpeg({ quality: 90 }).toBuffer() },
     crop90: { ext: '.jpg', bytes: await sharp(original).extract(crop).jpeg({ quality: 90 }).toBuffer() },
   };

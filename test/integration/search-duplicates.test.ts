@@ -36,7 +36,10 @@ test('near-duplicate groups on generated pictures: variants of one picture group
     const groups = listDuplicateGroups(core);
     const found = groups.map((g) => g.photos.map((p) => p.id).sort((a, b) => a - b));
     for (const group of found) {
-      assert.ok(expected.some((e) => group.every((id) => e.includes(id))), `group ${group} mixes different pictures`);
+      assert.ok(
+        expected.some((e) => group.every((id) => e.includes(id))),
+        `group ${group} mixes different pictures`,
+      );
     }
     for (const e of expected) {
       const best = Math.max(...found.map((g) => g.filter((id) => e.includes(id)).length));
@@ -44,7 +47,10 @@ test('near-duplicate groups on generated pictures: variants of one picture group
     }
     for (const g of groups) {
       const keeper = g.photos.find((p) => p.id === g.keeperId)!;
-      assert.ok(g.photos.every((p) => p.width * p.height <= keeper.width * keeper.height), 'the keeper has the largest resolution');
+      assert.ok(
+        g.photos.every((p) => p.width * p.height <= keeper.width * keeper.height),
+        'the keeper has the largest resolution',
+      );
     }
     // Stored and reused while nothing changes.
     assert.deepEqual(listDuplicateGroups(core), groups);

@@ -29,7 +29,12 @@ before(async () => {
   mkdirSync(photos, { recursive: true });
   for (let s = 0; s < 3; s++) {
     const base = picture(100 + s, 480, 360);
-    const paths = [join(photos, `scene${s}-original.jpg`), join(photos, `scene${s}-small.jpg`), join(photos, `scene${s}-q25.jpg`), join(photos, `scene${s}-bright.png`)];
+    const paths = [
+      join(photos, `scene${s}-original.jpg`),
+      join(photos, `scene${s}-small.jpg`),
+      join(photos, `scene${s}-q25.jpg`),
+      join(photos, `scene${s}-bright.png`),
+    ];
     await base.clone().jpeg({ quality: 92 }).toFile(paths[0]!);
     await base.clone().resize(160).jpeg({ quality: 85 }).toFile(paths[1]!);
     await base.clone().jpeg({ quality: 25 }).toFile(paths[2]!);
@@ -38,7 +43,9 @@ before(async () => {
   }
   for (let i = 0; i < 6; i++) {
     const path = join(photos, `single${i}.jpg`);
-    await picture(500 + i, 400, 300).jpeg().toFile(path);
+    await picture(500 + i, 400, 300)
+      .jpeg()
+      .toFile(path);
     singles.push(path);
   }
   core = openCore(join(tmp.path, 'home'));
@@ -61,10 +68,17 @@ test('with no model, the pixel signature answers: each photo’s own copies come
       assert.deepEqual(new Set(answer.results.slice(0, copies.size).map((r) => r.photoId)), copies, `copies of ${path} first`);
       assert.ok(!answer.results.some((r) => r.photoId === idOf(path)), 'never the photo itself');
       const scores = answer.results.map((r) => r.score);
-      assert.deepEqual([...scores].sort((a, b) => b - a), scores, 'best first');
+      assert.deepEqual(
+        [...scores].sort((a, b) => b - a),
+        scores,
+        'best first',
+      );
     }
   }
-  assert.throws(() => similarPhotos(core, 999_999, 5), (e: unknown) => e instanceof SearchError && e.code === 'not-found');
+  assert.throws(
+    () => similarPhotos(core, 999_999, 5),
+    (e: unknown) => e instanceof SearchError && e.code === 'not-found',
+  );
 });
 
 test('photos indexed after the first question are found too (the signatures are read again only for them)', async () => {
@@ -74,7 +88,10 @@ test('photos indexed after the first question are found too (the signatures are 
   await indexFolders(core, [photos]);
   const after = similarPhotos(core, idOf(scenes[2]![0]!), 20);
   assert.equal(after.results.length, before + 1);
-  assert.ok(after.results.slice(0, scenes[2]!.length).some((r) => r.photoId === idOf(late)), 'the new copy ranks with the others');
+  assert.ok(
+    after.results.slice(0, scenes[2]!.length).some((r) => r.photoId === idOf(late)),
+    'the new copy ranks with the others',
+  );
   scenes[2]!.push(late);
 });
 

@@ -135,10 +135,16 @@ test('near-duplicates found in the worker (pixel signatures read there) equal th
   try {
     const photos = join(tmp.path, 'small-photos');
     for (let i = 0; i < 6; i++) {
-      const original = await picture(900 + i, 480, 360).jpeg({ quality: 92 }).toBuffer();
+      const original = await picture(900 + i, 480, 360)
+        .jpeg({ quality: 92 })
+        .toBuffer();
       mkdirSync(photos, { recursive: true });
       writeFileSync(join(photos, `p${i}.jpg`), original);
-      if (i < 4) await sharp(original).jpeg({ quality: 55 }).resize(360).toFile(join(photos, `p${i}-copy.jpg`));
+      if (i < 4)
+        await sharp(original)
+          .jpeg({ quality: 55 })
+          .resize(360)
+          .toFile(join(photos, `p${i}-copy.jpg`));
     }
     await indexFolders(small, [photos]);
     const plan = planDuplicates(small, { loadPixels: true });

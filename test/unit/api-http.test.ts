@@ -190,7 +190,10 @@ test('path traversal on every route reaches nothing', async () => {
   for (const path of attempts) {
     for (const method of ['GET', 'POST']) {
       const reply = await raw(method, path, { ...auth(), 'Content-Type': 'application/json' }, method === 'POST' ? '{}' : undefined);
-      assert.ok([400, 401, 403, 404, 405].includes(reply.status) || (path === '/photo/1?path=/etc/passwd' && reply.status === 200), `${method} ${path} → ${reply.status}`);
+      assert.ok(
+        [400, 401, 403, 404, 405].includes(reply.status) || (path === '/photo/1?path=/etc/passwd' && reply.status === 200),
+        `${method} ${path} → ${reply.status}`,
+      );
       assert.ok(!reply.body.includes(SECRET) && !reply.body.includes('root:'), `${method} ${path} leaked a file`);
     }
   }
@@ -208,7 +211,20 @@ test('media by id: real ids give images, odd or missing ids give 404', async () 
   const photo = await raw('GET', '/photo/2', auth());
   assert.equal(photo.status, 200);
   assert.match(String(photo.headers['content-type']), /^image\/(png|jpeg)$/);
-  for (const path of ['/thumb/0', '/thumb/-1', '/thumb/01', '/thumb/1.5', '/thumb/1e3', '/thumb/999999', '/thumb/99999999999999999999', '/photo/0', '/photo/999999', '/photo/abc', '/thumb/', '/photo/']) {
+  for (const path of [
+    '/thumb/0',
+    '/thumb/-1',
+    '/thumb/01',
+    '/thumb/1.5',
+    '/thumb/1e3',
+    '/thumb/999999',
+    '/thumb/99999999999999999999',
+    '/photo/0',
+    '/photo/999999',
+    '/photo/abc',
+    '/thumb/',
+    '/photo/',
+  ]) {
     const reply = await raw('GET', path, auth());
     assert.equal(reply.status, 404, path);
     assert.equal(JSON.parse(reply.body).error.code, 'not-found', path);
@@ -259,7 +275,9 @@ test('malformed request targets answer 400 or 404, never 500, and log nothing', 
   try {
     for (const target of ['//[', '//[::1', '/[', '//%', '//user@[x]/', 'http://[', '*']) {
       for (const headers of [{}, auth()]) {
-        const reply = await rawTarget(`GET ${target} HTTP/1.1\r\nHost: ${host}\r\n${'Authorization' in headers ? `Authorization: ${headers.Authorization}\r\n` : ''}Connection: close\r\n\r\n`);
+        const reply = await rawTarget(
+          `GET ${target} HTTP/1.1\r\nHost: ${host}\r\n${'Authorization' in headers ? `Authorization: ${headers.Authorization}\r\n` : ''}Connection: close\r\n\r\n`,
+        );
         assert.match(reply, /^HTTP\/1\.1 (400|401|404) /, `GET ${target} → ${reply.split('\r\n')[0]}`);
       }
     }
@@ -341,13 +359,21 @@ test('symbolic links out of the data directory and the renderer build are never 
 test('request size: a chunked body over 1 MiB and oversize headers are refused, and the server lives on', async () => {
   const status = await new Promise<number>((resolve, reject) => {
     const req = httpRequest(
-      { host: '127.0.0.1', port: server.port, method: 'POST', path: '/api/status', headers: { Host: host, 'Content-Type': 'application/json', ...auth(), 'Transfer-Encoding': 'chunked' } },
+      {
+        host: '127.0.0.1',
+        port: server.port,
+        method: 'POST',
+        path: '/api/status',
+        headers: { Host: host, 'Content-Type': 'application/json', ...auth(), 'Transfer-Encoding': 'chunked' },
+      },
       (res) => {
         res.resume();
         resolve(res.statusCode ?? 0);
       },
     );
-    req.on('error', (error) => ((error as NodeJS.ErrnoException).code === 'ECONNRESET' || (error as NodeJS.ErrnoException).code === 'EPIPE' ? resolve(413) : reject(error)));
+    req.on('error', (error) =>
+      (error as NodeJS.ErrnoException).code === 'ECONNRESET' || (error as NodeJS.ErrnoException).code === 'EPIPE' ? resolve(413) : reject(error),
+    );
     const chunk = Buffer.alloc(64 * 1024, 0x20);
     for (let i = 0; i < 20; i++) req.write(chunk);
     req.end();

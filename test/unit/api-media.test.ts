@@ -65,7 +65,10 @@ test('resolving: existing ids give image bytes, ids that do not exist give null'
   assert.equal(tiff?.contentType, 'image/jpeg');
   const bytes = await new Promise<Buffer>((resolve) => {
     const chunks: Buffer[] = [];
-    tiff!.stream().on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks)));
+    tiff!
+      .stream()
+      .on('data', (c: Buffer) => chunks.push(c))
+      .on('end', () => resolve(Buffer.concat(chunks)));
   });
   assert.equal(bytes[0], 0xff);
   assert.equal(bytes[1], 0xd8);

@@ -30,7 +30,8 @@ test('a photo’s reachable file, or not-found saying why', () => {
   const service = new LikenessService(core);
   const [photo] = listPhotos(core.db, { sort: 'name', order: 'asc', offset: 0, limit: 10 }).photos;
   assert.equal(service.photoFile(photo!.id), join(photos, 'a.jpg'));
-  const notFound = (id: number) => (error: unknown) => error instanceof ServiceError && error.code === 'not-found' && error.message === `photo ${id} has no reachable file`;
+  const notFound = (id: number) => (error: unknown) =>
+    error instanceof ServiceError && error.code === 'not-found' && error.message === `photo ${id} has no reachable file`;
   assert.throws(() => service.photoFile(99999), notFound(99999));
   rmSync(join(photos, 'a.jpg'));
   assert.throws(() => service.photoFile(photo!.id), notFound(photo!.id));

@@ -41,9 +41,18 @@ test('an indexing job interrupted by quitting runs again on the next start; a pa
   closeCore(first.core);
 
   const next = start();
-  assert.deepEqual(next.interrupted.map((j) => [j.kind, j.state]), [['scan', next.interrupted[0]!.state], ['scan', 'paused']]);
+  assert.deepEqual(
+    next.interrupted.map((j) => [j.kind, j.state]),
+    [
+      ['scan', next.interrupted[0]!.state],
+      ['scan', 'paused'],
+    ],
+  );
   const resumed = next.service.work.resumeInterrupted(next.interrupted);
-  assert.deepEqual(resumed.map((j) => j.kind), ['scan', 'scan']);
+  assert.deepEqual(
+    resumed.map((j) => j.kind),
+    ['scan', 'scan'],
+  );
   assert.equal(next.service.jobs.get(resumed[1]!.id)!.state, 'paused');
   await next.service.jobs.idle();
   assert.equal(next.service.jobs.get(resumed[0]!.id)!.state, 'done');

@@ -62,7 +62,10 @@ test('adding a folder queues indexing; progress and the new photos arrive as eve
   await service.jobs.idle();
   const jobEvents = events.filter((e): e is Extract<ApiEvent, { type: 'job' }> => e.type === 'job' && e.job.id === job.id);
   assert.deepEqual([...new Set(jobEvents.map((e) => e.job.state))], ['queued', 'running', 'done']);
-  assert.ok(jobEvents.some((e) => e.job.state === 'running' && e.job.total === 6), 'progress with a total');
+  assert.ok(
+    jobEvents.some((e) => e.job.state === 'running' && e.job.total === 6),
+    'progress with a total',
+  );
   assert.match(jobEvents.at(-1)!.job.message, /6 added/);
   assert.ok(events.some((e) => e.type === 'library-changed'));
 
@@ -70,7 +73,10 @@ test('adding a folder queues indexing; progress and the new photos arrive as eve
   assert.ok(listed.ok);
   const { total, photos: list } = listed.result as { total: number; photos: { id: number; name: string }[] };
   assert.equal(total, 6);
-  assert.deepEqual(list.map((p) => p.name), ['p0.jpg', 'p1.jpg', 'p2.jpg', 'p3.jpg', 'p4.jpg', 'p5.jpg']);
+  assert.deepEqual(
+    list.map((p) => p.name),
+    ['p0.jpg', 'p1.jpg', 'p2.jpg', 'p3.jpg', 'p4.jpg', 'p5.jpg'],
+  );
 
   // Before there is a model, Find similar answers with quick matches from the pixels, and says so.
   const similar = await call('findSimilar', { id: list[0].id });

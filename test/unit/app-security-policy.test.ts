@@ -57,13 +57,32 @@ test('2–4, 6, 8–10. webPreferences: no Node, context isolation, sandbox, web
 });
 
 test('5. permission requests and checks are all refused', () => {
-  for (const permission of ['media', 'geolocation', 'notifications', 'midi', 'midiSysex', 'pointerLock', 'fullscreen', 'openExternal', 'clipboard-read', 'clipboard-sanitized-write', 'display-capture', 'hid', 'serial', 'usb', 'unknown']) {
+  for (const permission of [
+    'media',
+    'geolocation',
+    'notifications',
+    'midi',
+    'midiSysex',
+    'pointerLock',
+    'fullscreen',
+    'openExternal',
+    'clipboard-read',
+    'clipboard-sanitized-write',
+    'display-capture',
+    'hid',
+    'serial',
+    'usb',
+    'unknown',
+  ]) {
     assert.equal(allowPermission(permission), false, permission);
   }
 });
 
 test('7. CSP: no inline or eval script, nothing remote; the renderer page carries exactly this policy', () => {
-  for (const policy of [contentSecurityPolicy({ mediaScheme: MEDIA_SCHEME }), contentSecurityPolicy({ eventSocketOrigin: 'ws://127.0.0.1:8123', header: true })]) {
+  for (const policy of [
+    contentSecurityPolicy({ mediaScheme: MEDIA_SCHEME }),
+    contentSecurityPolicy({ eventSocketOrigin: 'ws://127.0.0.1:8123', header: true }),
+  ]) {
     const csp = parseCsp(policy);
     assert.deepEqual(csp.get('default-src'), ["'none'"], 'object-src, frame-src, worker-src… fall back to none');
     assert.deepEqual(csp.get('script-src'), ["'self'"], 'no unsafe-inline, unsafe-eval, hashes or hosts');
@@ -163,7 +182,17 @@ test('18. the media scheme cannot bypass the CSP, serve fetch or CORS, and resol
   assert.equal(MEDIA_SCHEME_PRIVILEGES.corsEnabled, false);
   assert.equal(MEDIA_SCHEME_PRIVILEGES.allowServiceWorkers, false);
   // Beyond api-media's cases: absolute paths and encoded or doubled dots in every position.
-  for (const url of ['likeness://thumb/%2E%2E/1', 'likeness://thumb/1%2F..%2F..', 'likeness://photo/%2Fetc%2Fpasswd', 'likeness://photo/..', 'likeness://photo/.%2e/1', 'likeness://%2e%2e/1', 'likeness://photo/1;/etc/passwd', 'likeness://photo/1%00', 'likeness://photo/C:%5Cwindows']) {
+  for (const url of [
+    'likeness://thumb/%2E%2E/1',
+    'likeness://thumb/1%2F..%2F..',
+    'likeness://photo/%2Fetc%2Fpasswd',
+    'likeness://photo/..',
+    'likeness://photo/.%2e/1',
+    'likeness://%2e%2e/1',
+    'likeness://photo/1;/etc/passwd',
+    'likeness://photo/1%00',
+    'likeness://photo/C:%5Cwindows',
+  ]) {
     assert.equal(parseMediaUrl(url), null, url);
   }
 });
@@ -181,9 +210,11 @@ test('20. the preload exposes one narrow object; the app applies this policy', (
     const applied = code.match(/webPreferences: (\{ \.\.\.)?rendererWebPreferences\(/g)?.length ?? 0;
     assert.equal(applied, windows, `${name}: ${windows} window(s), ${applied} with the policy's webPreferences`);
   }
-  for (const used of ['allowNavigation', 'windowOpenAction', 'allowPermission', 'allowWebview', 'blockRequest']) assert.match(window, new RegExp(`${used}\\(`), used);
+  for (const used of ['allowNavigation', 'windowOpenAction', 'allowPermission', 'allowWebview', 'blockRequest'])
+    assert.match(window, new RegExp(`${used}\\(`), used);
   assert.match(source('src/main/app/scheme.ts'), /MEDIA_SCHEME_PRIVILEGES/);
   assert.match(source('src/main/app/ipc.ts'), /ipcSenderAllowed\(/);
   assert.match(source('src/main/app/main.ts'), /app\.enableSandbox\(\)/, '4. every renderer sandboxed');
-  for (const file of ['src/main/security/electronPolicy.ts', 'src/main/security/csp.ts']) assert.doesNotMatch(source(file), /from 'electron'/, `${file} is pure`);
+  for (const file of ['src/main/security/electronPolicy.ts', 'src/main/security/csp.ts'])
+    assert.doesNotMatch(source(file), /from 'electron'/, `${file} is pure`);
 });

@@ -43,5 +43,8 @@ test("our page's file URL matches however Chromium writes it; other files and qu
   assert.equal(sameFileUrl('file:///opt/likeness/out/renderer/index.html?x=1', linux, 'linux'), false);
   assert.equal(sameFileUrl('file://evil/opt/likeness/out/renderer/index.html', linux, 'linux'), false);
   assert.equal(sameFileUrl('https://opt/likeness/out/renderer/index.html', linux, 'linux'), false);
-  assert.equal(isAppUrl('file:///c:/Program%20Files/Likeness/resources/app/out/renderer/index.html#/clusters', { rendererIndexUrl: win }, 'win32'), true);
+  assert.equal(
+    isAppUrl('file:///c:/Program%20Files/Likeness/resources/app/out/renderer/index.html#/clusters', { rendererIndexUrl: win }, 'win32'),
+    true,
+  );
 });

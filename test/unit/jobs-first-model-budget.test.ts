@@ -71,7 +71,10 @@ test('the setting turns the first model off and sets the cap; the environment ov
     saveFirstModelSetting(core, { enabled: false });
     saveFirstModelSetting(core, { maxMinutes: 5 });
     assert.deepEqual(firstModelSetting(core, {}), { enabled: false, maxMinutes: 5 });
-    assert.deepEqual(firstModelSetting(core, { LIKENESS_FIRST_MODEL: 'on', LIKENESS_FIRST_MODEL_MINUTES: '0.1' }), { enabled: true, maxMinutes: 0.1 });
+    assert.deepEqual(firstModelSetting(core, { LIKENESS_FIRST_MODEL: 'on', LIKENESS_FIRST_MODEL_MINUTES: '0.1' }), {
+      enabled: true,
+      maxMinutes: 0.1,
+    });
     assert.deepEqual(firstModelSetting(core, { LIKENESS_FIRST_MODEL_MINUTES: 'lots' }), { enabled: false, maxMinutes: 5 }, 'a bad number is ignored');
   } finally {
     closeCore(core);

@@ -50,8 +50,15 @@ test('runs one job at a time, in order, reporting progress', async () => {
   assert.ok(doneA.startedAt && doneA.finishedAt);
   assert.equal(runner.get(b.id)!.state, 'done');
   const running = events.filter((e) => e.id === a.id && e.state === 'running');
-  assert.ok(running.some((e) => e.done > 0 && e.done < 5), 'progress events while running');
-  assert.deepEqual(runner.list().map((j) => j.id), [b.id, a.id], 'newest first');
+  assert.ok(
+    running.some((e) => e.done > 0 && e.done < 5),
+    'progress events while running',
+  );
+  assert.deepEqual(
+    runner.list().map((j) => j.id),
+    [b.id, a.id],
+    'newest first',
+  );
 });
 
 test('cancelling a running job stops it; cancelling a queued one removes it', async () => {

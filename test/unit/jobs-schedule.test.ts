@@ -39,7 +39,10 @@ test('not due outside the window, on battery, in use, twice a night, or with not
 });
 
 test('an unfinished retrain continues the next night even if one ran in this window', () => {
-  const d = retrainDecision(DEFAULT_SCHEDULE, state({ unfinishedRetrain: true, lastRetrainAt: local(2026, 3, 10, 1, 30), newPhotosSinceTraining: 0 }));
+  const d = retrainDecision(
+    DEFAULT_SCHEDULE,
+    state({ unfinishedRetrain: true, lastRetrainAt: local(2026, 3, 10, 1, 30), newPhotosSinceTraining: 0 }),
+  );
   assert.equal(d.due, true);
   assert.match(d.reason, /checkpoint/);
 });

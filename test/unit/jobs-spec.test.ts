@@ -24,7 +24,12 @@ test("today's params of every kind are read as they are", () => {
     { kind: 'embed', modelId: 3, backend: 'wasm' },
     { kind: 'train', mode: 'retrain', message: 'Overnight retraining', options: { epochs: 10 }, deadline: '2026-11-27T05:00:00.000Z' },
     { kind: 'train', mode: 'retrain', message: 'Retraining', options: { minutes: 5, fromScratch: true, backend: 'cpu' }, deadline: null },
-    { kind: 'train', mode: 'recipe', message: 'Training a model version', recipe: { preset: 'tiny', inputSize: 16, maxSteps: 3, workers: 1, overrides: { zDim: 32 } } },
+    {
+      kind: 'train',
+      mode: 'recipe',
+      message: 'Training a model version',
+      recipe: { preset: 'tiny', inputSize: 16, maxSteps: 3, workers: 1, overrides: { zDim: 32 } },
+    },
     { kind: 'train', mode: 'first-model' },
     { kind: 'cluster', mode: 'clusters', minClusterSize: 5, selection: 'leaf', force: true },
     { kind: 'cluster', mode: 'regroup' },
@@ -39,12 +44,15 @@ test('what a finished job keeps beside its spec (its result) is left out', () =>
 
 test('wrong params are refused, saying which field and why', () => {
   const refused = (kind: HeavySpec['kind'], params: unknown, reason: RegExp) =>
-    assert.throws(() => parseJobSpec(kind, params), (error: unknown) => {
-      assert.ok(error instanceof JobSpecError, String(error));
-      assert.match(error.message, new RegExp(`^${kind} job params`));
-      assert.match(error.message, reason);
-      return true;
-    });
+    assert.throws(
+      () => parseJobSpec(kind, params),
+      (error: unknown) => {
+        assert.ok(error instanceof JobSpecError, String(error));
+        assert.match(error.message, new RegExp(`^${kind} job params`));
+        assert.match(error.message, reason);
+        return true;
+      },
+    );
   refused('scan', { kind: 'scan', paths: '/photos' }, /paths: .*expected array/i);
   refused('scan', { kind: 'scan', paths: [42] }, /paths\.0: .*expected string/i);
   refused('embed', { kind: 'embed', backend: 'quantum' }, /backend: .*"auto"/);
@@ -52,7 +60,11 @@ test('wrong params are refused, saying which field and why', () => {
   refused('train', { kind: 'train', mode: 'retrain', message: 'x', options: {}, deadline: 'tonight' }, /deadline: .*datetime/i);
   refused('train', { kind: 'train', mode: 'retrain', message: 'x', options: { epochs: 0 }, deadline: null }, /options\.epochs/);
   refused('train', { kind: 'train', mode: 'recipe', message: 'x', recipe: { preset: 'huge' } }, /recipe\.preset/);
-  refused('train', { kind: 'train', mode: 'recipe', message: 'x', recipe: { overrides: [1] } }, /recipe\.overrides: expected an object of model settings/);
+  refused(
+    'train',
+    { kind: 'train', mode: 'recipe', message: 'x', recipe: { overrides: [1] } },
+    /recipe\.overrides: expected an object of model settings/,
+  );
   refused('train', { kind: 'train', mode: 'sing' }, /mode: .*'retrain' \| 'recipe' \| 'first-model'/);
   refused('cluster', { kind: 'cluster', mode: 'clusters', minClusterSize: 1 }, /minClusterSize/);
   refused('scan', { kind: 'train', mode: 'first-model' }, /describe a train job/);
@@ -74,7 +86,13 @@ test('params stored by older versions (no kind, no mode) are read as what they w
   assert.deepEqual(parseJobSpec('embed', {}), { kind: 'embed' });
   assert.deepEqual(parseJobSpec('cluster', {}), { kind: 'cluster', mode: 'regroup' });
   // A train job with nothing kept was restarted as a default retrain.
-  assert.deepEqual(parseJobSpec('train', {}), { kind: 'train', mode: 'retrain', message: 'Training the model on your photos', options: { epochs: 10 }, deadline: null });
+  assert.deepEqual(parseJobSpec('train', {}), {
+    kind: 'train',
+    mode: 'retrain',
+    message: 'Training the model on your photos',
+    options: { epochs: 10 },
+    deadline: null,
+  });
   // What the CLI handed to the app's queue: its spec with `kind`, without `mode`.
   assert.deepEqual(parseJobSpec('train', { kind: 'train', message: 'Training a model version', recipe: { preset: 'tiny', maxSteps: 3 } }), {
     kind: 'train',
@@ -113,7 +131,19 @@ after(() => {
 /** A job record as an older Likeness left it, unfinished, with its params in the old shape. */
 function oldJob(kind: HeavySpec['kind'], state: 'queued' | 'running' | 'paused', params: unknown): number {
   const id = reserveJobId(core.db, kind);
-  saveJob(core.db, { id, kind, state, done: 0, total: 0, rate: null, etaSeconds: null, message: 'from an older version', error: null, startedAt: null, finishedAt: null });
+  saveJob(core.db, {
+    id,
+    kind,
+    state,
+    done: 0,
+    total: 0,
+    rate: null,
+    etaSeconds: null,
+    message: 'from an older version',
+    error: null,
+    startedAt: null,
+    finishedAt: null,
+  });
   setJobParams(core.db, id, params);
   return id;
 }
@@ -127,7 +157,10 @@ test('jobs an older version left unfinished start again from their old params', 
   const store = new SqliteJobStore(core.db);
   const service = new LikenessService(core, new JobRunner(store));
   const resumed = service.work.resumeInterrupted(store.takeInterrupted());
-  assert.deepEqual(resumed.map((j) => [j.kind, j.message]), [['scan', `Indexing ${photos}`]]);
+  assert.deepEqual(
+    resumed.map((j) => [j.kind, j.message]),
+    [['scan', `Indexing ${photos}`]],
+  );
   await service.jobs.idle();
   assert.equal(service.jobs.get(resumed[0]!.id)!.state, 'done');
   assert.equal(libraryCounts(core.db).photos, 3);

@@ -41,10 +41,13 @@ test('job records survive a restart; unfinished ones are handed back once to be 
   assert.deepEqual(store2.params(done.id), { folders: ['/photos'] });
 
   const interrupted = store2.takeInterrupted();
-  assert.deepEqual(interrupted.map((j) => [j.id, j.kind, j.state, j.done]), [
-    [running.id, 'train', 'running', 5],
-    [queued.id, 'embed', 'queued', 0],
-  ]);
+  assert.deepEqual(
+    interrupted.map((j) => [j.id, j.kind, j.state, j.done]),
+    [
+      [running.id, 'train', 'running', 5],
+      [queued.id, 'embed', 'queued', 0],
+    ],
+  );
   assert.deepEqual(interrupted[0].params, { minutes: 10 });
   assert.equal(store2.takeInterrupted().length, 0, 'handed back only once');
   assert.match(store2.get(running.id)!.error!, /interrupted when Likeness stopped/);

@@ -7,7 +7,9 @@ import { decodePhoto } from '../../src/main/library/decode';
 
 test('an image larger than the pixel limit is refused without being decoded', async () => {
   // A PNG header claiming 50,000 × 50,000 pixels, followed by almost nothing.
-  const png = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } }).png().toBuffer();
+  const png = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } })
+    .png()
+    .toBuffer();
   const bomb = Buffer.from(png);
   bomb.writeUInt32BE(50000, 16);
   bomb.writeUInt32BE(50000, 20);
@@ -15,10 +17,14 @@ test('an image larger than the pixel limit is refused without being decoded', as
 });
 
 const sharedHeic = new URL('../../../shared/data/edge-cases/example.heic', import.meta.url).pathname;
-test('an iPhone-style HEIC (HEVC) photo decodes through the wasm decoder', { skip: existsSync(sharedHeic) ? false : 'needs ../shared/data/edge-cases/example.heic (sharp cannot write HEVC to make one)' }, async () => {
-  const { readFile } = await import('node:fs/promises');
-  const decoded = await decodePhoto(await readFile(sharedHeic));
-  assert.equal(decoded.format, 'heic');
-  assert.ok(decoded.width > 0 && decoded.height > 0);
-  assert.equal(decoded.working.data.length, decoded.working.width * decoded.working.height * 3);
-});
+test(
+  'an iPhone-style HEIC (HEVC) photo decodes through the wasm decoder',
+  { skip: existsSync(sharedHeic) ? false : 'needs ../shared/data/edge-cases/example.heic (sharp cannot write HEVC to make one)' },
+  async () => {
+    const { readFile } = await import('node:fs/promises');
+    const decoded = await decodePhoto(await readFile(sharedHeic));
+    assert.equal(decoded.format, 'heic');
+    assert.ok(decoded.width > 0 && decoded.height > 0);
+    assert.equal(decoded.working.data.length, decoded.working.width * decoded.working.height * 3);
+  },
+);

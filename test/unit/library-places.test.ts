@@ -19,7 +19,8 @@ test('the /proc pseudo-filesystem is recognised by its type, wherever it is moun
 
 test('macOS and Windows system folders, case-insensitively', () => {
   const mac = { platform: 'darwin' as const, statfs: false };
-  for (const path of ['/System/Library/Desktop Pictures', '/private/var/db', '/private/etc', '/dev', '/']) assert.ok(systemFolderReason(path, mac), path);
+  for (const path of ['/System/Library/Desktop Pictures', '/private/var/db', '/private/etc', '/dev', '/'])
+    assert.ok(systemFolderReason(path, mac), path);
   for (const path of ['/Users/ann/Pictures', '/Volumes/Photos', '/private/var/folders/xy/T/likeness-1', '/System/Volumes/Data/Users/ann']) {
     assert.equal(systemFolderReason(path, mac), null, path);
   }
@@ -27,7 +28,8 @@ test('macOS and Windows system folders, case-insensitively', () => {
   for (const path of ['C:\\Windows', 'c:\\windows\\System32', 'C:\\Program Files\\App', 'C:\\', '\\\\.\\PhysicalDrive0', 'C:\\$Recycle.Bin']) {
     assert.ok(systemFolderReason(path, win), path);
   }
-  for (const path of ['C:\\Users\\ann\\Pictures', 'D:\\', 'D:\\Photos', '\\\\nas\\photos', '\\\\?\\D:\\Photos']) assert.equal(systemFolderReason(path, win), null, path);
+  for (const path of ['C:\\Users\\ann\\Pictures', 'D:\\', 'D:\\Photos', '\\\\nas\\photos', '\\\\?\\D:\\Photos'])
+    assert.equal(systemFolderReason(path, win), null, path);
   assert.ok(systemFolderReason('\\\\?\\C:\\Windows\\Temp', win), 'the long-path form of a system folder');
 });
 

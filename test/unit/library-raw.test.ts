@@ -70,7 +70,11 @@ test('a bare preview is turned by the RAW’s orientation, exactly as libvips tu
 });
 
 test('a NEF-like file: the preview in a SubIFD beats the IFD0 thumbnail; big-endian TIFF', async () => {
-  const nef = writeNefLike({ ...shot, make: 'NIKON CORPORATION', model: 'NIKON D850', orientation: 6 }, await jpeg(4, 160, 120), await jpeg(4, 640, 424));
+  const nef = writeNefLike(
+    { ...shot, make: 'NIKON CORPORATION', model: 'NIKON D850', orientation: 6 },
+    await jpeg(4, 160, 120),
+    await jpeg(4, 640, 424),
+  );
   const decoded = await decodePhoto(nef, 'DSC_0001.NEF');
   assert.equal(decoded.format, 'nef');
   assert.equal(`${decoded.width}×${decoded.height}`, '424×640', 'orientation 6 from the RAW turns the preview upright');
@@ -92,7 +96,16 @@ test('ORF and RW2 headers (other TIFF magic numbers) and a PEF-like preview no d
   const rw2 = writeTiff({ magic: 0x55, chain: [0], blobs: [], ifds: [ifd0([{ tag: 0x2e, bytes: preview }])] });
   assert.equal((await decodePhoto(rw2, 'P1.RW2')).width, 320, 'RW2: JpgFromRaw (tag 0x2E)');
   assert.equal((await readExif(rw2)).cameraMake, 'OLYMPUS');
-  const pef = writeTiff({ chain: [0], blobs: [await jpeg(5, 160, 120), preview], ifds: [ifd0([{ tag: TAGS.jpegOffset, blob: 0 }, { tag: TAGS.jpegLength, long: [100] }])] });
+  const pef = writeTiff({
+    chain: [0],
+    blobs: [await jpeg(5, 160, 120), preview],
+    ifds: [
+      ifd0([
+        { tag: TAGS.jpegOffset, blob: 0 },
+        { tag: TAGS.jpegLength, long: [100] },
+      ]),
+    ],
+  });
   assert.equal((await decodePhoto(pef, 'IMGP1.PEF')).width, 320, 'PEF: the larger unlisted preview wins');
 });
 
@@ -128,7 +141,14 @@ test('a RAW with no usable preview, or a damaged one, gets a clear reason', asyn
   const noPreview = writeTiff({
     chain: [0],
     blobs: [losslessJpegStub(6000, 4000)],
-    ifds: [[{ tag: TAGS.make, ascii: 'Canon' }, { tag: TAGS.compression, short: [6] }, { tag: TAGS.stripOffsets, blob: 0 }, { tag: TAGS.stripByteCounts, long: [300] }]],
+    ifds: [
+      [
+        { tag: TAGS.make, ascii: 'Canon' },
+        { tag: TAGS.compression, short: [6] },
+        { tag: TAGS.stripOffsets, blob: 0 },
+        { tag: TAGS.stripByteCounts, long: [300] },
+      ],
+    ],
   });
   await assert.rejects(decodePhoto(noPreview, 'IMG_1.CR2'), (error: Error) => {
     assert.ok(error instanceof DecodeError);
@@ -137,7 +157,10 @@ test('a RAW with no usable preview, or a damaged one, gets a clear reason', asyn
   });
   const preview = await jpeg(8, 600, 400);
   const cut = writeDng(shot, preview.subarray(0, preview.length / 2), { sensor: null });
-  await assert.rejects(decodePhoto(cut, 'cut.dng'), (error: Error) => error instanceof DecodeError && /truncated|damaged|premature/i.test(error.message));
+  await assert.rejects(
+    decodePhoto(cut, 'cut.dng'),
+    (error: Error) => error instanceof DecodeError && /truncated|damaged|premature/i.test(error.message),
+  );
   await assert.rejects(decodePhoto(Buffer.from('not a raw file at all'), 'x.nef'), /NEF file: not a camera RAW file/);
 });
 

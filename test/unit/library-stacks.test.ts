@@ -6,7 +6,17 @@ import type { GroupingFacts } from '../../src/main/store/stacks';
 
 let nextId = 1;
 function photo(path: string, format: string, overrides: Partial<GroupingFacts> = {}): GroupingFacts {
-  return { id: nextId++, paths: [path], format, cameraMake: 'Canon', cameraModel: 'EOS R5', takenAt: null, pixels: 24e6, dhash: Buffer.alloc(8), ...overrides };
+  return {
+    id: nextId++,
+    paths: [path],
+    format,
+    cameraMake: 'Canon',
+    cameraModel: 'EOS R5',
+    takenAt: null,
+    pixels: 24e6,
+    dhash: Buffer.alloc(8),
+    ...overrides,
+  };
 }
 
 test('a RAW joins the JPEG of the same name in the same folder, never one in another folder', () => {
@@ -44,5 +54,8 @@ test('bursts: one camera, frames at most two seconds apart that look alike', () 
   const otherCamera = frame(3, hash(3), { cameraModel: 'EOS R6' });
   const undated = photo('/s/undated.jpg', 'jpeg', { dhash: hash(3) });
   const bursts = findBursts([...run, different, late, otherCamera, undated]);
-  assert.deepEqual(bursts, run.map((p) => ({ photoId: p.id, burstId: run[0].id })));
+  assert.deepEqual(
+    bursts,
+    run.map((p) => ({ photoId: p.id, burstId: run[0].id })),
+  );
 });

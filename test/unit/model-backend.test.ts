@@ -57,7 +57,7 @@ test('the saved setting round-trips, and the status names the GPU adapter seen',
   }
 });
 
-test("LIKENESS_BACKEND=auto names no backend: a thread keeps the one it has (it used to fall through to plain-JS cpu)", async () => {
+test('LIKENESS_BACKEND=auto names no backend: a thread keeps the one it has (it used to fall through to plain-JS cpu)', async () => {
   const saved = process.env.LIKENESS_BACKEND;
   try {
     delete process.env.LIKENESS_BACKEND;

@@ -17,14 +17,40 @@ test('JS loss of known logits', async () => {
   close(value(jsLoss(tf.tensor1d([0]), tf.tensor1d([0]))), 2 * Math.log(2));
   close(value(jsLoss(tf.tensor1d([2]), tf.tensor1d([-1]))), Math.log1p(Math.exp(-2)) + Math.log1p(Math.exp(-1)));
   // Means over positives and negatives separately.
-  close(value(jsLoss(tf.tensor1d([1, 3]), tf.tensor1d([0, -2, 4]))), (softplus(-1) + softplus(-3)) / 2 + (softplus(0) + softplus(-2) + softplus(4)) / 3);
+  close(
+    value(jsLoss(tf.tensor1d([1, 3]), tf.tensor1d([0, -2, 4]))),
+    (softplus(-1) + softplus(-3)) / 2 + (softplus(0) + softplus(-2) + softplus(4)) / 3,
+  );
 });
 
 test('InfoNCE loss of known logits', async () => {
   await initBackend('wasm');
-  close(value(infoNceLoss(tf.tensor2d([[2, 0], [0, 2]]), tf.eye(2) as tf.Tensor2D)), Math.log(Math.exp(2) + 1) - 2);
+  close(
+    value(
+      infoNceLoss(
+        tf.tensor2d([
+          [2, 0],
+          [0, 2],
+        ]),
+        tf.eye(2) as tf.Tensor2D,
+      ),
+    ),
+    Math.log(Math.exp(2) + 1) - 2,
+  );
   // Equal logits: log(batch size).
-  close(value(infoNceLoss(tf.zeros([3, 4]) as tf.Tensor2D, tf.tensor2d([[1, 0, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]))), Math.log(4));
+  close(
+    value(
+      infoNceLoss(
+        tf.zeros([3, 4]) as tf.Tensor2D,
+        tf.tensor2d([
+          [1, 0, 0, 0],
+          [0, 0, 1, 0],
+          [0, 0, 0, 1],
+        ]),
+      ),
+    ),
+    Math.log(4),
+  );
 });
 
 test('KL prior: zero at the prior, known value elsewhere', async () => {
@@ -42,11 +68,21 @@ test('a shuffle never pairs an item with itself, and the permutation matrix appl
   for (let n = 2; n <= 40; n++) {
     for (let rep = 0; rep < 20; rep++) {
       const p = derangement(n, rng);
-      assert.deepEqual([...p].sort((a, b) => a - b), Array.from({ length: n }, (_, i) => i));
+      assert.deepEqual(
+        [...p].sort((a, b) => a - b),
+        Array.from({ length: n }, (_, i) => i),
+      );
       p.forEach((j, i) => assert.notEqual(j, i));
     }
   }
-  const shuffled = tf.matMul(permutationMatrix([2, 0, 1]), tf.tensor2d([[10, 11], [20, 21], [30, 31]]));
+  const shuffled = tf.matMul(
+    permutationMatrix([2, 0, 1]),
+    tf.tensor2d([
+      [10, 11],
+      [20, 21],
+      [30, 31],
+    ]),
+  );
   assert.deepEqual(Array.from(shuffled.dataSync()), [30, 31, 10, 11, 20, 21]);
 });
 
@@ -109,7 +145,15 @@ test('dot critics: InfoNCE and JS over the batch match a loop-by-loop computatio
     const perm = [3, 0, 1, 2];
     const neg = { perm, P: permutationMatrix(perm) };
     const proj = (prefix: string, x: tf.Tensor2D) =>
-      tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(x, p.get(`${prefix}1/w`) as tf.Tensor2D), p.get(`${prefix}1/b`))) as tf.Tensor2D, p.get(`${prefix}2/w`) as tf.Tensor2D), p.get(`${prefix}2/b`)).arraySync() as number[][];
+      tf
+        .add(
+          tf.matMul(
+            tf.relu(tf.add(tf.matMul(x, p.get(`${prefix}1/w`) as tf.Tensor2D), p.get(`${prefix}1/b`))) as tf.Tensor2D,
+            p.get(`${prefix}2/w`) as tf.Tensor2D,
+          ),
+          p.get(`${prefix}2/b`),
+        )
+        .arraySync() as number[][];
     const lphi = proj('local/phi', tf.reshape(local, [b * hw, -1]) as tf.Tensor2D);
     const lpsi = proj('local/psi', z);
     const gphi = proj('global/phi', tf.reshape(local, [b, -1]) as tf.Tensor2D);
@@ -141,11 +185,24 @@ test('total loss is α·global + β·local + γ·prior, and α = 0 or β = 0 dro
 test('unit rows: a zero row stays zero and has a finite gradient', async () => {
   await initBackend('wasm');
   const { unit } = await import('../../src/main/model/loss');
-  const x = tf.tensor2d([[3, 4], [0, 0]]);
+  const x = tf.tensor2d([
+    [3, 4],
+    [0, 0],
+  ]);
   const out = unit(x).arraySync();
   close(out[0][0], 0.6);
   close(out[0][1], 0.8);
   assert.deepEqual(out[1], [0, 0]);
-  const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(unit(t as tf.Tensor2D), tf.tensor2d([[1, 2], [3, 4]]))))(x);
+  const g = tf.grad((t: tf.Tensor) =>
+    tf.sum(
+      tf.mul(
+        unit(t as tf.Tensor2D),
+        tf.tensor2d([
+          [1, 2],
+          [3, 4],
+        ]),
+      ),
+    ),
+  )(x);
   assert.ok(Array.from(g.dataSync()).every(Number.isFinite));
 });

@@ -23,7 +23,10 @@ function batchOf(c: ModelConfig, count: number, seed: number) {
 
 const configs: [string, ModelConfig][] = [
   ['fast recipe (2 views, dot critics, NCE)', presetConfig('tiny', 16)],
-  ['reference recipe (1 view, zz + concat critics, JS)', { ...presetConfig('tiny', 16), views: 1, globalCritic: 'zz', localCritic: 'concat', estimator: 'js', alpha: 0.5, beta: 1.5, gamma: 0.01 }],
+  [
+    'reference recipe (1 view, zz + concat critics, JS)',
+    { ...presetConfig('tiny', 16), views: 1, globalCritic: 'zz', localCritic: 'concat', estimator: 'js', alpha: 0.5, beta: 1.5, gamma: 0.01 },
+  ],
   ['concat global critic on (C(x), z), JS', { ...presetConfig('tiny', 16), globalCritic: 'concat', localCritic: 'concat', estimator: 'js' }],
 ];
 

@@ -30,7 +30,13 @@ function maxRelError(a: Float32Array, b: Float32Array): number {
   return num / (den || 1);
 }
 
-const convCases: { name: string; x: [number, number, number, number]; f: [number, number, number, number]; strides: number; pad: 'same' | 'valid' }[] = [
+const convCases: {
+  name: string;
+  x: [number, number, number, number];
+  f: [number, number, number, number];
+  strides: number;
+  pad: 'same' | 'valid';
+}[] = [
   { name: '3x3 same stride 1', x: [2, 7, 6, 3], f: [3, 3, 3, 4], strides: 1, pad: 'same' },
   { name: '3x3 valid stride 1', x: [3, 5, 5, 2], f: [3, 3, 2, 5], strides: 1, pad: 'valid' },
   { name: '3x3 same stride 2', x: [2, 8, 7, 3], f: [3, 3, 3, 2], strides: 2, pad: 'same' },
@@ -40,15 +46,26 @@ const convCases: { name: string; x: [number, number, number, number]; f: [number
 
 for (const c of convCases) {
   test(`wasm Conv2DBackpropFilter matches cpu: ${c.name}`, async () => {
-    const xs = seeded(c.x.reduce((a, b) => a * b), 1);
-    const fs = seeded(c.f.reduce((a, b) => a * b), 2);
+    const xs = seeded(
+      c.x.reduce((a, b) => a * b),
+      1,
+    );
+    const fs = seeded(
+      c.f.reduce((a, b) => a * b),
+      2,
+    );
     const grads = async (backend: 'cpu' | 'wasm') =>
       onBackend(backend, () =>
         tf.tidy(() => {
           const x = tf.tensor4d(xs, c.x);
           const f = tf.tensor4d(fs, c.f);
           // A non-uniform upstream gradient: sum of squares.
-          const g = tf.grads((x: tf.Tensor, f: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.strides, c.pad).square().sum());
+          const g = tf.grads((x: tf.Tensor, f: tf.Tensor) =>
+            tf
+              .conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.strides, c.pad)
+              .square()
+              .sum(),
+          );
           const [dx, df] = g([x, f]);
           return [dx.dataSync().slice(), df.dataSync().slice()] as [Float32Array, Float32Array];
         }),
@@ -83,7 +100,17 @@ test('wasm custom kernels leak no tensors and no backend memory', async () => {
   await initBackend('wasm');
   const x = tf.tensor4d(seeded(2 * 6 * 6 * 3, 5), [2, 6, 6, 3]);
   const f = tf.tensor4d(seeded(3 * 3 * 3 * 4, 6), [3, 3, 3, 4]);
-  const step = () => tf.tidy(() => tf.grad((f: tf.Tensor) => tf.conv2d(x, f as tf.Tensor4D, 1, 'same').square().sum())(f).dataSync());
+  const step = () =>
+    tf.tidy(() =>
+      tf
+        .grad((f: tf.Tensor) =>
+          tf
+            .conv2d(x, f as tf.Tensor4D, 1, 'same')
+            .square()
+            .sum(),
+        )(f)
+        .dataSync(),
+    );
   step();
   const before = tf.memory();
   for (let i = 0; i < 3; i++) step();
@@ -97,15 +124,26 @@ test('wasm custom kernels leak no tensors and no backend memory', async () => {
 
 test("the encoder's 2×2 max pooling equals tf.maxPool and has the cpu backend's gradient on wasm", async () => {
   const { maxPool2 } = await import('../../src/main/model/encoder');
-  for (const shape of [[1, 4, 4, 4], [2, 8, 6, 3], [1, 5, 3, 2]] as [number, number, number, number][]) {
-    const xs = seeded(shape.reduce((a, b) => a * b), 17);
+  for (const shape of [
+    [1, 4, 4, 4],
+    [2, 8, 6, 3],
+    [1, 5, 3, 2],
+  ] as [number, number, number, number][]) {
+    const xs = seeded(
+      shape.reduce((a, b) => a * b),
+      17,
+    );
     const run = (backend: 'cpu' | 'wasm', pool: (x: tf.Tensor4D) => tf.Tensor4D) =>
       onBackend(backend, () =>
         tf.tidy(() => {
           const x = tf.tensor4d(xs, shape);
           const y = pool(x);
           const weights = tf.sin(tf.range(0, y.size).mul(0.37)).reshape(y.shape);
-          const g = tf.grad((x: tf.Tensor) => pool(x as tf.Tensor4D).mul(weights).sum())(x);
+          const g = tf.grad((x: tf.Tensor) =>
+            pool(x as tf.Tensor4D)
+              .mul(weights)
+              .sum(),
+          )(x);
           return [y.dataSync().slice(), g.dataSync().slice()] as Float32Array[];
         }),
       );
@@ -119,7 +157,12 @@ test("the encoder's 2×2 max pooling equals tf.maxPool and has the cpu backend's
 test('wasm matMul with transposed operands (the replaced BatchMatMul) matches cpu, with its gradients', async () => {
   const a = seeded(2 * 5 * 3, 21);
   const b = seeded(2 * 3 * 4, 22);
-  for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+  for (const [ta, tb] of [
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ]) {
     const run = (backend: 'cpu' | 'wasm') =>
       onBackend(backend, () =>
         tf.tidy(() => {

@@ -72,12 +72,18 @@ test('a GPU device lost mid-run is reported, checkpointed, and training finishes
         loseGpuAfterStep: 2,
         source: { kind: 'synthetic', count: 64, size: 16, seed: 1 },
       },
-      { onEvent: (m) => events.push(m.type === 'ready' ? `ready ${m.backend}` : m.type === 'deviceLost' ? `lost at ${m.position.step}: ${m.message}` : m.type) },
+      {
+        onEvent: (m) =>
+          events.push(m.type === 'ready' ? `ready ${m.backend}` : m.type === 'deviceLost' ? `lost at ${m.position.step}: ${m.message}` : m.type),
+      },
     );
     const lost = events.find((e) => e.startsWith('lost'));
     assert.ok(lost, `no deviceLost event in ${events.join(', ')}`);
     assert.match(lost, /lost at 1: the GPU device was lost \(destroyed/);
-    assert.deepEqual(events.filter((e) => e.startsWith('ready')), ['ready webgpu', 'ready wasm']);
+    assert.deepEqual(
+      events.filter((e) => e.startsWith('ready')),
+      ['ready webgpu', 'ready wasm'],
+    );
     assert.equal(model.status, 'ready');
     assert.equal(model.steps, 5, 'the wasm run went on from the checkpoint to the full budget');
     assert.equal(model.backend, 'wasm');

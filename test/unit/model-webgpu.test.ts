@@ -14,11 +14,15 @@ import { probeWebGpu } from '../../src/main/model/webgpu';
 
 const probe = await probeWebGpu(true);
 
-test('automatic choice never takes a software adapter', { skip: probe.ok && probe.adapter.software ? false : 'needs a software adapter to check' }, async () => {
-  const automatic = await probeWebGpu(false);
-  assert.equal(automatic.ok, false);
-  assert.match(!automatic.ok ? automatic.reason : '', /software adapter/);
-});
+test(
+  'automatic choice never takes a software adapter',
+  { skip: probe.ok && probe.adapter.software ? false : 'needs a software adapter to check' },
+  async () => {
+    const automatic = await probeWebGpu(false);
+    assert.equal(automatic.ok, false);
+    assert.match(!automatic.ok ? automatic.reason : '', /software adapter/);
+  },
+);
 
 /** Loss and gradients of one DIM step, read asynchronously (WebGPU in Node cannot read synchronously). */
 async function stepGradients(backend: 'cpu' | 'webgpu'): Promise<{ loss: number; grads: Float32Array }> {
@@ -57,16 +61,20 @@ async function stepGradients(backend: 'cpu' | 'webgpu'): Promise<{ loss: number;
   return { loss, grads: flat };
 }
 
-test('webgpu gradients of a whole DIM step equal cpu gradients', { skip: probe.ok ? false : `no WebGPU adapter here: ${!probe.ok && probe.reason}` }, async () => {
-  const cpu = await stepGradients('cpu');
-  const gpu = await stepGradients('webgpu');
-  assert.ok(Math.abs(cpu.loss - gpu.loss) < 1e-3 * Math.abs(cpu.loss) + 1e-5, `loss ${cpu.loss} vs ${gpu.loss}`);
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < cpu.grads.length; i++) {
-    num += (cpu.grads[i] - gpu.grads[i]) ** 2;
-    den += cpu.grads[i] ** 2;
-  }
-  assert.ok(den > 0);
-  assert.ok(Math.sqrt(num / den) < 1e-3, `relative L2 difference ${Math.sqrt(num / den)}`);
-});
+test(
+  'webgpu gradients of a whole DIM step equal cpu gradients',
+  { skip: probe.ok ? false : `no WebGPU adapter here: ${!probe.ok && probe.reason}` },
+  async () => {
+    const cpu = await stepGradients('cpu');
+    const gpu = await stepGradients('webgpu');
+    assert.ok(Math.abs(cpu.loss - gpu.loss) < 1e-3 * Math.abs(cpu.loss) + 1e-5, `loss ${cpu.loss} vs ${gpu.loss}`);
+    let num = 0;
+    let den = 0;
+    for (let i = 0; i < cpu.grads.length; i++) {
+      num += (cpu.grads[i] - gpu.grads[i]) ** 2;
+      den += cpu.grads[i] ** 2;
+    }
+    assert.ok(den > 0);
+    assert.ok(Math.sqrt(num / den) < 1e-3, `relative L2 difference ${Math.sqrt(num / den)}`);
+  },
+);

@@ -19,7 +19,15 @@ test('the SUID sandbox abort is explained with both fixes, naming this install',
   assert.ok(text.includes(`"${electronPath}"`), 'the profile names this Electron');
   assert.ok(text.includes('sudo chown root:root "/home/ann/likeness/node_modules/electron/dist/chrome-sandbox" && sudo chmod 4755'));
   assert.match(text, /--no-sandbox.*\n.*not recommended/);
-  assert.ok(explainSandboxFailure({ stderr: 'FATAL:zygote_host_impl_linux.cc(127)] No usable sandbox! Update your kernel', code: 1, signal: null, electronPath, platform: 'linux' }));
+  assert.ok(
+    explainSandboxFailure({
+      stderr: 'FATAL:zygote_host_impl_linux.cc(127)] No usable sandbox! Update your kernel',
+      code: 1,
+      signal: null,
+      electronPath,
+      platform: 'linux',
+    }),
+  );
 });
 
 test('other failures, other systems and clean exits get no sandbox explanation', () => {

@@ -6,7 +6,11 @@ import { syntheticBlobs } from '../../src/main/eval/synthetic';
 
 function indexOf(vectors: Float32Array, dim: number): EmbeddingIndex {
   const n = vectors.length / dim;
-  return new EmbeddingIndex(Array.from({ length: n }, (_, i) => i + 1), vectors, dim);
+  return new EmbeddingIndex(
+    Array.from({ length: n }, (_, i) => i + 1),
+    vectors,
+    dim,
+  );
 }
 
 /** For each found cluster, the blob most of it comes from and how pure it is. */
@@ -20,12 +24,19 @@ function agreement(found: number[][], labels: Int32Array) {
 }
 
 test('well-separated blobs come out as one cluster each, with no number of clusters given', () => {
-  for (const [blobs, dim] of [[4, 64], [9, 128], [3, 256]] as const) {
+  for (const [blobs, dim] of [
+    [4, 64],
+    [9, 128],
+    [3, 256],
+  ] as const) {
     const perBlob = 60;
     const { vectors, labels } = syntheticBlobs(blobs * perBlob, dim, blobs, 0.6, 0, blobs);
     const result = clusterEmbeddings(indexOf(vectors, dim));
     assert.equal(result.clusters.length, blobs, `${blobs} blobs in ${dim} dims`);
-    const found = agreement(result.clusters.map((c) => c.memberIds), labels);
+    const found = agreement(
+      result.clusters.map((c) => c.memberIds),
+      labels,
+    );
     assert.equal(new Set(found.map((f) => f.blob)).size, blobs, 'every blob is found once');
     for (const f of found) {
       assert.equal(f.purity, 1);
@@ -42,7 +53,9 @@ test('scattered outliers are left unclustered', () => {
   const result = clusterEmbeddings(indexOf(vectors, 64));
   assert.equal(result.clusters.length, blobs);
   const clustered = new Set(result.clusters.flatMap((c) => c.memberIds));
-  const outlierIds = Array.from(labels.keys()).filter((i) => labels[i]! < 0).map((i) => i + 1);
+  const outlierIds = Array.from(labels.keys())
+    .filter((i) => labels[i]! < 0)
+    .map((i) => i + 1);
   const outliersClustered = outlierIds.filter((id) => clustered.has(id)).length;
   assert.ok(outliersClustered <= outliers * 0.1, `${outliersClustered} of ${outliers} outliers were put in clusters`);
   assert.equal(result.unclustered, n - clustered.size);
@@ -60,7 +73,10 @@ test('clusters of different tightness are both found (density-based, one global 
     labels[100 + i] = 2 + loose.labels[i]!;
   }
   const result = clusterEmbeddings(indexOf(vectors, 64));
-  const found = agreement(result.clusters.map((c) => c.memberIds), labels);
+  const found = agreement(
+    result.clusters.map((c) => c.memberIds),
+    labels,
+  );
   assert.deepEqual([...new Set(found.map((f) => f.blob))].sort(), [0, 1, 2, 3]);
 });
 
@@ -70,7 +86,10 @@ test('fine (leaf) selection splits no cluster across blobs and finds every blob'
   const fine = clusterEmbeddings(indexOf(vectors, 64), { selection: 'leaf' });
   assert.equal(fine.params.selection, 'leaf');
   assert.ok(fine.clusters.length >= coarse.clusters.length);
-  const found = agreement(fine.clusters.map((c) => c.memberIds), labels);
+  const found = agreement(
+    fine.clusters.map((c) => c.memberIds),
+    labels,
+  );
   for (const f of found) assert.equal(f.purity, 1);
   assert.equal(new Set(found.map((f) => f.blob)).size, 8);
 });

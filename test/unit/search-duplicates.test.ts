@@ -28,7 +28,11 @@ test('pairs far outside the random-pair distribution of either signal are groupe
   const vectors = new Float32Array(n * dim);
   for (let i = 0; i < vectors.length; i++) vectors[i] = random() * 2 - 1;
   const hashes = new Map<number, Uint8Array>();
-  for (let i = 0; i < n; i++) hashes.set(i + 1, Uint8Array.from({ length: 8 }, () => Math.floor(random() * 256)));
+  for (let i = 0; i < n; i++)
+    hashes.set(
+      i + 1,
+      Uint8Array.from({ length: 8 }, () => Math.floor(random() * 256)),
+    );
   const mix = (target: number, source: number, noise: number) => {
     for (let j = 0; j < dim; j++) vectors[target * dim + j] = vectors[source * dim + j]! + noise * (random() * 2 - 1);
   };
@@ -41,17 +45,26 @@ test('pairs far outside the random-pair distribution of either signal are groupe
   }
   // Photo 21 is a crop of 20: the embedding barely moves, the hash only leans towards "same".
   mix(20, 19, 0.03);
-  hashes.set(21, hashes.get(20)!.map((b, i) => (i < 3 ? b ^ 0xff : b)));
+  hashes.set(
+    21,
+    hashes.get(20)!.map((b, i) => (i < 3 ? b ^ 0xff : b)),
+  );
   // Photo 41 is not a crop of 40 though the embedding finds them near-identical: the hash puts them
   // farther apart than unrelated photos, so it vetoes.
   mix(40, 39, 0.03);
-  hashes.set(41, hashes.get(40)!.map((b) => b ^ 0xf7));
+  hashes.set(
+    41,
+    hashes.get(40)!.map((b) => b ^ 0xf7),
+  );
   // Photo 31 merely resembles 30 (cosine ≈ 0.4, hash unrelated): not a duplicate.
   mix(30, 29, 2.5);
   normaliseRows(vectors, dim);
   const ids = Array.from({ length: n }, (_, i) => i + 1);
   const analysis = findDuplicateGroups({ index: new EmbeddingIndex(ids, vectors, dim), hashes }, ids);
-  assert.deepEqual(analysis.groups, [[1, 2, 3], [20, 21]]);
+  assert.deepEqual(analysis.groups, [
+    [1, 2, 3],
+    [20, 21],
+  ]);
 
   // Without a model, the hash alone still finds the copies (and cannot see the crop).
   const hashOnly = findDuplicateGroups({ index: null, hashes }, ids);

@@ -20,29 +20,52 @@ test('find similar in a new process comes from the snapshot, never from a stale 
   const home = join(tmp.path, 'home');
   let core = openCore(home);
   const folder = insertFolder(core.db, join(tmp.path, 'photos'), '/');
-  const ids = [0, 1, 2, 3].map((i) => insertPhoto(core.db, barePhoto(String(i).repeat(64)), { path: join(tmp.path, 'photos', `${i}.jpg`), folderId: folder.id, bytes: 1000, mtimeMs: 0 }));
+  const ids = [0, 1, 2, 3].map((i) =>
+    insertPhoto(core.db, barePhoto(String(i).repeat(64)), {
+      path: join(tmp.path, 'photos', `${i}.jpg`),
+      folderId: folder.id,
+      bytes: 1000,
+      mtimeMs: 0,
+    }),
+  );
   const model = activeTestModel(core, 2);
   const unit = (a: number) => new Float32Array([Math.cos(a), Math.sin(a)]);
-  writeEmbeddings(core.db, model, ids.map((photoId, i) => ({ photoId, vector: unit(i * 0.3) })));
-  assert.deepEqual(findSimilar(core, ids[0]!, 1).map((r) => r.photoId), [ids[1]]);
+  writeEmbeddings(
+    core.db,
+    model,
+    ids.map((photoId, i) => ({ photoId, vector: unit(i * 0.3) })),
+  );
+  assert.deepEqual(
+    findSimilar(core, ids[0]!, 1).map((r) => r.photoId),
+    [ids[1]],
+  );
   const generation = changeGeneration(core.db, embeddingsCounter(model));
   assert.deepEqual(readSnapshot(core, model, generation)?.photoIds, ids, 'the first search wrote the snapshot');
   closeCore(core);
 
   // Another process: the same answer, from the snapshot.
   core = openCore(home);
-  assert.deepEqual(findSimilar(core, ids[0]!, 1).map((r) => r.photoId), [ids[1]]);
+  assert.deepEqual(
+    findSimilar(core, ids[0]!, 1).map((r) => r.photoId),
+    [ids[1]],
+  );
   // The embeddings change: photo 3 moves next to photo 0. The old snapshot is not read.
   writeEmbeddings(core.db, model, [{ photoId: ids[3]!, vector: unit(0.01) }]);
   closeCore(core);
   core = openCore(home);
-  assert.deepEqual(findSimilar(core, ids[0]!, 1).map((r) => r.photoId), [ids[3]]);
+  assert.deepEqual(
+    findSimilar(core, ids[0]!, 1).map((r) => r.photoId),
+    [ids[3]],
+  );
   const files = readdirSync(core.dataDir.modelDir(model)).filter((n) => n.startsWith('embeddings-'));
   assert.equal(files.length, 1, `one snapshot is kept: ${files.join(', ')}`);
   // A damaged snapshot is ignored.
   writeFileSync(join(core.dataDir.modelDir(model), files[0]!), 'not a snapshot');
   closeCore(core);
   core = openCore(home);
-  assert.deepEqual(findSimilar(core, ids[0]!, 1).map((r) => r.photoId), [ids[3]]);
+  assert.deepEqual(
+    findSimilar(core, ids[0]!, 1).map((r) => r.photoId),
+    [ids[3]],
+  );
   closeCore(core);
 });

@@ -57,7 +57,10 @@ test('TopK keeps the k largest, best first, ties by index', () => {
     .map((score, index) => ({ index, score }))
     .sort((a, b) => b.score - a.score || a.index - b.index)
     .slice(0, 10);
-  assert.deepEqual(top.sorted().map((s) => s.score), expected.map((s) => s.score));
+  assert.deepEqual(
+    top.sorted().map((s) => s.score),
+    expected.map((s) => s.score),
+  );
 });
 
 test('exact kNN equals a brute-force reference on random vectors (and excludes the query photo)', () => {
@@ -71,13 +74,19 @@ test('exact kNN equals a brute-force reference on random vectors (and excludes t
       const query = queries.subarray(q * dim, (q + 1) * dim);
       const got = index.search(query, 20);
       const want = bruteForce(vectors, dim, query, 20);
-      assert.deepEqual(got.map((g) => g.row), want.map((w) => w.row));
+      assert.deepEqual(
+        got.map((g) => g.row),
+        want.map((w) => w.row),
+      );
       got.forEach((g, i) => assert.ok(Math.abs(g.score - want[i]!.score) < 1e-5));
     }
     for (const row of [0, 17, n - 1]) {
       const got = index.searchPhoto(ids[row]!, 10);
       assert.ok(!got.some((g) => g.row === row), 'the query photo is not its own neighbour');
-      assert.deepEqual(got.map((g) => g.row), bruteForce(vectors, dim, vectors.subarray(row * dim, (row + 1) * dim), 10, row).map((w) => w.row));
+      assert.deepEqual(
+        got.map((g) => g.row),
+        bruteForce(vectors, dim, vectors.subarray(row * dim, (row + 1) * dim), 10, row).map((w) => w.row),
+      );
     }
   }
 });
@@ -87,15 +96,25 @@ test('large libraries (int8 first pass + float32 rescoring) still return exactly
   const n = QUANTISED_FROM + 500;
   // Clustered data has many near-ties among the top k, where quantisation errors would show.
   const { vectors } = syntheticBlobs(n, dim, 30, 0.8, 100, 9);
-  const index = new EmbeddingIndex(Array.from({ length: n }, (_, i) => i + 1), vectors, dim);
+  const index = new EmbeddingIndex(
+    Array.from({ length: n }, (_, i) => i + 1),
+    vectors,
+    dim,
+  );
   for (let q = 0; q < 15; q++) {
     const row = (q * 7919) % n;
     const got = index.searchPhoto(row + 1, 20);
     assert.ok(index.lastRescored >= 20, 'the first pass was used');
-    assert.deepEqual(got.map((g) => g.row), bruteForce(vectors, dim, vectors.subarray(row * dim, (row + 1) * dim), 20, row).map((w) => w.row));
+    assert.deepEqual(
+      got.map((g) => g.row),
+      bruteForce(vectors, dim, vectors.subarray(row * dim, (row + 1) * dim), 20, row).map((w) => w.row),
+    );
   }
   const outside = randomUnitVectors(1, dim, 5);
-  assert.deepEqual(index.search(outside, 10).map((g) => g.row), bruteForce(vectors, dim, outside, 10).map((w) => w.row));
+  assert.deepEqual(
+    index.search(outside, 10).map((g) => g.row),
+    bruteForce(vectors, dim, outside, 10).map((w) => w.row),
+  );
 });
 
 test('k larger than the library returns everything else', () => {
@@ -106,16 +125,27 @@ test('k larger than the library returns everything else', () => {
 
 test('the neighbour graph is exact for small libraries and finds ≥ 98% of true neighbours when partitioned', () => {
   const small = syntheticBlobs(500, 32, 5, 0.7, 20, 5);
-  const smallIndex = new EmbeddingIndex(Array.from({ length: 500 }, (_, i) => i + 1), small.vectors, 32);
+  const smallIndex = new EmbeddingIndex(
+    Array.from({ length: 500 }, (_, i) => i + 1),
+    small.vectors,
+    32,
+  );
   const g = neighbourGraph(smallIndex, 8);
   assert.equal(g.exact, true);
   for (const row of [0, 250, 499]) {
-    assert.deepEqual(Array.from(g.neighbours.subarray(row * 8, row * 8 + 8)), smallIndex.search(smallIndex.vector(row), 8, row).map((n) => n.row));
+    assert.deepEqual(
+      Array.from(g.neighbours.subarray(row * 8, row * 8 + 8)),
+      smallIndex.search(smallIndex.vector(row), 8, row).map((n) => n.row),
+    );
   }
 
   const n = EXACT_GRAPH_LIMIT + 1000;
   const big = syntheticBlobs(n, 32, 40, 0.7, 200, 6);
-  const bigIndex = new EmbeddingIndex(Array.from({ length: n }, (_, i) => i + 1), big.vectors, 32);
+  const bigIndex = new EmbeddingIndex(
+    Array.from({ length: n }, (_, i) => i + 1),
+    big.vectors,
+    32,
+  );
   const graph = neighbourGraph(bigIndex, 10);
   assert.equal(graph.exact, false);
   let found = 0;

@@ -9,7 +9,12 @@ const SIZE = 64;
 /** A smooth random RGB picture: a few coloured blobs over a gradient. */
 function picture(seed: number): Uint8Array {
   const random = seededRandom(seed);
-  const blobs = Array.from({ length: 6 }, () => ({ x: random() * SIZE, y: random() * SIZE, r: 5 + random() * 15, c: [random(), random(), random()].map((v) => v * 200) }));
+  const blobs = Array.from({ length: 6 }, () => ({
+    x: random() * SIZE,
+    y: random() * SIZE,
+    r: 5 + random() * 15,
+    c: [random(), random(), random()].map((v) => v * 200),
+  }));
   const base = [random() * 120, random() * 120, random() * 120];
   const out = new Uint8Array(SIZE * SIZE * 3);
   for (let y = 0; y < SIZE; y++) {
@@ -38,7 +43,11 @@ function centreCrop(rgb: Uint8Array, scale: number): Uint8Array {
       const fy = sy - y0;
       const fx = sx - x0;
       for (let c = 0; c < 3; c++) {
-        const v = at(y0, x0, c) * (1 - fy) * (1 - fx) + at(y0, x0 + 1, c) * (1 - fy) * fx + at(y0 + 1, x0, c) * fy * (1 - fx) + at(y0 + 1, x0 + 1, c) * fy * fx;
+        const v =
+          at(y0, x0, c) * (1 - fy) * (1 - fx) +
+          at(y0, x0 + 1, c) * (1 - fy) * fx +
+          at(y0 + 1, x0, c) * fy * (1 - fx) +
+          at(y0 + 1, x0 + 1, c) * fy * fx;
         out[(y * SIZE + x) * 3 + c] = Math.round(v);
       }
     }

@@ -13,7 +13,9 @@ after(() => rmSync(work, { recursive: true, force: true }));
 /** A 300Ã—200 picture: left half red, right half green, so crops and turns are visible in the pixels. */
 async function source(): Promise<string> {
   const path = join(work, 'source.jpg');
-  const left = await sharp({ create: { width: 150, height: 200, channels: 3, background: '#e02020' } }).png().toBuffer();
+  const left = await sharp({ create: { width: 150, height: 200, channels: 3, background: '#e02020' } })
+    .png()
+    .toBuffer();
   await sharp({ create: { width: 300, height: 200, channels: 3, background: '#20c020' } })
     .composite([{ input: left, left: 0, top: 0 }])
     .jpeg()
@@ -37,7 +39,8 @@ test('harder near-duplicate edits: half crop, greyscale, letterbox, caption, 90Â
   assert.ok(at(100, 20)[0]! > 150 && at(100, 280)[1]! > 150);
   const grey = await sharp(paths.get('grey')!).raw().toBuffer({ resolveWithObject: true });
   const channels = grey.info.channels;
-  for (let i = 0; i < grey.data.length; i += channels * 97) assert.ok(channels === 1 || Math.abs(grey.data[i]! - grey.data[i + 1]!) <= 2, 'greyscale');
+  for (let i = 0; i < grey.data.length; i += channels * 97)
+    assert.ok(channels === 1 || Math.abs(grey.data[i]! - grey.data[i + 1]!) <= 2, 'greyscale');
   const original = await sharp(paths.get('original')!).raw().toBuffer();
   const captioned = await sharp(paths.get('caption')!).raw().toBuffer();
   const bottom = (b: Buffer) => b[(195 * 300 + 5) * 3]!;
@@ -46,7 +49,12 @@ test('harder near-duplicate edits: half crop, greyscale, letterbox, caption, 90Â
 
 test('a sheet: the query and its neighbours in one row, captions under each; unreadable files get a grey tile', async () => {
   const query = await source();
-  const neighbours = Array.from({ length: 9 }, (_, i) => ({ path: i === 4 ? join(work, 'missing.jpg') : query, score: 1 - i / 10, label: `n${i}`, correct: i % 2 === 0 }));
+  const neighbours = Array.from({ length: 9 }, (_, i) => ({
+    path: i === 4 ? join(work, 'missing.jpg') : query,
+    score: 1 - i / 10,
+    label: `n${i}`,
+    correct: i % 2 === 0,
+  }));
   const png = await renderSheet({ path: query, label: 'query' }, neighbours, { tile: 64 });
   const meta = await sharp(png).metadata();
   assert.equal(meta.format, 'png');
@@ -54,7 +62,10 @@ test('a sheet: the query and its neighbours in one row, captions under each; unr
   assert.ok(meta.height! > 64);
 
   const file = join(work, 'similar.png');
-  await writeSimilarSheet(file, query, [{ path: query, score: 0.9 }, { path: null, score: 0.5 }]);
+  await writeSimilarSheet(file, query, [
+    { path: query, score: 0.9 },
+    { path: null, score: 0.5 },
+  ]);
   assert.equal((await sharp(file).metadata()).width, 2 * (128 + 6) + 12, 'results without a path are left out');
 });
 
@@ -70,7 +81,8 @@ test('augmentation: greyscale 1 makes every view grey, greyscale 0 keeps colour 
     return out;
   };
   const grey = view(1, 5);
-  for (let i = 0; i < size * size; i++) assert.ok(Math.abs(grey[i * 3]! - grey[i * 3 + 1]!) < 1e-5 && Math.abs(grey[i * 3 + 1]! - grey[i * 3 + 2]!) < 1e-5);
+  for (let i = 0; i < size * size; i++)
+    assert.ok(Math.abs(grey[i * 3]! - grey[i * 3 + 1]!) < 1e-5 && Math.abs(grey[i * 3 + 1]! - grey[i * 3 + 2]!) < 1e-5);
   const colour = view(0, 5);
   assert.ok(Math.abs(colour[0]! - colour[1]!) > 0.1, 'colour kept');
   assert.deepEqual(view(0, 5), view(0, 5));

@@ -24,7 +24,12 @@ test('two libraries with the same photos, taken in in opposite orders, train on 
       const folder = insertFolder(core.db, `${tmp.path}${sep}photos`, sep);
       for (const hash of order) {
         const inputs = [{ size: 16, rgb: new Uint8Array(16 * 16 * 3) }];
-        insertPhoto(core.db, barePhoto(hash, { modelInputs: inputs }), { path: `${tmp.path}${sep}photos${sep}${hash}.jpg`, folderId: folder.id, bytes: 1000, mtimeMs: 0 });
+        insertPhoto(core.db, barePhoto(hash, { modelInputs: inputs }), {
+          path: `${tmp.path}${sep}photos${sep}${hash}.jpg`,
+          folderId: folder.id,
+          bytes: 1000,
+          mtimeMs: 0,
+        });
       }
       orders.push(photoIdsWithInputs(core.db, 16).map((id) => contentHashOf(core.db, id)!));
       assert.deepEqual(photoIdsWithInputs(core.db, 32), [], 'no inputs of another size');

@@ -174,7 +174,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (origin === undefined) return true;
     try {
       const url = new URL(origin);
-      return url.protocol === 'http:' && allowedHosts.has(url.host.toLowerCase()) && url.host.toLowerCase() === (req.headers.host ?? '').toLowerCase();
+      return (
+        url.protocol === 'http:' && allowedHosts.has(url.host.toLowerCase()) && url.host.toLowerCase() === (req.headers.host ?? '').toLowerCase()
+      );
     } catch {
       return false;
     }
@@ -328,7 +330,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy();
     const status =
-      error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? '431 Request Header Fields Too Large'
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? '408 Request Timeout'
+          : '400 Bad Request';
     socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     socket.resume();
     setTimeout(() => socket.destroy(), CLIENT_ERROR_DRAIN_MS).unref();

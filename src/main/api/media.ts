@@ -124,7 +124,10 @@ async function openIndexedFile(core: Core, id: number): Promise<{ path: string; 
     await handle.close();
     changed ??= file.path;
   }
-  if (changed) throw new MediaUnavailableError(`${changed} has changed since it was indexed: not shown until the library is brought up to date (rescan its folder)`);
+  if (changed)
+    throw new MediaUnavailableError(
+      `${changed} has changed since it was indexed: not shown until the library is brought up to date (rescan its folder)`,
+    );
   return null;
 }
 

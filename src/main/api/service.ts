@@ -81,7 +81,12 @@ export class LikenessService implements ServiceHandlers {
     if (!getPhoto(this.core.db, id)) throw notFound(`photo ${id}`);
     // Before the first model (or before it has embedded this photo): quick matches from the pixels.
     const { signal, results } = similarPhotos(this.core, id, k);
-    const photos = new Map(photoSummaries(this.core.db, results.map((f) => f.photoId)).map((p) => [p.id, p]));
+    const photos = new Map(
+      photoSummaries(
+        this.core.db,
+        results.map((f) => f.photoId),
+      ).map((p) => [p.id, p]),
+    );
     return results.flatMap((f) => {
       const photo = photos.get(f.photoId);
       return photo ? [{ photo, score: f.score, signal }] : [];
@@ -224,7 +229,8 @@ export class LikenessService implements ServiceHandlers {
   async activateModel({ id }: ParsedRequest<'activateModel'>): Promise<ApiResponses['activateModel']> {
     const model = getModel(this.core.db, id);
     if (!model) throw notFound(`model ${id}`);
-    if (model.status === 'training' || model.status === 'failed') throw new ServiceError('invalid-request', `Model #${id} is ${model.status}: it cannot be used.`);
+    if (model.status === 'training' || model.status === 'failed')
+      throw new ServiceError('invalid-request', `Model #${id} is ${model.status}: it cannot be used.`);
     const activated = activateModel(this.core.db, id);
     this.events.publish({ type: 'library-changed' });
     this.work.embed();

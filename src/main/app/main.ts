@@ -25,15 +25,16 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function start(): Promise<void> {
-  const [{ closeCore, openCore }, { startLikeness }, { handleMediaProtocol }, { registerIpc }, { installMenu }, windows, { registerGpuTrainer }] = await Promise.all([
-    import('../core'),
-    import('../api/startup'),
-    import('./protocol'),
-    import('./ipc'),
-    import('./menu'),
-    import('./window'),
-    import('./gpuTrainerWindow'),
-  ]);
+  const [{ closeCore, openCore }, { startLikeness }, { handleMediaProtocol }, { registerIpc }, { installMenu }, windows, { registerGpuTrainer }] =
+    await Promise.all([
+      import('../core'),
+      import('../api/startup'),
+      import('./protocol'),
+      import('./ipc'),
+      import('./menu'),
+      import('./window'),
+      import('./gpuTrainerWindow'),
+    ]);
   await app.whenReady();
 
   let core;

@@ -15,7 +15,8 @@ export function handleMediaProtocol(core: Core): void {
     try {
       body = await resolveMedia(core, media);
     } catch (error) {
-      if (error instanceof MediaUnavailableError) return new Response(error.message, { status: 422, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+      if (error instanceof MediaUnavailableError)
+        return new Response(error.message, { status: 422, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
       throw error;
     }
     if (!body) return new Response(null, { status: 404 });

@@ -6,7 +6,5 @@ import { MEDIA_SCHEME, MEDIA_SCHEME_PRIVILEGES } from '../security/electronPolic
 export const SCHEME = MEDIA_SCHEME;
 
 export function registerSchemePrivileges(): void {
-  protocol.registerSchemesAsPrivileged([
-    { scheme: SCHEME, privileges: { ...MEDIA_SCHEME_PRIVILEGES } },
-  ]);
+  protocol.registerSchemesAsPrivileged([{ scheme: SCHEME, privileges: { ...MEDIA_SCHEME_PRIVILEGES } }]);
 }

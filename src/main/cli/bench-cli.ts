@@ -27,7 +27,11 @@ export const benchCliCommand: Command = {
     const count = Number(values.photos.replace(/k$/i, '000'));
     const dim = Number(values.dim);
     const runs = Number(values.runs);
-    for (const [name, v] of [['--photos', count], ['--dim', dim], ['--runs', runs]] as const) {
+    for (const [name, v] of [
+      ['--photos', count],
+      ['--dim', dim],
+      ['--runs', runs],
+    ] as const) {
       if (!Number.isInteger(v) || v < 1) throw new UsageError(`${name} must be a positive whole number`);
     }
     // The launcher this process was started with, unless another checkout's is given.
@@ -47,7 +51,11 @@ export const benchCliCommand: Command = {
       ctx.out(JSON.stringify({ photos: count, dim, runs, bin, node: process.version, loadAverage: loadavg(), commands: figures }, null, 2));
       return 0;
     }
-    say(`median of ${runs} cold starts each (${process.version}; ${bin}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} cores):`);
+    say(
+      `median of ${runs} cold starts each (${process.version}; ${bin}; load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} on ${availableParallelism()} cores):`,
+    );
     say(`  ${''.padEnd(28)} ${'wall'.padStart(13)}  ${'cpu (user+sys)'.padStart(15)}  peak rss`);
     for (const f of figures) {
       say(

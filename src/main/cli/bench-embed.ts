@@ -25,8 +25,13 @@ export const benchEmbed: Command = {
     else {
       ctx.out(`backend: ${result.backend}`);
       ctx.out(`model: ${result.config}, batch ${r.batchSize}`);
-      ctx.out(`embedding, ${r.gpu ? `webgpu${r.softwareAdapter ? ' (SOFTWARE adapter: a CPU emulating a GPU)' : ''}` : '1 thread'}:  ${result.imagesPerSecond.toFixed(1)} img/s (${count} images in ${r.seconds.toFixed(1)} s)`);
-      if (!r.gpu) ctx.out(`embedding, ${r.threads} threads: ${result.threadsImagesPerSecond.toFixed(1)} img/s (${count} images in ${r.threadsSeconds.toFixed(1)} s)`);
+      ctx.out(
+        `embedding, ${r.gpu ? `webgpu${r.softwareAdapter ? ' (SOFTWARE adapter: a CPU emulating a GPU)' : ''}` : '1 thread'}:  ${result.imagesPerSecond.toFixed(1)} img/s (${count} images in ${r.seconds.toFixed(1)} s)`,
+      );
+      if (!r.gpu)
+        ctx.out(
+          `embedding, ${r.threads} threads: ${result.threadsImagesPerSecond.toFixed(1)} img/s (${count} images in ${r.threadsSeconds.toFixed(1)} s)`,
+        );
     }
     return 0;
   },

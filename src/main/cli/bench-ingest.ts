@@ -20,9 +20,12 @@ export const benchIngest: Command = {
       result = await measureIngest(folder, {
         repeat,
         signal: ctx.signal,
-        onStart: (info) => ctx.err(`${info.files} files, ${info.meanMegapixels.toFixed(1)} MP on average; ${info.cores} cores; ${info.repeat} runs each, alternating`),
+        onStart: (info) =>
+          ctx.err(`${info.files} files, ${info.meanMegapixels.toFixed(1)} MP on average; ${info.cores} cores; ${info.repeat} runs each, alternating`),
         onRun: (run, bare, full) =>
-          ctx.err(`run ${run + 1}: bare ${bare.rate.toFixed(1)} photos/s ${bare.cpuMsPerPhoto.toFixed(1)} ms CPU each, full ${full.rate.toFixed(1)} photos/s ${full.cpuMsPerPhoto.toFixed(1)} ms CPU each`),
+          ctx.err(
+            `run ${run + 1}: bare ${bare.rate.toFixed(1)} photos/s ${bare.cpuMsPerPhoto.toFixed(1)} ms CPU each, full ${full.rate.toFixed(1)} photos/s ${full.cpuMsPerPhoto.toFixed(1)} ms CPU each`,
+          ),
       });
     } catch (e) {
       if (e instanceof EvalInputError) throw new UsageError(e.message);
@@ -34,7 +37,9 @@ export const benchIngest: Command = {
       ctx.out(`full ingest:         ${result.fullPhotosPerSecond.toFixed(1)} photos/s (peak RSS ${result.fullPeakRssMiB.toFixed(0)} MiB)`);
       ctx.out(`ratio full/bare:     ${result.ratio.toFixed(2)} (target ≥ 0.85)`);
       // CPU time per photo is steadier than wall time when other work shares the machine.
-      ctx.out(`CPU per photo:       bare ${result.bareCpuMsPerPhoto.toFixed(1)} ms, full ${result.fullCpuMsPerPhoto.toFixed(1)} ms (bare/full ${(result.bareCpuMsPerPhoto / result.fullCpuMsPerPhoto).toFixed(2)})`);
+      ctx.out(
+        `CPU per photo:       bare ${result.bareCpuMsPerPhoto.toFixed(1)} ms, full ${result.fullCpuMsPerPhoto.toFixed(1)} ms (bare/full ${(result.bareCpuMsPerPhoto / result.fullCpuMsPerPhoto).toFixed(2)})`,
+      );
     }
     return 0;
   },

@@ -15,7 +15,6 @@ const numbers = (text: string, what: string) =>
     return v;
   });
 
-
 export const benchSearchCommand: Command = {
   name: 'search',
   summary: 'find-similar latency (p50/p99) at 10k/100k/1M photos and clustering time at 10k/100k, on synthetic embeddings',
@@ -41,7 +40,9 @@ export const benchSearchCommand: Command = {
     const say = (line: string) => {
       if (!values.json) ctx.out(line);
     };
-    say(`find similar (exact cosine top ${k}: int8 first pass from ${QUANTISED_FROM} photos + float32 rescoring; ${queries} queries each, one thread, wasm SIMD):`);
+    say(
+      `find similar (exact cosine top ${k}: int8 first pass from ${QUANTISED_FROM} photos + float32 rescoring; ${queries} queries each, one thread, wasm SIMD):`,
+    );
     let latency: LatencyFigure[];
     let clustering: ClusterFigure[];
     try {

@@ -44,10 +44,18 @@ export const clustersCommand: CommandRun = {
     }
     if (values.fine && values.coarse) throw new UsageError('--fine or --coarse, not both');
     const selection = values.fine ? 'leaf' : values.coarse ? 'eom' : undefined;
-    const { clusteringId } = await runHeavy(ctx, { kind: 'cluster', mode: 'clusters', force: values.recompute, minClusterSize, selection }, 'neighbour graph');
+    const { clusteringId } = await runHeavy(
+      ctx,
+      { kind: 'cluster', mode: 'clusters', force: values.recompute, minClusterSize, selection },
+      'neighbour graph',
+    );
     const clusters = clustersOfClustering(core, clusteringId);
     if (values.json) {
-      ctx.out(JSON.stringify(clusters.map((c) => ({ ...c, representatives: c.representatives.map((p) => ({ id: p.id, path: photoPaths(core.db, p.id)[0] ?? null })) }))));
+      ctx.out(
+        JSON.stringify(
+          clusters.map((c) => ({ ...c, representatives: c.representatives.map((p) => ({ id: p.id, path: photoPaths(core.db, p.id)[0] ?? null })) })),
+        ),
+      );
       return 0;
     }
     const clustering = latestClustering(core.db);

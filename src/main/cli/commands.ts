@@ -17,7 +17,7 @@ export const commands: LazyCommand[] = [
   },
   {
     name: 'status',
-    summary: 'print the library\'s size and state',
+    summary: "print the library's size and state",
     usage: 'status [--json]',
     load: async () => (await import('./status')).statusCommand,
   },
@@ -29,7 +29,7 @@ export const commands: LazyCommand[] = [
   },
   {
     name: 'folders',
-    summary: 'list the library\'s folders, or remove one from the library (files on disk are untouched)',
+    summary: "list the library's folders, or remove one from the library (files on disk are untouched)",
     usage: 'folders [--remove <folder>] [--json]',
     load: async () => (await import('./folders')).foldersCommand,
   },
@@ -41,7 +41,8 @@ export const commands: LazyCommand[] = [
   },
   {
     name: 'similar',
-    summary: 'the photos most similar to each one given, best first (cosine of the active model’s embeddings); --stdin reads one photo a line, --json prints one line per photo',
+    summary:
+      'the photos most similar to each one given, best first (cosine of the active model’s embeddings); --stdin reads one photo a line, --json prints one line per photo',
     usage: 'similar <photo path | photo id>… [--stdin] | --image <file>  [--k 20] [--json] [--sheet out.png]',
     load: async () => (await import('./similar')).similarCommand,
   },
@@ -67,7 +68,8 @@ export const commands: LazyCommand[] = [
   {
     name: 'train',
     summary: 'train a new encoder version on the library (resumes an interrupted run)',
-    usage: 'train [--epochs N | --minutes M | --max-steps N] [--preset fast|reference] [--input-size S] [--width W] [--z-dim D] [--alpha A --beta B --gamma G] [--estimator js|nce] [--views 1|2] [--global-critic zz|concat|dot] [--local-critic concat|dot] [--temperature T] [--pooling max|flatten] [--crop-min-scale F] [--jitter J] [--grey P] [--rotate P] [--batch-size B] [--lr R] [--lr-schedule constant|cosine] [--seed N] [--from-scratch] [--checkpoint-every SECONDS] [--workers W] [--backend auto|webgpu|wasm|cpu|tensorflow] [--json]',
+    usage:
+      'train [--epochs N | --minutes M | --max-steps N] [--preset fast|reference] [--input-size S] [--width W] [--z-dim D] [--alpha A --beta B --gamma G] [--estimator js|nce] [--views 1|2] [--global-critic zz|concat|dot] [--local-critic concat|dot] [--temperature T] [--pooling max|flatten] [--crop-min-scale F] [--jitter J] [--grey P] [--rotate P] [--batch-size B] [--lr R] [--lr-schedule constant|cosine] [--seed N] [--from-scratch] [--checkpoint-every SECONDS] [--workers W] [--backend auto|webgpu|wasm|cpu|tensorflow] [--json]',
     load: async () => (await import('./train')).trainCommand,
   },
   {

@@ -43,7 +43,9 @@ async function list(args: string[], ctx: CommandContext): Promise<number> {
     for (const p of g.photos) ctx.out(`  ${p.id === g.keeperId ? 'keep' : '    '}  #${p.id}  ${p.width}×${p.height}  ${p.takenAt ?? '—'}  ${p.path}`);
   }
   const count = (kind: 'copies' | 'similar') => rows.filter((g) => g.kind === kind).length;
-  ctx.out(`${count('copies')} groups of copies, ${count('similar')} groups of similar shots; nothing was deleted or moved (likeness duplicates resolve <group> moves the others to the trash)`);
+  ctx.out(
+    `${count('copies')} groups of copies, ${count('similar')} groups of similar shots; nothing was deleted or moved (likeness duplicates resolve <group> moves the others to the trash)`,
+  );
   return 0;
 }
 
@@ -74,7 +76,8 @@ function groupOrThrow(core: Core, id: number) {
 
 function groupIds(positionals: string[]): number[] {
   const ids = positionals.map(Number);
-  if (ids.length === 0 || !ids.every((id) => Number.isInteger(id) && id > 0)) throw new UsageError('give one or more group ids (likeness duplicates lists them)');
+  if (ids.length === 0 || !ids.every((id) => Number.isInteger(id) && id > 0))
+    throw new UsageError('give one or more group ids (likeness duplicates lists them)');
   return ids;
 }
 
@@ -93,7 +96,8 @@ async function resolve(args: string[], ctx: CommandContext): Promise<number> {
   const choices = ids.map((id) => {
     const group = groupOrThrow(core, id);
     const keeperId = values.keep === undefined ? group.keeperId : Number(values.keep);
-    if (!group.photoIds.includes(keeperId)) throw new UsageError(`photo ${values.keep} is not in group ${id} (its photos: ${group.photoIds.join(', ')})`);
+    if (!group.photoIds.includes(keeperId))
+      throw new UsageError(`photo ${values.keep} is not in group ${id} (its photos: ${group.photoIds.join(', ')})`);
     return { groupId: id, keeperId, photoIds: group.photoIds };
   });
   const plan = await planResolve(core, choices);

@@ -9,11 +9,15 @@ import { trainOptionSpec, trainOptionsFrom } from './train';
 
 function budgetList(flag: string, text: string): number[] {
   const list = text.split(',').map((s) => Number(s.trim()));
-  if (!list.length || list.some((n, i) => !(n > 0) || (i > 0 && n <= list[i - 1]!))) throw new UsageError(`--${flag} takes ascending positive numbers, e.g. 1,3,10,30`);
+  if (!list.length || list.some((n, i) => !(n > 0) || (i > 0 && n <= list[i - 1]!)))
+    throw new UsageError(`--${flag} takes ascending positive numbers, e.g. 1,3,10,30`);
   return list;
 }
 
-const perCategory = (p: Precision) => Object.entries(p.byCategory).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ');
+const perCategory = (p: Precision) =>
+  Object.entries(p.byCategory)
+    .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+    .join(', ');
 
 export const evalCategoriesCommand: Command = {
   name: 'categories',
@@ -74,11 +78,15 @@ export const evalCategoriesCommand: Command = {
       ctx.out(JSON.stringify(result));
       return 0;
     }
-    ctx.out(`precision@${PRECISION_AT} over ${result.photos} photos in ${Object.keys(result.categories).length} categories (chance ${result.chance.toFixed(4)}; model: ${result.model}):`);
+    ctx.out(
+      `precision@${PRECISION_AT} over ${result.photos} photos in ${Object.keys(result.categories).length} categories (chance ${result.chance.toFixed(4)}; model: ${result.model}):`,
+    );
     ctx.out(`  raw pixels  ${result.rawPixels.precision.toFixed(4)}   ${perCategory(result.rawPixels)}`);
     ctx.out(`  untrained   ${result.untrained.precision.toFixed(4)}   ${perCategory(result.untrained)}`);
     for (const p of result.curve) {
-      ctx.out(`  learned after ${p.budget} ${result.budgetUnit} (${p.steps} steps, ${p.photosSeen} images, ${p.trainMinutes} min): ${p.learned.precision.toFixed(4)}   ${perCategory(p.learned)}`);
+      ctx.out(
+        `  learned after ${p.budget} ${result.budgetUnit} (${p.steps} steps, ${p.photosSeen} images, ${p.trainMinutes} min): ${p.learned.precision.toFixed(4)}   ${perCategory(p.learned)}`,
+      );
     }
     for (const file of result.sheets) ctx.out(`  sheet: ${file}`);
     return 0;

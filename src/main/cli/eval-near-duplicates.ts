@@ -12,8 +12,10 @@ import { trainOptionSpec, trainOptionsFrom } from './train';
 
 export const evalNearDuplicatesCommand: Command = {
   name: 'near-duplicates',
-  summary: 'recall@5 on generated near-duplicate groups: learned embeddings, raw pixels, perceptual hash, the pixel signal and the duplicate rule; pairs found',
-  usage: 'near-duplicates <photo folder> | --scenes N [--hard] [--model <id in this library>] [--minutes 3] [--limit N] [--keep] [--json] [train options: --preset, --pooling, --crop-min-scale…]',
+  summary:
+    'recall@5 on generated near-duplicate groups: learned embeddings, raw pixels, perceptual hash, the pixel signal and the duplicate rule; pairs found',
+  usage:
+    'near-duplicates <photo folder> | --scenes N [--hard] [--model <id in this library>] [--minutes 3] [--limit N] [--keep] [--json] [train options: --preset, --pooling, --crop-min-scale…]',
   async run(args, ctx) {
     const { values, positionals } = parse(args, {
       ...trainOptionSpec,
@@ -26,7 +28,8 @@ export const evalNearDuplicatesCommand: Command = {
       json: { type: 'boolean', default: false },
     });
     const scenes = values.scenes === undefined ? undefined : Number(values.scenes);
-    if (scenes !== undefined && !(Number.isInteger(scenes) && scenes >= 2)) throw new UsageError('--scenes takes a number of generated scenes (at least 2)');
+    if (scenes !== undefined && !(Number.isInteger(scenes) && scenes >= 2))
+      throw new UsageError('--scenes takes a number of generated scenes (at least 2)');
     if (positionals.length !== (scenes === undefined ? 1 : 0)) throw new UsageError('give one folder of photos, or --scenes N');
     const minutes = Number(values.minutes);
     if (!(minutes > 0)) throw new UsageError('--minutes must be positive');
@@ -71,7 +74,11 @@ export const evalNearDuplicatesCommand: Command = {
     } else {
       ctx.out(`recall@5 over ${result.variants} photos in ${result.photos} groups (model: ${result.model}):`);
       for (const [name, r] of Object.entries(results)) {
-        ctx.out(`  ${name.padEnd(15)} ${r.recall.toFixed(4)}   by query variant: ${Object.entries(r.byVariant).map(([v, x]) => `${v} ${x.toFixed(3)}`).join(', ')}`);
+        ctx.out(
+          `  ${name.padEnd(15)} ${r.recall.toFixed(4)}   by query variant: ${Object.entries(r.byVariant)
+            .map(([v, x]) => `${v} ${x.toFixed(3)}`)
+            .join(', ')}`,
+        );
       }
       ctx.out(editTable(results));
       if (learnedConfusions.length) {
@@ -83,7 +90,8 @@ export const evalNearDuplicatesCommand: Command = {
           `  ${p.photo} and ${p.other} are as alike in the pixel signal (${p.similarity}) as a photo and its own ${p.weakestEdit.variant} copy (${p.weakestEdit.similarity}): the truth calls them different shots`,
         );
       }
-      if (asOneShot) ctx.out(`  recall@5 counting each such pair as one shot: learned ${asOneShot.learned.toFixed(4)}, combined ${asOneShot.combined.toFixed(4)}`);
+      if (asOneShot)
+        ctx.out(`  recall@5 counting each such pair as one shot: learned ${asOneShot.learned.toFixed(4)}, combined ${asOneShot.combined.toFixed(4)}`);
       ctx.out(
         `likeness duplicates on this library: ${duplicates.groups} groups (true ${result.photos}); pair precision ${duplicates.pairPrecision ?? '—'}, ` +
           `pair recall ${duplicates.pairRecall ?? '—'} (evidence threshold z* = ${duplicates.threshold})`,
@@ -95,8 +103,11 @@ export const evalNearDuplicatesCommand: Command = {
       );
       const fmt = (k: { precision: number | null; recall: number | null; foundPairs: number; truePairs: number }) =>
         `precision ${k.precision ?? '—'}, recall ${k.recall ?? '—'} (${k.foundPairs} pairs called, ${k.truePairs} true)`;
-      ctx.out(`duplicate kinds with ${duplicateKinds.burstFrames} generated burst frames: copies ${fmt(duplicateKinds.copies)}; similar shots ${fmt(duplicateKinds.similar)}`);
-      if (duplicateKinds.similarAcrossSources.length) ctx.out(`  different photos called similar shots: ${duplicateKinds.similarAcrossSources.join(', ')}`);
+      ctx.out(
+        `duplicate kinds with ${duplicateKinds.burstFrames} generated burst frames: copies ${fmt(duplicateKinds.copies)}; similar shots ${fmt(duplicateKinds.similar)}`,
+      );
+      if (duplicateKinds.similarAcrossSources.length)
+        ctx.out(`  different photos called similar shots: ${duplicateKinds.similarAcrossSources.join(', ')}`);
       if (duplicateKinds.copiesAcrossSources.length) ctx.out(`  different photos called copies: ${duplicateKinds.copiesAcrossSources.join(', ')}`);
     }
     if (result.keptFolder) say(`kept ${result.keptFolder}`);
@@ -109,6 +120,7 @@ function editTable(results: Record<string, RecallResult>): string {
   const methods = Object.keys(results);
   const edits = Object.keys(results[methods[0]!]!.byVariant);
   const lines = [`  recall@5 by edit (query variant): ${'edit'.padEnd(10)} ${methods.map((m) => m.padStart(14)).join(' ')}`];
-  for (const e of edits) lines.push(`  ${' '.repeat(33)} ${e.padEnd(10)} ${methods.map((m) => (results[m]!.byVariant[e] ?? 0).toFixed(3).padStart(14)).join(' ')}`);
+  for (const e of edits)
+    lines.push(`  ${' '.repeat(33)} ${e.padEnd(10)} ${methods.map((m) => (results[m]!.byVariant[e] ?? 0).toFixed(3).padStart(14)).join(' ')}`);
   return lines.join('\n');
 }

@@ -11,7 +11,10 @@ export const exportClusterCommand: CommandRun = {
     if (!Number.isInteger(id) || id < 1 || !folder || positionals.length !== 2) throw new UsageError('give a cluster id and a folder');
     const result = await exportCluster(ctx.core(), id, folder, values.copy ? 'copy' : 'link');
     if (values.json) ctx.out(JSON.stringify(result));
-    else ctx.out(`${result.written} ${values.copy ? 'copies' : 'links'} written to ${result.folder}${result.skipped ? ` (${result.skipped} skipped)` : ''}`);
+    else
+      ctx.out(
+        `${result.written} ${values.copy ? 'copies' : 'links'} written to ${result.folder}${result.skipped ? ` (${result.skipped} skipped)` : ''}`,
+      );
     return 0;
   },
 };

@@ -22,4 +22,3 @@ export const foldersCommand: CommandRun = {
     return 0;
   },
 };
-

@@ -35,7 +35,10 @@ export async function runHeavy<S extends HeavySpec>(
       // An app that started while this command waited takes the work instead: ask again.
       const leased = await acquireComputeLease(core.db, heavyMessage(spec), {
         signal: ctx.signal,
-        onWaiting: (holder) => ctx.err(`another likeness process (pid ${holder.pid}) is computing for this library (${holder.what}): waiting for it to finish. Ctrl-C stops waiting.`),
+        onWaiting: (holder) =>
+          ctx.err(
+            `another likeness process (pid ${holder.pid}) is computing for this library (${holder.what}): waiting for it to finish. Ctrl-C stops waiting.`,
+          ),
         giveUp: () => queueOwner(core.db) !== null,
       });
       if (!leased) continue;
@@ -52,7 +55,13 @@ export async function runHeavy<S extends HeavySpec>(
 
 type Followed = { ran: true; result: unknown } | { ran: false };
 
-async function runInQueue(ctx: CommandContext, core: Core, spec: HeavySpec, owner: number, show: (p: import('../util/progress').Progress) => void): Promise<Followed> {
+async function runInQueue(
+  ctx: CommandContext,
+  core: Core,
+  spec: HeavySpec,
+  owner: number,
+  show: (p: import('../util/progress').Progress) => void,
+): Promise<Followed> {
   const { db } = core;
   const id = submitJob(db, spec.kind, heavyMessage(spec), { ...spec });
   const ahead = listJobs(db, 0).filter((j) => j.id < id && (j.state === 'running' || j.state === 'queued'));

@@ -35,7 +35,9 @@ export const jobsCommand: CommandRun = {
     for (const j of jobs) {
       const progress = j.total > 0 ? ` ${j.done}/${j.total}` : '';
       const took = j.startedAt && j.finishedAt ? ` in ${formatDuration((Date.parse(j.finishedAt) - Date.parse(j.startedAt)) / 1000)}` : '';
-      ctx.out(`${String(j.id).padStart(5)}  ${j.kind.padEnd(10)} ${j.state.padEnd(9)}${progress}${took}  ${j.message}${j.error ? ` (${j.error})` : ''}`);
+      ctx.out(
+        `${String(j.id).padStart(5)}  ${j.kind.padEnd(10)} ${j.state.padEnd(9)}${progress}${took}  ${j.message}${j.error ? ` (${j.error})` : ''}`,
+      );
     }
     return 0;
   },

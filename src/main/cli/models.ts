@@ -35,7 +35,9 @@ export const modelsCommand: CommandRun = {
     if (action === 'loss') {
       const points = lossHistory(db, id());
       if (values.json) ctx.out(JSON.stringify(points));
-      else for (const p of points) ctx.out(`${p.step}\t${p.loss.toFixed(5)}\tglobal ${p.globalMi.toFixed(5)}\tlocal ${p.localMi.toFixed(5)}\tprior ${p.prior.toFixed(4)}`);
+      else
+        for (const p of points)
+          ctx.out(`${p.step}\t${p.loss.toFixed(5)}\tglobal ${p.globalMi.toFixed(5)}\tlocal ${p.localMi.toFixed(5)}\tprior ${p.prior.toFixed(4)}`);
       return 0;
     }
     throw new UsageError(`unknown action '${action}'`);

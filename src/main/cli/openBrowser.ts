@@ -6,7 +6,8 @@ import { spawn } from 'node:child_process';
 export function noBrowserReason(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string | null {
   if (env.LIKENESS_NO_BROWSER) return 'LIKENESS_NO_BROWSER is set';
   if (env.CI) return 'running in CI';
-  if (platform !== 'darwin' && platform !== 'win32' && !env.DISPLAY && !env.WAYLAND_DISPLAY) return 'there is no display (DISPLAY and WAYLAND_DISPLAY are unset)';
+  if (platform !== 'darwin' && platform !== 'win32' && !env.DISPLAY && !env.WAYLAND_DISPLAY)
+    return 'there is no display (DISPLAY and WAYLAND_DISPLAY are unset)';
   return null;
 }
 

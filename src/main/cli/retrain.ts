@@ -64,7 +64,8 @@ export const retrainCommand: CommandRun = {
       },
       'retrain',
     );
-    if ('paused' in ran) ctx.out(values.json ? JSON.stringify({ due: true, paused: true }) : 'the retraining window ended: paused at a checkpoint, continues next time');
+    if ('paused' in ran)
+      ctx.out(values.json ? JSON.stringify({ due: true, paused: true }) : 'the retraining window ended: paused at a checkpoint, continues next time');
     else ctx.out(values.json ? JSON.stringify(ran.outcome) : ran.outcome.summary);
     return 0;
   },

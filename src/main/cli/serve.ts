@@ -45,12 +45,14 @@ export const serveCommand: CommandRun = {
       // A headless box (a NAS) has no user input to wait for: the schedule's window stands for idleness.
       probe: { idleSeconds: () => Number.POSITIVE_INFINITY, onBattery: () => onBatteryPower() },
     });
-    if (likeness.otherOwner !== null) ctx.err(`Likeness (pid ${likeness.otherOwner}) is already running this library's jobs: this server leaves them to it.`);
+    if (likeness.otherOwner !== null)
+      ctx.err(`Likeness (pid ${likeness.otherOwner}) is already running this library's jobs: this server leaves them to it.`);
     if (likeness.resumed.length) ctx.err(`Starting again what was interrupted: ${likeness.resumed.map((j) => j.message).join('; ')}`);
     const server = await startServer({ service: likeness.service, core, host, port, rendererDir });
     ctx.out(`Likeness is serving ${core.dataDir.root}`);
     ctx.out(`Open ${server.loginUrl}`);
-    if (likeness.retrainer) ctx.out('Retraining overnight when due (turn it off on the Training screen; `likeness retrain --help` for the schedule).');
+    if (likeness.retrainer)
+      ctx.out('Retraining overnight when due (turn it off on the Training screen; `likeness retrain --help` for the schedule).');
     if (values.open) {
       const skipped = await openBrowser(server.loginUrl);
       ctx.out(skipped ? `Not opening a browser: ${skipped}. Open the address above yourself.` : 'Opened it in your browser.');

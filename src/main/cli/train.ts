@@ -124,7 +124,9 @@ export const trainCommand: CommandRun = {
         onBackendPlan: (plan) => ctx.err(`backend: ${plan.name} (${plan.reason})`),
         onEvent: (m, id) => {
           if (m.type === 'ready') {
-            ctx.err(`model version ${id}: ${m.backend} on ${m.device}; ${(m.params / 1e6).toFixed(2)} M trainable parameters${m.position.step ? `; resuming at step ${m.position.step}` : ''}`);
+            ctx.err(
+              `model version ${id}: ${m.backend} on ${m.device}; ${(m.params / 1e6).toFixed(2)} M trainable parameters${m.position.step ? `; resuming at step ${m.position.step}` : ''}`,
+            );
           } else if (m.type === 'deviceLost') {
             ctx.err(`${m.message} at step ${m.position.step}: checkpoint written, continuing on the CPU (wasm)`);
           }

@@ -22,7 +22,11 @@ function newestMtime(path: string): number {
 export function uiIsFresh(out = defaultRendererDir): boolean {
   const index = statSync(join(out, 'index.html'), { throwIfNoEntry: false });
   if (!index) return false;
-  const sources = Math.max(newestMtime(join(repoRoot, 'src', 'renderer')), newestMtime(join(repoRoot, 'src', 'shared')), newestMtime(join(repoRoot, 'renderer.vite.config.ts')));
+  const sources = Math.max(
+    newestMtime(join(repoRoot, 'src', 'renderer')),
+    newestMtime(join(repoRoot, 'src', 'shared')),
+    newestMtime(join(repoRoot, 'renderer.vite.config.ts')),
+  );
   return index.mtimeMs >= sources;
 }
 
@@ -37,7 +41,9 @@ export async function ensureUiBuilt(options: { log?: (line: string) => void; qui
   if (uiIsFresh(out)) return out;
   if (!existsSync(vite) || !existsSync(join(repoRoot, 'src', 'renderer'))) {
     if (existsSync(join(out, 'index.html'))) return out;
-    throw new Error(`the UI is not built and cannot be here (Vite or the renderer sources are missing): run \`npm install && npm run build:renderer\` in ${repoRoot}`);
+    throw new Error(
+      `the UI is not built and cannot be here (Vite or the renderer sources are missing): run \`npm install && npm run build:renderer\` in ${repoRoot}`,
+    );
   }
   const lock = join(repoRoot, 'out', '.renderer-build.lock');
   mkdirSync(join(repoRoot, 'out'), { recursive: true });

@@ -76,7 +76,8 @@ function seedLibrary(home: string, count: number, dim: number): { photoPath: str
         const photo = barePhoto(i.toString(16).padStart(64, '0'), { dhash: hashes[i]! });
         photoIds.push(insertPhoto(core.db, photo, { path: join(root, `img${i}.jpg`), folderId: folder.id, bytes: 1000, mtimeMs: 0 }));
       }
-      for (let i = 0; i < 20; i++) recordProblem(core.db, { path: join(root, `bad${i}.jpg`), folderId: folder.id, bytes: 10, mtimeMs: 0 }, 'not an image', 1);
+      for (let i = 0; i < 20; i++)
+        recordProblem(core.db, { path: join(root, `bad${i}.jpg`), folderId: folder.id, bytes: 10, mtimeMs: 0 }, 'not an image', 1);
     })();
     const modelId = activeModelWithoutWeights(core, dim, 'bench');
     writeEmbeddings(
@@ -109,7 +110,14 @@ function runOnce(argv: string[], home: string, stdin?: string): Run {
   });
   const ms = performance.now() - t0;
   const match = /likeness-bench (\d+) (\d+)/.exec(child.stderr ?? '');
-  return { ms, cpuMs: match ? Number(match[2]) / 1000 : NaN, peakKiB: match ? Number(match[1]) : NaN, code: child.status, stderr: child.stderr ?? '', stdout: child.stdout ?? '' };
+  return {
+    ms,
+    cpuMs: match ? Number(match[2]) / 1000 : NaN,
+    peakKiB: match ? Number(match[1]) : NaN,
+    code: child.status,
+    stderr: child.stderr ?? '',
+    stdout: child.stdout ?? '',
+  };
 }
 
 export interface CliBenchOptions {

@@ -50,7 +50,12 @@ export async function benchEmbed(recipe: TrainOptions, count: number): Promise<E
   const threads = gpu ? 1 : defaultWorkers();
   let poolSeconds = seconds;
   if (!gpu) {
-    const pool = await EmbedPool.start(config, await params.values(), threads, info.backend === 'wasm' || info.backend === 'cpu' ? info.backend : plan.name);
+    const pool = await EmbedPool.start(
+      config,
+      await params.values(),
+      threads,
+      info.backend === 'wasm' || info.backend === 'cpu' ? info.backend : plan.name,
+    );
     await pool.embedAll(images.slice(0, batch * threads), batch);
     const t1 = performance.now();
     await pool.embedAll(images, batch);

@@ -94,9 +94,23 @@ export async function benchIngest(folder: string, options: IngestBenchOptions): 
   const { files } = await walkPhotos(folder);
   if (files.length === 0) throw new EvalInputError(`no photos under ${folder}`);
   const paths = files.map((f) => f.path);
-  const megapixels = await Promise.all(paths.map(async (p) => sharp(p).metadata().then((m) => ((m.width ?? 0) * (m.height ?? 0)) / 1e6, () => 0)));
+  const megapixels = await Promise.all(
+    paths.map(async (p) =>
+      sharp(p)
+        .metadata()
+        .then(
+          (m) => ((m.width ?? 0) * (m.height ?? 0)) / 1e6,
+          () => 0,
+        ),
+    ),
+  );
   const concurrency = Math.max(2, availableParallelism() * 2);
-  options.onStart?.({ files: paths.length, meanMegapixels: megapixels.reduce((a, b) => a + b, 0) / paths.length, cores: availableParallelism(), repeat });
+  options.onStart?.({
+    files: paths.length,
+    meanMegapixels: megapixels.reduce((a, b) => a + b, 0) / paths.length,
+    cores: availableParallelism(),
+    repeat,
+  });
 
   const bare: IngestRun[] = [];
   const full: IngestRun[] = [];

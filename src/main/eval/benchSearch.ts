@@ -50,7 +50,11 @@ export function latencyFigures(
       throwIfCancelled(signal);
       const blobs = libraryLikeBlobs(photos, dim, 0.8, dim + photos);
       const built = performance.now();
-      const index = new EmbeddingIndex(Array.from({ length: photos }, (_, i) => i + 1), blobs.vectors, dim);
+      const index = new EmbeddingIndex(
+        Array.from({ length: photos }, (_, i) => i + 1),
+        blobs.vectors,
+        dim,
+      );
       const buildMs = performance.now() - built;
       blobs.vectors = new Float32Array(0);
       const random = seededRandom(photos);
@@ -99,13 +103,22 @@ export function latencyFigures(
 }
 
 /** Clustering time for each dimension and library size; `onFigure` hears each as it is measured. */
-export function clusteringFigures(dims: readonly number[], sizes: readonly number[], signal?: AbortSignal, onFigure: (figure: ClusterFigure) => void = () => {}): ClusterFigure[] {
+export function clusteringFigures(
+  dims: readonly number[],
+  sizes: readonly number[],
+  signal?: AbortSignal,
+  onFigure: (figure: ClusterFigure) => void = () => {},
+): ClusterFigure[] {
   const clustering: ClusterFigure[] = [];
   for (const dim of dims) {
     for (const photos of sizes) {
       throwIfCancelled(signal);
       const blobs = libraryLikeBlobs(photos, dim, 0.8, 3 * dim + photos);
-      const index = new EmbeddingIndex(Array.from({ length: photos }, (_, i) => i + 1), blobs.vectors, dim);
+      const index = new EmbeddingIndex(
+        Array.from({ length: photos }, (_, i) => i + 1),
+        blobs.vectors,
+        dim,
+      );
       const t0 = performance.now();
       const result = clusterEmbeddings(index, { signal });
       const seconds = (performance.now() - t0) / 1000;

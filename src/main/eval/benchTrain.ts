@@ -90,7 +90,10 @@ export function planTrainBench(recipe: TrainOptions, steps = 6): TrainBenchPlan 
 }
 
 /** Measures on one core, then (unless that ran on a GPU) on all cores; `onSpeed` hears each as it comes. */
-export async function benchTrain(plan: TrainBenchPlan, onSpeed: (speed: TrainSpeed, measurement: 'one' | 'all') => void = () => {}): Promise<TrainBenchResult> {
+export async function benchTrain(
+  plan: TrainBenchPlan,
+  onSpeed: (speed: TrainSpeed, measurement: 'one' | 'all') => void = () => {},
+): Promise<TrainBenchResult> {
   const one = await measure(1, plan.steps, plan.options);
   onSpeed(one, 'one');
   // A GPU trains on one thread (one device): no all-cores measurement.

@@ -120,7 +120,11 @@ function labelledIndex(embedded: { photoIds: readonly number[]; vectors: Float32
   const rows = embedded.photoIds.flatMap((id, row) => (labelled.has(id) ? [row] : []));
   const vectors = new Float32Array(rows.length * embedded.dim);
   rows.forEach((row, i) => vectors.set(embedded.vectors.subarray(row * embedded.dim, (row + 1) * embedded.dim), i * embedded.dim));
-  return new EmbeddingIndex(rows.map((row) => embedded.photoIds[row]!), vectors, embedded.dim);
+  return new EmbeddingIndex(
+    rows.map((row) => embedded.photoIds[row]!),
+    vectors,
+    embedded.dim,
+  );
 }
 
 /** The encoder of this recipe with random weights, batch norm set from the photos' plain inputs. */
@@ -150,7 +154,13 @@ async function untrainedIndex(ids: number[], inputs: Map<number, Uint8Array>, re
 }
 
 /** Sheets for `count` random queries: the learned and the raw-pixel neighbours of each, side by side in two files. */
-async function writeSheets(dir: string, count: number, seed: number, photos: LabelledPhoto[], indexes: Record<string, EmbeddingIndex>): Promise<string[]> {
+async function writeSheets(
+  dir: string,
+  count: number,
+  seed: number,
+  photos: LabelledPhoto[],
+  indexes: Record<string, EmbeddingIndex>,
+): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
   const queries = shuffleInPlace(photos.slice(), new Rng(seed + 7)).slice(0, count);
   const byId = new Map(photos.map((p) => [p.id, p]));
@@ -178,7 +188,8 @@ export async function evalCategories(folder: string, options: CategoryEvalOption
   const labels = new Set(files.map((f) => f.label));
   if (labels.size < 2) throw new EvalInputError(`${folder} needs at least two subfolders of photos (the subfolder names are the labels)`);
   const budgets = options.budgets;
-  if (!budgets.length || budgets.some((b, i) => !(b > 0) || (i > 0 && b <= budgets[i - 1]!))) throw new Error('budgets must be positive and ascending');
+  if (!budgets.length || budgets.some((b, i) => !(b > 0) || (i > 0 && b <= budgets[i - 1]!)))
+    throw new Error('budgets must be positive and ascending');
 
   const work = mkdtempSync(join(tmpdir(), 'likeness-eval-categories-'));
   let core: Core | null = null;

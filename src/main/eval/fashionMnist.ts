@@ -79,7 +79,10 @@ async function accuracyOf(params: Params, train: Split, test: Split): Promise<Ac
 /** Batch-norm statistics of an untrained encoder from un-augmented training images (as training's end does). */
 async function recalibrateOn(params: Params, images: SourceImage[], seed: number, batches = 16): Promise<void> {
   const s = params.config.inputSize;
-  const order = shuffleInPlace(Array.from({ length: images.length }, (_, i) => i), new Rng(seed));
+  const order = shuffleInPlace(
+    Array.from({ length: images.length }, (_, i) => i),
+    new Rng(seed),
+  );
   const size = params.config.batchSize;
   function* gen() {
     for (let b = 0; b < batches; b++) {
@@ -203,7 +206,9 @@ export async function evalFashionMnist(dir: string, options: FashionMnistOptions
         config: describeConfig(trained),
       };
       runs.push(run);
-      log(`${name}: 5-NN ${knn.all.toFixed(4)} after ${trainMinutes.toFixed(1)} min (${run.epochs.toFixed(2)} epochs, ${run.imagesPerSecond.toFixed(1)} img/s) — ${run.config}`);
+      log(
+        `${name}: 5-NN ${knn.all.toFixed(4)} after ${trainMinutes.toFixed(1)} min (${run.epochs.toFixed(2)} epochs, ${run.imagesPerSecond.toFixed(1)} img/s) — ${run.config}`,
+      );
     }
   } finally {
     closeCore(core);

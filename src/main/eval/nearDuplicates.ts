@@ -120,12 +120,25 @@ export interface NearDuplicateEvalResult {
 async function learnedIndex(
   evalCore: Core,
   ids: number[],
-  options: { model?: { core: Core; id: number }; inputSize: number; minutes: number; recipe: TrainOptions; signal?: AbortSignal; say: (line: string) => void; progress: (stage: string) => StageProgress },
+  options: {
+    model?: { core: Core; id: number };
+    inputSize: number;
+    minutes: number;
+    recipe: TrainOptions;
+    signal?: AbortSignal;
+    say: (line: string) => void;
+    progress: (stage: string) => StageProgress;
+  },
 ): Promise<{ index: EmbeddingIndex; description: string }> {
   if (options.model !== undefined) {
     const inputs = readModelInputs(evalCore.db, options.inputSize, ids);
     const present = ids.filter((id) => inputs.has(id));
-    const vectors = await embedImages(options.model.core, options.model.id, present.map((id) => inputs.get(id)!), options.inputSize);
+    const vectors = await embedImages(
+      options.model.core,
+      options.model.id,
+      present.map((id) => inputs.get(id)!),
+      options.inputSize,
+    );
     const dim = vectors[0]?.length ?? 0;
     const flat = new Float32Array(present.length * dim);
     vectors.forEach((v, i) => flat.set(v, i * dim));
@@ -133,7 +146,11 @@ async function learnedIndex(
   }
   options.say(`training a model on the evaluation library for ${options.minutes} min…`);
   const printer = options.progress('train');
-  const model = await trainModel(evalCore, { ...options.recipe, minutes: options.minutes, activate: true }, { onProgress: (p) => printer.show(p), signal: options.signal });
+  const model = await trainModel(
+    evalCore,
+    { ...options.recipe, minutes: options.minutes, activate: true },
+    { onProgress: (p) => printer.show(p), signal: options.signal },
+  );
   printer.end();
   await embedLibrary(evalCore, { modelId: model.id, signal: options.signal });
   const embedded = readEmbeddings(evalCore.db, model.id);
@@ -164,7 +181,8 @@ export async function evalNearDuplicates(options: NearDuplicateEvalOptions): Pro
   if ('scenes' in options.source) {
     source = join(work, 'scenes');
     mkdirSync(source, { recursive: true });
-    for (let seed = 1; seed <= options.source.scenes; seed++) writeFileSync(join(source, `scene-${String(seed).padStart(4, '0')}.jpg`), await sceneJpeg(seed, 960, 640));
+    for (let seed = 1; seed <= options.source.scenes; seed++)
+      writeFileSync(join(source, `scene-${String(seed).padStart(4, '0')}.jpg`), await sceneJpeg(seed, 960, 640));
   } else source = options.source.folder;
   let files = (await walkPhotos(source, signal)).files.map((f) => f.path);
   if (options.limit !== undefined) files = files.slice(0, options.limit);
@@ -183,12 +201,18 @@ export async function evalNearDuplicates(options: NearDuplicateEvalOptions): Pro
         const stem = `${String(i).padStart(4, '0')}-${basename(file, extname(file)).replace(/[^\w.-]+/g, '_')}`;
         const folder = join(variantsDir, String(i).padStart(4, '0'));
         // Burst frames of each photo (variants.ts) for the per-kind figures; not in recall@5.
-        groups.push({ source: file, paths: await writeVariants(file, folder, stem, hard ? HARD_EDITS : []), bursts: await writeBurstFrames(file, folder, stem) });
+        groups.push({
+          source: file,
+          paths: await writeVariants(file, folder, stem, hard ? HARD_EDITS : []),
+          bursts: await writeBurstFrames(file, folder, stem),
+        });
       } catch {
         unreadable++;
       }
     }
-    say(`${groups.length} photos × ${VARIANTS.length + (hard ? HARD_EDITS.length : 0)} variants written to ${variantsDir}${unreadable ? ` (${unreadable} unreadable photos skipped)` : ''}`);
+    say(
+      `${groups.length} photos × ${VARIANTS.length + (hard ? HARD_EDITS.length : 0)} variants written to ${variantsDir}${unreadable ? ` (${unreadable} unreadable photos skipped)` : ''}`,
+    );
 
     evalCore = openCore(join(work, 'home'));
     let inputSize = 64;
@@ -229,7 +253,15 @@ export async function evalNearDuplicates(options: NearDuplicateEvalOptions): Pro
     const rowOfPixels = pixelRows(pixels);
     const pixelScorer = (a: number, b: number) => pixelSimilarity(pixels, rowOfPixels.get(a)!, rowOfPixels.get(b)!);
 
-    const learned = await learnedIndex(evalCore, allIds, { model, inputSize, minutes: options.minutes, recipe: options.recipe, signal, say, progress });
+    const learned = await learnedIndex(evalCore, allIds, {
+      model,
+      inputSize,
+      minutes: options.minutes,
+      recipe: options.recipe,
+      signal,
+      say,
+      progress,
+    });
     // The recall@5 and duplicate figures are on the variants alone, as before the burst frames:
     // the burst frames' embeddings are only for the per-kind figures.
     const learnedAll = learned.index;
@@ -305,7 +337,9 @@ export async function evalNearDuplicates(options: NearDuplicateEvalOptions): Pro
       pairPrecision: foundPairs ? +(correctPairs / foundPairs).toFixed(4) : null,
       pairRecall: truePairs ? +(correctPairs / truePairs).toFixed(4) : null,
       threshold: +analysis.threshold.toFixed(3),
-      originalPairsPassing: Object.fromEntries(Object.entries(byVariant).map(([k, v]) => [k, { passed: +(v.passed / v.n).toFixed(3), medianEvidence: v.medianEvidence }])),
+      originalPairsPassing: Object.fromEntries(
+        Object.entries(byVariant).map(([k, v]) => [k, { passed: +(v.passed / v.n).toFixed(3), medianEvidence: v.medianEvidence }]),
+      ),
       strongestUnrelatedEvidence: +strongestUnrelated.toFixed(2),
       nullStats: { embedding: stats.embedding, hash: stats.hash, pixels: stats.pixels },
     };
@@ -328,16 +362,26 @@ export async function evalNearDuplicates(options: NearDuplicateEvalOptions): Pro
       }
       return [...named];
     };
-    const duplicateKinds: DuplicateKindFigures = { ...kinds, burstFrames: bursts.length, similarAcrossSources: acrossSources(called.similar), copiesAcrossSources: acrossSources(called.copies) };
+    const duplicateKinds: DuplicateKindFigures = {
+      ...kinds,
+      burstFrames: bursts.length,
+      similarAcrossSources: acrossSources(called.similar),
+      copiesAcrossSources: acrossSources(called.copies),
+    };
 
     // What the learned embedding's misses are: which source photos take which others' places.
     const nameOf = (group: number) => basename(groups[group]!.source);
-    const learnedConfusions = results.learned!.confusions
-      .slice(0, 10)
+    const learnedConfusions = results
+      .learned!.confusions.slice(0, 10)
       .map((c) => ({ photo: nameOf(c.group), intruder: nameOf(c.intruder), places: +c.places.toFixed(2) }));
     const sameShotNamed = sameShot
       .filter((p) => p.group < p.other || !sameShot.some((q) => q.group === p.other && q.other === p.group))
-      .map((p) => ({ photo: nameOf(p.group), other: nameOf(p.other), similarity: +p.similarity.toFixed(4), weakestEdit: { variant: p.edit, similarity: +p.weakestEdit.toFixed(4) } }));
+      .map((p) => ({
+        photo: nameOf(p.group),
+        other: nameOf(p.other),
+        similarity: +p.similarity.toFixed(4),
+        weakestEdit: { variant: p.edit, similarity: +p.weakestEdit.toFixed(4) },
+      }));
     finished = true;
     return {
       recall: results,

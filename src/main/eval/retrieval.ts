@@ -86,7 +86,8 @@ export function rawPixelIndex(inputs: Map<number, Uint8Array>, inputSize: number
       for (let x = 0; x < side; x++) {
         for (let c = 0; c < 3; c++) {
           let sum = 0;
-          for (let dy = 0; dy < factor; dy++) for (let dx = 0; dx < factor; dx++) sum += rgb[((y * factor + dy) * inputSize + x * factor + dx) * 3 + c]!;
+          for (let dy = 0; dy < factor; dy++)
+            for (let dx = 0; dx < factor; dx++) sum += rgb[((y * factor + dy) * inputSize + x * factor + dx) * 3 + c]!;
           vectors[row * dim + (y * side + x) * 3 + c] = sum / (factor * factor * 255);
         }
       }

@@ -37,16 +37,29 @@ export function sceneSvg(seed: number, width = 480, height = 320): string {
   parts.push(`<rect width="100%" height="100%" fill="url(#sky)"/>`);
   const sunX = random() * width;
   const sunY = random() * horizon * height * 0.8;
-  parts.push(`<circle cx="${sunX.toFixed(1)}" cy="${sunY.toFixed(1)}" r="${(8 + random() * 30).toFixed(1)}" fill="${hsl(45 + random() * 20, 0.9, 0.8)}" opacity="0.9"/>`);
+  parts.push(
+    `<circle cx="${sunX.toFixed(1)}" cy="${sunY.toFixed(1)}" r="${(8 + random() * 30).toFixed(1)}" fill="${hsl(45 + random() * 20, 0.9, 0.8)}" opacity="0.9"/>`,
+  );
   for (let i = 0; i < 1 + Math.floor(random() * 4); i++) {
     const cx = random() * width;
     const cy = random() * horizon * height * 0.7;
-    parts.push(`<ellipse cx="${cx.toFixed(1)}" cy="${cy.toFixed(1)}" rx="${(30 + random() * 80).toFixed(1)}" ry="${(8 + random() * 20).toFixed(1)}" fill="white" opacity="${(0.3 + random() * 0.5).toFixed(2)}"/>`);
+    parts.push(
+      `<ellipse cx="${cx.toFixed(1)}" cy="${cy.toFixed(1)}" rx="${(30 + random() * 80).toFixed(1)}" ry="${(8 + random() * 20).toFixed(1)}" fill="white" opacity="${(0.3 + random() * 0.5).toFixed(2)}"/>`,
+    );
   }
   const layers = 1 + Math.floor(random() * 3);
   for (let l = 0; l < layers; l++) {
-    const base = horizon - 0.15 + (l * 0.12) + random() * 0.05;
-    parts.push(ridge(random, width, height, base, 0.25 + random() * 0.3, hsl((hue + 90 + l * 20) % 360, 0.2 + random() * 0.3, 0.2 + 0.15 * (layers - l) / layers + random() * 0.1)));
+    const base = horizon - 0.15 + l * 0.12 + random() * 0.05;
+    parts.push(
+      ridge(
+        random,
+        width,
+        height,
+        base,
+        0.25 + random() * 0.3,
+        hsl((hue + 90 + l * 20) % 360, 0.2 + random() * 0.3, 0.2 + (0.15 * (layers - l)) / layers + random() * 0.1),
+      ),
+    );
   }
   parts.push(`<rect y="${(horizon * height + 20).toFixed(1)}" width="${width}" height="${height}" fill="url(#ground)"/>`);
   for (let i = 0; i < Math.floor(random() * 6); i++) {
@@ -54,11 +67,19 @@ export function sceneSvg(seed: number, width = 480, height = 320): string {
     const y = horizon * height + 10 + random() * (1 - horizon) * height * 0.6;
     const s = 15 + random() * 40;
     if (random() < 0.5) {
-      parts.push(`<rect x="${x.toFixed(1)}" y="${(y - s).toFixed(1)}" width="${(s * 1.3).toFixed(1)}" height="${s.toFixed(1)}" fill="${hsl(random() * 360, 0.4, 0.4 + random() * 0.4)}"/>`);
-      parts.push(`<polygon points="${(x - 4).toFixed(1)},${(y - s).toFixed(1)} ${(x + s * 0.65).toFixed(1)},${(y - s * 1.6).toFixed(1)} ${(x + s * 1.3 + 4).toFixed(1)},${(y - s).toFixed(1)}" fill="${hsl(10 + random() * 20, 0.5, 0.3)}"/>`);
+      parts.push(
+        `<rect x="${x.toFixed(1)}" y="${(y - s).toFixed(1)}" width="${(s * 1.3).toFixed(1)}" height="${s.toFixed(1)}" fill="${hsl(random() * 360, 0.4, 0.4 + random() * 0.4)}"/>`,
+      );
+      parts.push(
+        `<polygon points="${(x - 4).toFixed(1)},${(y - s).toFixed(1)} ${(x + s * 0.65).toFixed(1)},${(y - s * 1.6).toFixed(1)} ${(x + s * 1.3 + 4).toFixed(1)},${(y - s).toFixed(1)}" fill="${hsl(10 + random() * 20, 0.5, 0.3)}"/>`,
+      );
     } else {
-      parts.push(`<rect x="${(x + s * 0.4).toFixed(1)}" y="${(y - s * 0.5).toFixed(1)}" width="${(s * 0.2).toFixed(1)}" height="${(s * 0.5).toFixed(1)}" fill="${hsl(25, 0.5, 0.2)}"/>`);
-      parts.push(`<circle cx="${(x + s * 0.5).toFixed(1)}" cy="${(y - s * 0.8).toFixed(1)}" r="${(s * 0.45).toFixed(1)}" fill="${hsl(90 + random() * 50, 0.5, 0.2 + random() * 0.2)}"/>`);
+      parts.push(
+        `<rect x="${(x + s * 0.4).toFixed(1)}" y="${(y - s * 0.5).toFixed(1)}" width="${(s * 0.2).toFixed(1)}" height="${(s * 0.5).toFixed(1)}" fill="${hsl(25, 0.5, 0.2)}"/>`,
+      );
+      parts.push(
+        `<circle cx="${(x + s * 0.5).toFixed(1)}" cy="${(y - s * 0.8).toFixed(1)}" r="${(s * 0.45).toFixed(1)}" fill="${hsl(90 + random() * 50, 0.5, 0.2 + random() * 0.2)}"/>`,
+      );
     }
   }
   const groundHue = (hue + 60 + random() * 80) % 360;
@@ -73,8 +94,14 @@ export function sceneSvg(seed: number, width = 480, height = 320): string {
 
 /** The scene as an sRGB JPEG (quality 92) with mild sensor noise and a touch of lens blur. */
 export async function sceneJpeg(seed: number, width = 480, height = 320): Promise<Buffer> {
-  const base = await sharp(Buffer.from(sceneSvg(seed, width, height))).removeAlpha().blur(0.6).raw().toBuffer();
+  const base = await sharp(Buffer.from(sceneSvg(seed, width, height)))
+    .removeAlpha()
+    .blur(0.6)
+    .raw()
+    .toBuffer();
   const random = seededRandom(seed * 104729 + 7);
   for (let i = 0; i < base.length; i++) base[i] = Math.max(0, Math.min(255, base[i]! + Math.round((random() + random() + random() - 1.5) * 8)));
-  return sharp(base, { raw: { width, height, channels: 3 } }).jpeg({ quality: 92 }).toBuffer();
+  return sharp(base, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 92 })
+    .toBuffer();
 }

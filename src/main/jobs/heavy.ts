@@ -45,7 +45,9 @@ export interface HeavyOptions {
 export function heavyMessage(spec: HeavySpec): string {
   switch (spec.kind) {
     case 'scan':
-      return spec.paths.length === 0 ? 'Rescanning the library' : `Indexing ${spec.paths.length === 1 ? spec.paths[0] : `${spec.paths.length} folders`}`;
+      return spec.paths.length === 0
+        ? 'Rescanning the library'
+        : `Indexing ${spec.paths.length === 1 ? spec.paths[0] : `${spec.paths.length} folders`}`;
     case 'embed':
       return 'Computing embeddings';
     case 'train':
@@ -115,7 +117,11 @@ export async function heavyWork<S extends HeavySpec>(core: Core, spec: S, ctx: J
         const parts = [...(clustering ? [clusteredLine(clustering)] : []), `${groups} near-duplicate groups`];
         return done(parts.join('; '), { clusteringId: clustering?.id ?? null, groups });
       }
-      const row = await clusteringNow(core, { minClusterSize: spec.minClusterSize, selection: spec.selection, force: spec.force, onProgress, signal }, options);
+      const row = await clusteringNow(
+        core,
+        { minClusterSize: spec.minClusterSize, selection: spec.selection, force: spec.force, onProgress, signal },
+        options,
+      );
       return done(clusteredLine(row), { clusteringId: row.id });
     }
     case 'duplicates': {

@@ -52,7 +52,9 @@ const recipe = z.object({
     gamma: z.number().nonnegative().optional(),
     preset: z.enum(['reference', 'fast', 'tiny'] as const satisfies readonly PresetName[]).optional(),
     /** Model settings by name, checked by the model's own config when training starts. */
-    overrides: z.custom<Partial<ModelConfig>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'expected an object of model settings').optional(),
+    overrides: z
+      .custom<Partial<ModelConfig>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'expected an object of model settings')
+      .optional(),
     fromScratch: z.boolean().optional(),
     workers: count.optional(),
     seed: z.number().int().optional(),
@@ -112,7 +114,10 @@ export class JobSpecError extends Error {
  */
 export function parseJobSpec(kind: JobKind, params: unknown): HeavySpec {
   if (typeof params !== 'object' || params === null || Array.isArray(params)) {
-    throw new JobSpecError(kind, `${kind} job params must be an object, not ${params === null ? 'null' : Array.isArray(params) ? 'an array' : typeof params}`);
+    throw new JobSpecError(
+      kind,
+      `${kind} job params must be an object, not ${params === null ? 'null' : Array.isArray(params) ? 'an array' : typeof params}`,
+    );
   }
   const raw = params as Record<string, unknown>;
   if (raw.kind !== undefined && raw.kind !== kind) throw new JobSpecError(kind, `${kind} job params describe a ${String(raw.kind)} job`);
@@ -136,9 +141,16 @@ function upgradeLegacyParams(kind: JobKind, raw: Record<string, unknown>): Recor
   if (raw.mode !== undefined) return params;
   if (kind === 'train') {
     if (raw.firstModel === true) return { kind, mode: 'first-model' };
-    if (typeof raw.recipe === 'object' && raw.recipe !== null) return { ...params, mode: 'recipe', message: raw.message ?? 'Training a model version' };
+    if (typeof raw.recipe === 'object' && raw.recipe !== null)
+      return { ...params, mode: 'recipe', message: raw.message ?? 'Training a model version' };
     // What the service restarted such a job with when fields were missing.
-    return { ...params, mode: 'retrain', message: raw.message ?? 'Training the model on your photos', options: raw.options ?? { epochs: 10 }, deadline: raw.deadline ?? null };
+    return {
+      ...params,
+      mode: 'retrain',
+      message: raw.message ?? 'Training the model on your photos',
+      options: raw.options ?? { epochs: 10 },
+      deadline: raw.deadline ?? null,
+    };
   }
   // The app's own regrouping stored `{}`; a cluster job the CLI submitted carried its `kind`.
   if (kind === 'cluster') return { ...params, mode: raw.kind === undefined ? 'regroup' : 'clusters' };

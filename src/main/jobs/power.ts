@@ -9,7 +9,11 @@ async function linuxOnBattery(): Promise<boolean> {
   const supplies = await readdir(root).catch(() => [] as string[]);
   let hasBattery = false;
   for (const name of supplies) {
-    const read = (file: string) => readFile(join(root, name, file), 'utf8').then((s) => s.trim(), () => '');
+    const read = (file: string) =>
+      readFile(join(root, name, file), 'utf8').then(
+        (s) => s.trim(),
+        () => '',
+      );
     const type = await read('type');
     if (type === 'Mains' || type === 'USB') {
       if ((await read('online')) === '1') return false;

@@ -37,7 +37,11 @@ function evenSample(ids: number[], count: number): number[] {
 }
 
 /** Recall@5 of each model on the same augmented copies of a sample of the library. */
-export async function nearDuplicateRecall(core: Core, modelIds: number[], options: GateOptions = {}): Promise<{ recall: Map<number, number>; queries: number }> {
+export async function nearDuplicateRecall(
+  core: Core,
+  modelIds: number[],
+  options: GateOptions = {},
+): Promise<{ recall: Map<number, number>; queries: number }> {
   const allIds = photoIdsByContent(core.db);
   const sample = evenSample(allIds, options.sample ?? 60);
   const sizes = [...new Set(modelIds.map((id) => getModel(core.db, id)?.inputSize ?? 64))];
@@ -72,7 +76,11 @@ export async function nearDuplicateRecall(core: Core, modelIds: number[], option
       const dim = vectors[0]?.length ?? 1;
       const flat = new Float32Array(vectors.length * dim);
       vectors.forEach((v, i) => flat.set(v, i * dim));
-      const index = new EmbeddingIndex(photos.map((p) => p.id), normaliseRows(flat, dim), dim);
+      const index = new EmbeddingIndex(
+        photos.map((p) => p.id),
+        normaliseRows(flat, dim),
+        dim,
+      );
       recall.set(modelId, recallAt5(photos, cosineScorer(index)).recall);
     }
     return { recall, queries: photos.length };
@@ -91,7 +99,8 @@ export async function qualityGate(core: Core, candidateId: number, activeId: num
   const { recall, queries } = await nearDuplicateRecall(core, ids, options);
   const candidate = recall.get(candidateId)!;
   if (queries === 0) return { passed: true, candidate, active: null, queries, reason: 'no photo could be sampled for the check' };
-  if (activeId === null) return { passed: true, candidate, active: null, queries, reason: `first model: near-duplicate recall@5 ${candidate.toFixed(3)}` };
+  if (activeId === null)
+    return { passed: true, candidate, active: null, queries, reason: `first model: near-duplicate recall@5 ${candidate.toFixed(3)}` };
   const active = recall.get(activeId)!;
   const slack = 1 / (queries * 5);
   const passed = candidate >= active - slack;

@@ -74,7 +74,11 @@ export async function retrain(core: Core, options: RetrainOptions = {}): Promise
     onProgress: options.onProgress,
     signal: options.signal,
   });
-  recordGateResult(core.db, candidate.id, gate.reason, { nearDuplicateRecallAt5: gate.candidate, activeRecallAt5: gate.active, queries: gate.queries });
+  recordGateResult(core.db, candidate.id, gate.reason, {
+    nearDuplicateRecallAt5: gate.candidate,
+    activeRecallAt5: gate.active,
+    queries: gate.queries,
+  });
   setSetting(core.db, 'retrain.lastAt', new Date().toISOString());
   if (!gate.passed) {
     return { modelId: candidate.id, activated: false, gate, summary: `Retrained, but kept model ${previous!.id}: ${gate.reason}` };

@@ -116,7 +116,17 @@ export class JobRunner {
    * queue): it keeps its id, so that process can follow it.
    */
   adopt(recorded: Job, work: JobWork): Job {
-    const job: Job = { ...recorded, state: 'queued', done: 0, total: 0, rate: null, etaSeconds: null, error: null, startedAt: null, finishedAt: null };
+    const job: Job = {
+      ...recorded,
+      state: 'queued',
+      done: 0,
+      total: 0,
+      rate: null,
+      etaSeconds: null,
+      error: null,
+      startedAt: null,
+      finishedAt: null,
+    };
     this.entries.set(job.id, { work, controller: null, stopAs: null });
     this.queue.push(job.id);
     this.update(job);
@@ -256,7 +266,14 @@ export class JobRunner {
       }
       const summary = await entry.work({ onProgress, signal: entry.controller.signal });
       // Work that finished although a stop was asked for (it had no check left) is simply done.
-      job = this.update({ ...job, state: 'done', rate: null, etaSeconds: null, message: summary || job.message, finishedAt: new Date().toISOString() });
+      job = this.update({
+        ...job,
+        state: 'done',
+        rate: null,
+        etaSeconds: null,
+        message: summary || job.message,
+        finishedAt: new Date().toISOString(),
+      });
       this.entries.delete(id);
     } catch (error) {
       const stoppedOnRequest = entry.stopAs !== null && (entry.controller.signal.aborted || error instanceof CancelledError);

@@ -28,9 +28,7 @@ export interface MachineState {
   newPhotosSinceTraining: number;
 }
 
-export type RetrainDecision =
-  | { due: true; reason: string; windowEndsAt: Date }
-  | { due: false; reason: string; nextWindowStartsAt: Date | null };
+export type RetrainDecision = { due: true; reason: string; windowEndsAt: Date } | { due: false; reason: string; nextWindowStartsAt: Date | null };
 
 /** The window containing `now`, or the next one to open. */
 export function windowAround(now: Date, schedule: RetrainSchedule): { start: Date; end: Date; inside: boolean } {
@@ -58,7 +56,8 @@ export function retrainDecision(schedule: RetrainSchedule, state: MachineState):
   if (schedule.startHour === schedule.endHour) return wait('the retraining window is empty (start and end hours are equal)');
   if (!window.inside) return wait(`outside the retraining window (${pad(schedule.startHour)}:00–${pad(schedule.endHour)}:00)`);
   if (schedule.requireMains && state.onBattery) return wait('on battery power');
-  if (state.idleSeconds < schedule.minIdleMinutes * 60) return wait(`the computer is in use (idle ${Math.floor(state.idleSeconds / 60)} of ${schedule.minIdleMinutes} minutes)`);
+  if (state.idleSeconds < schedule.minIdleMinutes * 60)
+    return wait(`the computer is in use (idle ${Math.floor(state.idleSeconds / 60)} of ${schedule.minIdleMinutes} minutes)`);
   if (state.unfinishedRetrain) return { due: true, reason: 'continuing last night’s retrain from its checkpoint', windowEndsAt: window.end };
   if (state.lastRetrainAt && state.lastRetrainAt >= window.start) return wait('already retrained in this window');
   if (state.newPhotosSinceTraining === 0 && state.lastRetrainAt) return wait('no new photos since the last retrain');

@@ -35,7 +35,12 @@ export class DecodeError extends Error {}
 function reason(error: unknown): string {
   const text = (error as Error)?.message ?? String(error);
   // libvips messages can be long and multi-line; the first line says what is wrong.
-  return text.split('\n')[0].replace(/^Input (buffer|file) /, '').trim() || 'unknown decoder error';
+  return (
+    text
+      .split('\n')[0]
+      .replace(/^Input (buffer|file) /, '')
+      .trim() || 'unknown decoder error'
+  );
 }
 
 const NO_REASON = /^unknown error$|^unknown decoder error$/i;

@@ -39,7 +39,19 @@ function cleanCoordinate(value: unknown, limit: number): number | null {
   return typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= limit ? value : null;
 }
 
-const PICKED = ['Make', 'Model', 'LensModel', 'DateTimeOriginal', 'CreateDate', 'DateTime', 'Orientation', 'GPSLatitude', 'GPSLatitudeRef', 'GPSLongitude', 'GPSLongitudeRef'];
+const PICKED = [
+  'Make',
+  'Model',
+  'LensModel',
+  'DateTimeOriginal',
+  'CreateDate',
+  'DateTime',
+  'Orientation',
+  'GPSLatitude',
+  'GPSLatitudeRef',
+  'GPSLongitude',
+  'GPSLongitudeRef',
+];
 
 export async function readExif(buffer: Buffer): Promise<PhotoExif> {
   const container = rawContainer(buffer);

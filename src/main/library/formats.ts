@@ -3,7 +3,19 @@ import { extname } from 'node:path';
 import { RAW_EXTENSIONS } from './raw';
 
 export const PHOTO_EXTENSIONS = new Set([
-  '.jpg', '.jpeg', '.jpe', '.jfif', '.png', '.webp', '.tif', '.tiff', '.gif', '.avif', '.heic', '.heif', '.hif',
+  '.jpg',
+  '.jpeg',
+  '.jpe',
+  '.jfif',
+  '.png',
+  '.webp',
+  '.tif',
+  '.tiff',
+  '.gif',
+  '.avif',
+  '.heic',
+  '.heif',
+  '.hif',
   // Camera RAW files, read through their embedded JPEG previews (library/raw.ts).
   ...RAW_EXTENSIONS,
 ]);

@@ -19,10 +19,45 @@ function systemFolders(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): strin
       `${drive}\\System Volume Information`,
     ];
   }
-  const unix = ['/proc', '/sys', '/dev', '/run', '/etc', '/boot', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/usr', '/snap', '/var/run', '/var/lock', '/var/lib', '/var/cache', '/var/log', '/var/spool'];
+  const unix = [
+    '/proc',
+    '/sys',
+    '/dev',
+    '/run',
+    '/etc',
+    '/boot',
+    '/bin',
+    '/sbin',
+    '/lib',
+    '/lib32',
+    '/lib64',
+    '/libx32',
+    '/usr',
+    '/snap',
+    '/var/run',
+    '/var/lock',
+    '/var/lib',
+    '/var/cache',
+    '/var/log',
+    '/var/spool',
+  ];
   if (platform === 'darwin') {
     // /etc and /var are links into /private; /System/Volumes holds the data volume and mounts.
-    return [...unix, '/System/Library', '/System/Applications', '/System/Cryptexes', '/System/DriverKit', '/System/iOSSupport', '/private/etc', '/private/var/db', '/private/var/run', '/private/var/log', '/private/var/vm', '/cores', '/Library/Caches'];
+    return [
+      ...unix,
+      '/System/Library',
+      '/System/Applications',
+      '/System/Cryptexes',
+      '/System/DriverKit',
+      '/System/iOSSupport',
+      '/private/etc',
+      '/private/var/db',
+      '/private/var/run',
+      '/private/var/log',
+      '/private/var/vm',
+      '/cores',
+      '/Library/Caches',
+    ];
   }
   return unix;
 }

@@ -19,7 +19,12 @@ const making = new Map<string, Promise<string>>();
  * The preview file of the photo with this content hash, made from `original` if it is not there
  * yet. Throws PreviewError, saying why, when the original cannot be read or decoded.
  */
-export function previewFile(core: Core, contentHash: string, original: string, read: () => Promise<Buffer> = () => readFile(original)): Promise<string> {
+export function previewFile(
+  core: Core,
+  contentHash: string,
+  original: string,
+  read: () => Promise<Buffer> = () => readFile(original),
+): Promise<string> {
   const path = core.dataDir.previewPath(contentHash);
   if (isPlainFile(path)) return Promise.resolve(path);
   // Two requests for the same photo (the viewer and its prefetch) decode it once.

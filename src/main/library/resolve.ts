@@ -45,7 +45,8 @@ export interface PlannedFile extends LibraryFileFacts {
 async function fileProblem(file: LibraryFileFacts): Promise<string | null> {
   if (file.folderStatus === 'offline') return 'its folder is offline (drive not connected)';
   const info = await lstat(file.path).catch((e: NodeJS.ErrnoException) => e);
-  if (info instanceof Error) return info.code === 'ENOENT' ? 'the file is not there (moved, deleted, or its drive is offline)' : `cannot read it: ${info.message}`;
+  if (info instanceof Error)
+    return info.code === 'ENOENT' ? 'the file is not there (moved, deleted, or its drive is offline)' : `cannot read it: ${info.message}`;
   if (info.size !== file.bytes || Math.trunc(info.mtimeMs) !== file.mtimeMs) return 'changed since it was grouped (index again, then review it)';
   try {
     await access(dirname(file.path), constants.W_OK);
@@ -67,7 +68,10 @@ export async function planResolve(core: Core, choices: readonly ResolveChoice[])
     for (const [i, file] of keeperFiles.entries()) {
       planned.push({ ...file, groupId: choice.groupId, action: 'keep', reason: keeperProblems[i] ?? null });
     }
-    for (const file of filesOfPhotos(core.db, choice.photoIds.filter((id) => id !== choice.keeperId))) {
+    for (const file of filesOfPhotos(
+      core.db,
+      choice.photoIds.filter((id) => id !== choice.keeperId),
+    )) {
       const problem = keeperMissing ? 'the photo to keep is not on disk as indexed, so nothing of this group is moved' : await fileProblem(file);
       planned.push({ ...file, groupId: choice.groupId, action: problem ? 'skip' : 'trash', reason: problem });
     }
@@ -136,7 +140,9 @@ export async function undoLastResolve(core: Core): Promise<UndoResult> {
   const result: UndoResult = { batchId: batch.id, restored: [], failed: [] };
   for (const item of trashItems(core.db, batch.id)) {
     if (item.state !== 'trashed') continue;
-    let location = item.trashPath ? { trashPath: item.trashPath, infoPath: item.infoPath } : (findInTrash(item.path) ?? { trashPath: null, infoPath: null });
+    let location = item.trashPath
+      ? { trashPath: item.trashPath, infoPath: item.infoPath }
+      : (findInTrash(item.path) ?? { trashPath: null, infoPath: null });
     if (!location.trashPath || !existsSync(location.trashPath)) {
       location = findInTrashByContent(item.path, item.bytes, item.contentHash, recordedTrashPaths(core.db)) ?? location;
     }

@@ -126,7 +126,12 @@ export function findInTrash(originalPath: string, exclude: ReadonlySet<string> =
  * it: a kill can leave a moved file whose record does not name it (seen in the kill tests, cause not
  * yet found). Only freedesktop trashes; `exclude` holds trash paths other journal rows own.
  */
-export function findInTrashByContent(originalPath: string, bytes: number, contentHash: string, exclude: ReadonlySet<string> = new Set()): TrashLocation | null {
+export function findInTrashByContent(
+  originalPath: string,
+  bytes: number,
+  contentHash: string,
+  exclude: ReadonlySet<string> = new Set(),
+): TrashLocation | null {
   if (process.platform === 'darwin' || process.platform === 'win32') return null;
   for (const dir of freedesktopTrashDirs(originalPath)) {
     let names: string[];

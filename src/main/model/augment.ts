@@ -35,7 +35,17 @@ export function augmentOptionsOf(config: { cropMinScale?: number; jitter?: numbe
 }
 
 /** Bilinear sample of a crop [x0, x0+cw) × [y0, y0+ch) of src into out (size×size×3) at offset. */
-function sampleCrop(src: SourceImage, x0: number, y0: number, cw: number, ch: number, size: number, flip: boolean, out: Float32Array, offset: number): void {
+function sampleCrop(
+  src: SourceImage,
+  x0: number,
+  y0: number,
+  cw: number,
+  ch: number,
+  size: number,
+  flip: boolean,
+  out: Float32Array,
+  offset: number,
+): void {
   const { data, width, height, channels } = src;
   const sx = cw / size;
   const sy = ch / size;

@@ -108,7 +108,9 @@ function environmentBackend(): BackendName | undefined {
 export async function initBackend(preferred: BackendName | undefined = environmentBackend(), fallback = false): Promise<BackendInfo> {
   if (chosen && (!preferred || chosen.name === preferred)) return chosen;
   const tf = (loadedTf ??= await import('@tensorflow/tfjs'));
-  const order: BackendName[] = preferred ? [preferred, ...(fallback ? (['wasm', 'cpu'] as const).filter((n) => n !== preferred) : [])] : ['tensorflow', 'wasm', 'cpu'];
+  const order: BackendName[] = preferred
+    ? [preferred, ...(fallback ? (['wasm', 'cpu'] as const).filter((n) => n !== preferred) : [])]
+    : ['tensorflow', 'wasm', 'cpu'];
   const skipped: string[] = [];
   for (const name of order) {
     if (name === 'tensorflow') {

@@ -32,7 +32,8 @@ export async function trainingBackendStatus(core: Core, set?: BackendChoice): Pr
     const seen = await probeGpuWindow();
     if (typeof seen === 'string') return { setting, uses: 'wasm', reason: `no GPU window: ${seen}`, adapter: null };
     const name = describeAdapter(seen!);
-    if (seen!.software && choice === 'auto') return { setting, uses: 'wasm', reason: `the GPU window has only a software renderer (${name})`, adapter: seen };
+    if (seen!.software && choice === 'auto')
+      return { setting, uses: 'wasm', reason: `the GPU window has only a software renderer (${name})`, adapter: seen };
     return { setting, uses: `${seen!.api} (GPU window)`, reason: choice === 'webgpu' ? 'chosen' : `GPU ${name}`, adapter: seen };
   }
   const plan = await planBackend(choice);

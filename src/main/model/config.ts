@@ -136,9 +136,10 @@ export function presetConfig(preset: PresetName, inputSize?: number): ModelConfi
 }
 
 export function validateConfig(c: ModelConfig): void {
-  if (!Number.isInteger(c.inputSize) || c.inputSize < 8 || c.inputSize > 512) throw new Error(`input size ${c.inputSize} must be an integer in 8..512`);
-  if (c.estimator === 'nce' && (c.globalCritic !== 'dot' && c.alpha > 0)) throw new Error("the NCE estimator needs the 'dot' global critic");
-  if (c.estimator === 'nce' && (c.localCritic !== 'dot' && c.beta > 0)) throw new Error("the NCE estimator needs the 'dot' local critic");
+  if (!Number.isInteger(c.inputSize) || c.inputSize < 8 || c.inputSize > 512)
+    throw new Error(`input size ${c.inputSize} must be an integer in 8..512`);
+  if (c.estimator === 'nce' && c.globalCritic !== 'dot' && c.alpha > 0) throw new Error("the NCE estimator needs the 'dot' global critic");
+  if (c.estimator === 'nce' && c.localCritic !== 'dot' && c.beta > 0) throw new Error("the NCE estimator needs the 'dot' local critic");
   if (c.alpha < 0 || c.beta < 0 || c.gamma < 0) throw new Error('loss weights must be ≥ 0');
   if (c.cropMinScale !== undefined && !(c.cropMinScale > 0 && c.cropMinScale <= 1)) throw new Error('crop min scale must be in (0, 1]');
   if (c.jitter !== undefined && !(c.jitter >= 0 && c.jitter < 1)) throw new Error('jitter must be in [0, 1)');

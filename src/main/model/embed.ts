@@ -8,7 +8,16 @@ import { CancelledError, ProgressTracker, type ProgressSink } from '../util/prog
 import { countMissingEmbeddings, photosMissingEmbedding, writeEmbeddings } from '../store/embeddings';
 import { readModelInputs } from '../store/modelInputs';
 import { activeModel, getModelRecord } from '../store/models';
-import { BACKEND_SETTING, backendChoice, currentBackend, initBackend, planBackend, type BackendChoice, type BackendInfo, type BackendName } from './backend';
+import {
+  BACKEND_SETTING,
+  backendChoice,
+  currentBackend,
+  initBackend,
+  planBackend,
+  type BackendChoice,
+  type BackendInfo,
+  type BackendName,
+} from './backend';
 import { getSetting } from '../store/settings';
 import { embedSources } from './encoder';
 import { EmbedPool } from './embedPool';
@@ -42,7 +51,10 @@ export async function embedImages(core: Core, modelId: number, rgbInputs: Uint8A
   for (const rgb of rgbInputs) {
     if (rgb.length !== size * size * 3) throw new Error(`query image has ${rgb.length} bytes, expected ${size}×${size}×3`);
   }
-  return embedSources(params, rgbInputs.map((data) => ({ data, width: size, height: size, channels: 3 })));
+  return embedSources(
+    params,
+    rgbInputs.map((data) => ({ data, width: size, height: size, channels: 3 })),
+  );
 }
 
 export interface EmbedOptions {
@@ -80,10 +92,7 @@ const POOL_THRESHOLD = 512;
  * default), on worker threads when there are many; results are written as each batch completes, so
  * an interrupted run loses at most the batches in flight.
  */
-export async function embedLibrary(
-  core: Core,
-  options: EmbedOptions = {},
-): Promise<{ modelId: number; embedded: number; threads: number }> {
+export async function embedLibrary(core: Core, options: EmbedOptions = {}): Promise<{ modelId: number; embedded: number; threads: number }> {
   const modelId = options.modelId ?? activeModel(core.db)?.id;
   if (modelId === undefined) throw new Error('no active model: train one first (likeness train)');
   const info = await initEmbedBackend(core, options.backend);
@@ -121,7 +130,11 @@ export async function embedLibrary(
       for (const id of ids) if (!inputs.has(id)) skipped.add(id);
       const images = present.map((id) => ({ data: inputs.get(id)!, width: size, height: size, channels: 3 }));
       const write = (vectors: Float32Array[]) => {
-        writeEmbeddings(core.db, modelId, present.map((photoId, i) => ({ photoId, vector: vectors[i] })));
+        writeEmbeddings(
+          core.db,
+          modelId,
+          present.map((photoId, i) => ({ photoId, vector: vectors[i] })),
+        );
         embedded += present.length;
         tracker.update(embedded, 'embedding');
       };

@@ -14,7 +14,8 @@ export interface EmbedWorkerInit {
 }
 
 export type EmbedRequest = { id: number; images: SourceImage[] };
-export type EmbedReply = { id: number; vectors: Float32Array; dim: number } | { id: number; error: string } | { ready: true; backend: string; device: string };
+export type EmbedReply =
+  { id: number; vectors: Float32Array; dim: number } | { id: number; error: string } | { ready: true; backend: string; device: string };
 
 const init = workerData as EmbedWorkerInit;
 const port = parentPort!;

@@ -92,7 +92,17 @@ function upsample2(t: tf.Tensor4D): tf.Tensor4D {
 export const maxPool2 = tf.customGrad(((input: tf.Tensor, save: tf.GradSaveFunc) => {
   let x = input as tf.Tensor4D;
   const [, h, w] = x.shape;
-  if (h % 2 || w % 2) x = tf.pad(x, [[0, 0], [0, h % 2], [0, w % 2], [0, 0]], -3e38);
+  if (h % 2 || w % 2)
+    x = tf.pad(
+      x,
+      [
+        [0, 0],
+        [0, h % 2],
+        [0, w % 2],
+        [0, 0],
+      ],
+      -3e38,
+    );
   const y = tf.maxPool(x, 2, 2, 'valid');
   save([x, y]);
   return {

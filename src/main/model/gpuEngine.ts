@@ -45,7 +45,10 @@ export class GpuWindowEngine implements GradientEngine {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, {
-        resolve: (m) => (m.type === expect ? resolve(m as Extract<FromGpuWindow, { type: T }>) : reject(new Error(`GPU window answered ${m.type} to ${message.type}`))),
+        resolve: (m) =>
+          m.type === expect
+            ? resolve(m as Extract<FromGpuWindow, { type: T }>)
+            : reject(new Error(`GPU window answered ${m.type} to ${message.type}`)),
         reject,
       });
       this.port.post({ ...message, id } as ToGpuWindow);

@@ -84,8 +84,7 @@ function initValues(spec: ParamSpec, rng: Rng): Float32Array {
   if (spec.init === 'zeros') return out;
   const fanIn = spec.shape.length === 4 ? spec.shape[0] * spec.shape[1] * spec.shape[2] : spec.shape[0];
   const fanOut = spec.shape.length === 4 ? spec.shape[0] * spec.shape[1] * spec.shape[3] : spec.shape[spec.shape.length - 1];
-  const std =
-    spec.init === 'he' ? Math.sqrt(2 / fanIn) : spec.init === 'glorot' ? Math.sqrt(2 / (fanIn + fanOut)) : 0.01 * Math.sqrt(1 / fanIn);
+  const std = spec.init === 'he' ? Math.sqrt(2 / fanIn) : spec.init === 'glorot' ? Math.sqrt(2 / (fanIn + fanOut)) : 0.01 * Math.sqrt(1 / fanIn);
   for (let i = 0; i < n; i++) out[i] = rng.normal() * std;
   return out;
 }
@@ -110,7 +109,10 @@ export class Params {
   readonly trainable: ParamSpec[];
   readonly trainableCount: number;
 
-  private constructor(readonly config: ModelConfig, values: Map<string, Float32Array>) {
+  private constructor(
+    readonly config: ModelConfig,
+    values: Map<string, Float32Array>,
+  ) {
     this.specs = paramSpecs(config);
     this.trainable = this.specs.filter((s) => s.trainable);
     this.trainableCount = this.trainable.reduce((a, s) => a + size(s.shape), 0);

@@ -66,7 +66,8 @@ export function openSource(spec: SourceSpec): ImageSource {
   if (spec.kind === 'synthetic') {
     return {
       count: spec.count,
-      read: (positions) => positions.map((p) => ({ data: syntheticImage(p, spec.size, spec.seed), width: spec.size, height: spec.size, channels: 3 })),
+      read: (positions) =>
+        positions.map((p) => ({ data: syntheticImage(p, spec.size, spec.seed), width: spec.size, height: spec.size, channels: 3 })),
       close: () => {},
     };
   }
@@ -76,8 +77,7 @@ export function openSource(spec: SourceSpec): ImageSource {
     const n = idx.rows * idx.cols;
     return {
       count,
-      read: (positions) =>
-        positions.map((p) => ({ data: idx.pixels.subarray(p * n, (p + 1) * n), width: idx.cols, height: idx.rows, channels: 1 })),
+      read: (positions) => positions.map((p) => ({ data: idx.pixels.subarray(p * n, (p + 1) * n), width: idx.cols, height: idx.rows, channels: 1 })),
       close: () => {},
     };
   }

@@ -30,7 +30,16 @@ import { serveEngine } from './engineRelay';
 import type { GpuWindowEngine } from './gpuEngine';
 import { gpuWindowOpener, type GpuWindow } from './gpuWindowOpener';
 import type { SourceSpec } from './source';
-import { CONTROL_INTS, effectiveBatch, requestStop, sharedBuffers, type Budget, type StartFrom, type WorkerInit, type WorkerMessage } from './trainLoop';
+import {
+  CONTROL_INTS,
+  effectiveBatch,
+  requestStop,
+  sharedBuffers,
+  type Budget,
+  type StartFrom,
+  type WorkerInit,
+  type WorkerMessage,
+} from './trainLoop';
 import type { StepLosses } from './trainer';
 import { defaultWorkers, startModelWorker } from './workerStart';
 
@@ -129,7 +138,7 @@ export async function trainModel(core: Core, options: TrainOptions = {}, hooks: 
       abandonInterrupted(db, options.fromScratch ? 'replaced by a run from scratch' : 'interrupted before its first checkpoint; started again');
     }
     config = buildConfig(options);
-    const seed = options.seed ?? (Date.now() % 2 ** 31);
+    const seed = options.seed ?? Date.now() % 2 ** 31;
     plan = {
       minutes: options.minutes,
       epochs: options.epochs ?? (options.minutes || options.maxSteps ? undefined : 1),
@@ -170,7 +179,10 @@ export async function trainModel(core: Core, options: TrainOptions = {}, hooks: 
   };
   const count = source.kind === 'library' ? source.photoIds.length : Number.NaN;
   if (source.kind === 'library' && count < 4) {
-    finishModel(db, modelId, { status: 'failed', note: `only ${count} photos have ${config.inputSize}×${config.inputSize} model inputs; add photos first` });
+    finishModel(db, modelId, {
+      status: 'failed',
+      note: `only ${count} photos have ${config.inputSize}×${config.inputSize} model inputs; add photos first`,
+    });
     throw new Error(`not enough photos to train on: ${count} with ${config.inputSize}×${config.inputSize} model inputs (need at least 4)`);
   }
 
@@ -196,7 +208,13 @@ export async function trainModel(core: Core, options: TrainOptions = {}, hooks: 
     | { kind: 'deviceLost'; message: string; position: TrainPosition };
 
   /** One set of worker threads on one backend, until they finish, are stopped, or lose their GPU. */
-  const runWorkers = async (backend: BackendName, fallback: boolean, start: StartFrom, budget: Budget, remote?: GpuWindowEngine): Promise<RunResult> => {
+  const runWorkers = async (
+    backend: BackendName,
+    fallback: boolean,
+    start: StartFrom,
+    budget: Budget,
+    remote?: GpuWindowEngine,
+  ): Promise<RunResult> => {
     // A GPU is one device: data-parallel threads would only queue on it.
     let workers = backend === 'webgpu' || remote ? 1 : Math.max(1, plan.workers);
     if (source.kind === 'library') while (workers > 1 && effectiveBatch(config, count, workers) / workers < 2) workers--;
@@ -273,13 +291,15 @@ export async function trainModel(core: Core, options: TrainOptions = {}, hooks: 
       const p = m.position;
       if (pendingLoss.length >= 20) flushLoss();
       recordProgress(db, modelId, { photosSeen: p.photosSeen, steps: p.step, durationMs: p.elapsedMs });
-      const total = budget.epochs !== undefined && Number.isFinite(count)
-        ? budget.epochs * count
-        : budget.deadline
-          ? p.photosSeen + ((budget.deadline - Date.now()) / Math.max(1, p.elapsedMs - elapsedBefore)) * (p.photosSeen - (checkpoint?.position.photosSeen ?? 0))
-          : budget.maxSteps
-            ? (checkpoint?.position.photosSeen ?? 0) + budget.maxSteps * m.batch
-            : p.photosSeen;
+      const total =
+        budget.epochs !== undefined && Number.isFinite(count)
+          ? budget.epochs * count
+          : budget.deadline
+            ? p.photosSeen +
+              ((budget.deadline - Date.now()) / Math.max(1, p.elapsedMs - elapsedBefore)) * (p.photosSeen - (checkpoint?.position.photosSeen ?? 0))
+            : budget.maxSteps
+              ? (checkpoint?.position.photosSeen ?? 0) + budget.maxSteps * m.batch
+              : p.photosSeen;
       tracker.total = Math.max(p.photosSeen, Math.round(total));
       tracker.update(
         p.photosSeen,
@@ -290,7 +310,14 @@ export async function trainModel(core: Core, options: TrainOptions = {}, hooks: 
     } else if (m.type === 'deviceLost') {
       resolve({ kind: 'deviceLost', message: m.message, position: m.position });
     } else if (m.type === 'done') {
-      resolve({ kind: 'done', weightsDir: m.weightsDir, interrupted: m.interrupted, steps: m.position.step, photosSeen: m.position.photosSeen, elapsedMs: m.position.elapsedMs });
+      resolve({
+        kind: 'done',
+        weightsDir: m.weightsDir,
+        interrupted: m.interrupted,
+        steps: m.position.step,
+        photosSeen: m.position.photosSeen,
+        elapsedMs: m.position.elapsedMs,
+      });
     }
   };
 
@@ -315,7 +342,11 @@ export async function trainModel(core: Core, options: TrainOptions = {}, hooks: 
       flushLoss();
       const lost = run;
       deviceNote = `; continued on the CPU after ${lost.message} at step ${lost.position.step}`;
-      tracker.update(lost.position.photosSeen, `${lost.message} at step ${lost.position.step}: continuing from the checkpoint on the CPU (wasm)`, true);
+      tracker.update(
+        lost.position.photosSeen,
+        `${lost.message} at step ${lost.position.step}: continuing from the checkpoint on the CPU (wasm)`,
+        true,
+      );
       const rest = budget.maxSteps !== undefined ? { ...budget, maxSteps: Math.max(1, budget.maxSteps - (lost.position.step - firstStep)) } : budget;
       run = await runWorkers('wasm', true, { kind: 'checkpoint' }, rest);
       if (run.kind === 'deviceLost') throw new Error(run.message);

@@ -156,11 +156,7 @@ export async function runTrainingWorker(init: WorkerInit, post: (m: WorkerMessag
 
     let position: TrainPosition = { step: 0, epoch: 0, cursor: 0, photosSeen: 0, elapsedMs: 0 };
     const checkpoint = init.start.kind === 'checkpoint' ? loadCheckpoint(init.modelDir) : null;
-    const initial = checkpoint
-      ? checkpoint.values
-      : init.start.kind === 'weights'
-        ? loadWeights(init.start.dir).values
-        : initialValues(config, seed);
+    const initial = checkpoint ? checkpoint.values : init.start.kind === 'weights' ? loadWeights(init.start.dir).values : initialValues(config, seed);
     if (checkpoint) position = checkpoint.position;
     const specs = paramSpecs(config);
     // The host keeps the trainable weights (every worker applies the same update); batch-norm

@@ -73,19 +73,39 @@ const conv2DBackpropFilter: KernelConfig = {
     const right = needW - inWidth - left;
     let xp = x;
     if (bottom < 0 || right < 0) {
-      xp = s.run('Slice', { x }, { begin: [0, 0, 0, 0], size: [batchSize, inHeight + Math.min(0, bottom), inWidth + Math.min(0, right), inChannels] });
+      xp = s.run(
+        'Slice',
+        { x },
+        { begin: [0, 0, 0, 0], size: [batchSize, inHeight + Math.min(0, bottom), inWidth + Math.min(0, right), inChannels] },
+      );
     }
     if (top || left || bottom > 0 || right > 0) {
-      xp = s.run('PadV2', { x: xp }, { paddings: [[0, 0], [top, Math.max(0, bottom)], [left, Math.max(0, right)], [0, 0]], constantValue: 0 });
+      xp = s.run(
+        'PadV2',
+        { x: xp },
+        {
+          paddings: [
+            [0, 0],
+            [top, Math.max(0, bottom)],
+            [left, Math.max(0, right)],
+            [0, 0],
+          ],
+          constantValue: 0,
+        },
+      );
     }
     const xt = s.run('Transpose', { x: xp }, { perm: [3, 1, 2, 0] });
     const dyt = s.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
-    const conv = s.run('Conv2D', { x: xt, filter: dyt }, {
-      strides: [1, 1],
-      pad: 'valid',
-      dataFormat: 'NHWC',
-      dilations: [strideHeight, strideWidth],
-    });
+    const conv = s.run(
+      'Conv2D',
+      { x: xt, filter: dyt },
+      {
+        strides: [1, 1],
+        pad: 'valid',
+        dataFormat: 'NHWC',
+        dilations: [strideHeight, strideWidth],
+      },
+    );
     const out = s.run('Transpose', { x: conv }, { perm: [1, 2, 0, 3] });
     s.disposeAllBut(out);
     return out;
@@ -103,10 +123,23 @@ const conv2DBackpropInput: KernelConfig = {
   kernelName: 'Conv2DBackpropInput',
   backendName: 'wasm',
   kernelFunc: (args) => {
-    const { inputs, backend, attrs } = args as unknown as { inputs: { dy: TensorInfo; filter: TensorInfo }; backend: unknown; attrs: ConvAttrs & { inputShape: [number, number, number, number] } };
+    const { inputs, backend, attrs } = args as unknown as {
+      inputs: { dy: TensorInfo; filter: TensorInfo };
+      backend: unknown;
+      attrs: ConvAttrs & { inputShape: [number, number, number, number] };
+    };
     const { dy, filter } = inputs;
     const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs;
-    const info = backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+    const info = backend_util.computeConv2DInfo(
+      inputShape,
+      filter.shape as [number, number, number, number],
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
+      false,
+      'channelsLast',
+    );
     const { filterHeight, filterWidth, strideHeight, strideWidth } = info;
     const { top, bottom, left, right } = info.padInfo;
     const bt = filterHeight - 1 - top;
@@ -125,12 +158,21 @@ const conv2DBackpropInput: KernelConfig = {
     const s = new KernelScope(backend);
     const flipped = s.run('Reverse', { x: filter }, { dims: [0, 1] });
     const transposed = s.run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
-    const out = s.run('Conv2D', { x: dy, filter: transposed }, {
-      strides: [1, 1],
-      pad: [[0, 0], [bt, bb], [bl, br], [0, 0]],
-      dataFormat: 'NHWC',
-      dilations: [1, 1],
-    });
+    const out = s.run(
+      'Conv2D',
+      { x: dy, filter: transposed },
+      {
+        strides: [1, 1],
+        pad: [
+          [0, 0],
+          [bt, bb],
+          [bl, br],
+          [0, 0],
+        ],
+        dataFormat: 'NHWC',
+        dilations: [1, 1],
+      },
+    );
     s.disposeAllBut(out);
     return out;
   },
@@ -169,7 +211,11 @@ const batchMatMul: KernelConfig = {
   kernelName: 'BatchMatMul',
   backendName: 'wasm',
   kernelFunc: (args) => {
-    const { inputs, backend, attrs } = args as unknown as { inputs: { a: TensorInfo; b: TensorInfo }; backend: unknown; attrs: { transposeA: boolean; transposeB: boolean } };
+    const { inputs, backend, attrs } = args as unknown as {
+      inputs: { a: TensorInfo; b: TensorInfo };
+      backend: unknown;
+      attrs: { transposeA: boolean; transposeB: boolean };
+    };
     const original = wasmBatchMatMul!.kernelFunc as unknown as KernelFn;
     if (!attrs.transposeA && !attrs.transposeB) return original(args as never);
     const s = new KernelScope(backend);

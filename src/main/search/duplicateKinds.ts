@@ -144,7 +144,8 @@ export function splitByKind(groups: readonly number[][], facts: ReadonlyMap<numb
       if (ids.length > 1) out.push({ kind: 'copies', photoIds: [...ids].sort((a, b) => a - b), keeperId });
       pictures.push(facts.get(keeperId)!);
     }
-    if (pictures.length > 1) out.push({ kind: 'similar', photoIds: pictures.map((p) => p.id).sort((a, b) => a - b), keeperId: similarKeeper(pictures) });
+    if (pictures.length > 1)
+      out.push({ kind: 'similar', photoIds: pictures.map((p) => p.id).sort((a, b) => a - b), keeperId: similarKeeper(pictures) });
   }
   return out;
 }

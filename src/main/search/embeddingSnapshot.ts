@@ -52,7 +52,8 @@ export function writeSnapshot(core: Core, modelId: number, generation: number, m
     writeFileSync(temporary, out);
     renameSync(temporary, path);
     for (const name of readdirSync(core.dataDir.modelDir(modelId))) {
-      if (/^embeddings-\d+\.bin$/.test(name) && join(core.dataDir.modelDir(modelId), name) !== path) rmSync(join(core.dataDir.modelDir(modelId), name), { force: true });
+      if (/^embeddings-\d+\.bin$/.test(name) && join(core.dataDir.modelDir(modelId), name) !== path)
+        rmSync(join(core.dataDir.modelDir(modelId), name), { force: true });
     }
   } catch {
     // A cache only: a read-only or full data directory leaves SQLite to answer next time too.

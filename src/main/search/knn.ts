@@ -129,4 +129,3 @@ export class EmbeddingIndex {
     return this.search(this.vector(row), k, row);
   }
 }
-

@@ -102,7 +102,10 @@ export function normalQuantile(p: number): number {
   if (p > 1 - 0.02425) return -tail(Math.sqrt(-2 * Math.log(1 - p)));
   const q = p - 0.5;
   const r = q * q;
-  return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+  return (
+    ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) /
+    (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
+  );
 }
 
 /** Bumped whenever the rule changes, so stored groups found by an older rule are recomputed. */
@@ -308,7 +311,12 @@ export function isDuplicatePair(z: PairEvidence, threshold: number): boolean {
  * exactly on one of four 16-bit quarters (certain for Hamming ≤ 3, likely for a few more). Buckets
  * larger than `maxBucket` are skipped: those are flat or blank images that all hash alike.
  */
-function candidatePairs(signals: DuplicateSignals, photoIds: readonly number[], neighbours: number, options: { onProgress?: ProgressSink; signal?: AbortSignal }): Set<string> {
+function candidatePairs(
+  signals: DuplicateSignals,
+  photoIds: readonly number[],
+  neighbours: number,
+  options: { onProgress?: ProgressSink; signal?: AbortSignal },
+): Set<string> {
   const pairs = new Set<string>();
   const add = (a: number, b: number) => {
     if (a !== b) pairs.add(a < b ? `${a},${b}` : `${b},${a}`);
@@ -373,10 +381,7 @@ export function findDuplicateGroups(
 export function chooseKeeper(photos: { id: number; pixels: number; takenAt: string | null; addedAt: string }[]): number {
   const sorted = [...photos].sort(
     (a, b) =>
-      b.pixels - a.pixels ||
-      (a.takenAt ?? '\uffff').localeCompare(b.takenAt ?? '\uffff') ||
-      a.addedAt.localeCompare(b.addedAt) ||
-      a.id - b.id,
+      b.pixels - a.pixels || (a.takenAt ?? '\uffff').localeCompare(b.takenAt ?? '\uffff') || a.addedAt.localeCompare(b.addedAt) || a.id - b.id,
   );
   return sorted[0]!.id;
 }

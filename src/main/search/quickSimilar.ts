@@ -43,8 +43,18 @@ function librarySignatures(db: Db): CachedSignatures {
   const size = modelInputSizes(db)[0]!;
   const current = photoIdsWithInputs(db, size);
   const known = cached?.rows ?? new Map<number, number>();
-  const added = loadPixelSignatures(db, size, current.filter((id) => !known.has(id)));
-  const signatures = cached ? merged(cached.signatures, current.filter((id) => known.has(id)).map((id) => known.get(id)!), added) : added;
+  const added = loadPixelSignatures(
+    db,
+    size,
+    current.filter((id) => !known.has(id)),
+  );
+  const signatures = cached
+    ? merged(
+        cached.signatures,
+        current.filter((id) => known.has(id)).map((id) => known.get(id)!),
+        added,
+      )
+    : added;
   const fresh = { generation, signatures, rows: pixelRows(signatures) };
   signatureCache.set(db, fresh);
   return fresh;

@@ -59,7 +59,8 @@ export function recallAt5(photos: readonly EvalPhoto[], score: (a: number, b: nu
     const others = photos.filter((p) => p.id !== q.id).map((p) => ({ p, s: score(q.id, p.id) }));
     others.sort((a, b) => b.s - a.s);
     const top = topPlaces(others, RECALL_AT);
-    const found = top.above.filter((o) => o.p.group === q.group).length + (top.slots * top.tied.filter((o) => o.p.group === q.group).length) / top.tied.length;
+    const found =
+      top.above.filter((o) => o.p.group === q.group).length + (top.slots * top.tied.filter((o) => o.p.group === q.group).length) / top.tied.length;
     perQuery.push({ variant: q.variant, recall: found / Math.min(RECALL_AT, siblings.length) });
     // Places a sibling could have had: a group of 3 leaves 3 of 5 places to others whatever the score.
     const contested = siblings.length >= RECALL_AT ? top : topPlaces(others, siblings.length);
@@ -72,7 +73,10 @@ export function recallAt5(photos: readonly EvalPhoto[], score: (a: number, b: nu
     for (const o of contested.above) intrude(o, 1);
     for (const o of contested.tied) intrude(o, contested.slots / contested.tied.length);
   }
-  return summarise(perQuery, [...confusions.values()].sort((a, b) => b.places - a.places));
+  return summarise(
+    perQuery,
+    [...confusions.values()].sort((a, b) => b.places - a.places),
+  );
 }
 
 /** The first n places of a ranking (best first): those surely in, and the tied ones sharing the rest. */

@@ -71,7 +71,10 @@ export function activeIndex(core: Core): ActiveIndex {
   let matrix = readSnapshot(core, model.id, generation);
   if (!matrix) {
     // The rows and their generation from one read transaction, so the snapshot is named truly.
-    const read = core.db.transaction(() => ({ generation: changeGeneration(core.db, embeddingsCounter(model.id)), matrix: readEmbeddings(core.db, model.id) }))();
+    const read = core.db.transaction(() => ({
+      generation: changeGeneration(core.db, embeddingsCounter(model.id)),
+      matrix: readEmbeddings(core.db, model.id),
+    }))();
     matrix = read.matrix;
     if (read.generation === generation) writeSnapshot(core, model.id, generation, matrix);
   }
@@ -125,7 +128,8 @@ export function planClustering(core: Core, options: Pick<ClusterOptions, 'minClu
   const sameParams =
     (options.minClusterSize === undefined || stored?.params.minClusterSize === options.minClusterSize) &&
     (options.selection === undefined || (stored?.params.selection ?? 'eom') === options.selection);
-  if (stored && !options.force && sameParams && stored.generation === changeGeneration(core.db, embeddingsCounter(model.id))) return { current: stored };
+  if (stored && !options.force && sameParams && stored.generation === changeGeneration(core.db, embeddingsCounter(model.id)))
+    return { current: stored };
   const active = activeIndex(core);
   // A recomputation keeps the choices of the stored clustering unless told otherwise.
   const compute = {
@@ -267,7 +271,8 @@ export function planDuplicates(core: Core, options: { loadPixels?: boolean } = {
   const allIds = [...new Set([...photoIds, ...(active?.index.photoIds ?? [])])];
   // The pixel signal reads the smallest stored model input (all photos have the configured size).
   const pixelInputSize = modelInputSizes(core.db)[0]!;
-  const save = (analysis: DuplicateAnalysis) => saveDuplicateGroups(core.db, fingerprint, kindedGroups(core, analysis.groups, pixelInputSize, stacksOf(core, analysis.groups.flat())));
+  const save = (analysis: DuplicateAnalysis) =>
+    saveDuplicateGroups(core.db, fingerprint, kindedGroups(core, analysis.groups, pixelInputSize, stacksOf(core, analysis.groups.flat())));
   const pixels = options.loadPixels ? loadPixelSignatures(core.db, pixelInputSize, allIds) : null;
   return { current: null, signals: { index: active?.index ?? null, hashes: hashMap, pixels }, photoIds: allIds, pixelInputSize, save };
 }

@@ -30,10 +30,16 @@ const escapeXml = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(
 
 async function tileImage(t: SheetTile, side: number): Promise<Buffer> {
   try {
-    return await sharp(t.image ?? t.path, { autoOrient: true }).resize(side, side, { fit: 'contain', background: '#202020' }).removeAlpha().png().toBuffer();
+    return await sharp(t.image ?? t.path, { autoOrient: true })
+      .resize(side, side, { fit: 'contain', background: '#202020' })
+      .removeAlpha()
+      .png()
+      .toBuffer();
   } catch {
     // An unreadable file still gets its place in the row, as a grey tile.
-    return await sharp({ create: { width: side, height: side, channels: 3, background: '#808080' } }).png().toBuffer();
+    return await sharp({ create: { width: side, height: side, channels: 3, background: '#808080' } })
+      .png()
+      .toBuffer();
   }
 }
 
@@ -58,13 +64,18 @@ export async function renderSheet(query: SheetTile, neighbours: SheetTile[], opt
   for (const [i, t] of tiles.entries()) {
     const left = GAP + i * (side + GAP) + (i > 0 ? GAP : 0);
     if (t.correct !== undefined) {
-      const frame = await sharp({ create: { width: side + 4, height: side + 4, channels: 3, background: t.correct ? '#3c9a3c' : '#c0392b' } }).png().toBuffer();
+      const frame = await sharp({ create: { width: side + 4, height: side + 4, channels: 3, background: t.correct ? '#3c9a3c' : '#c0392b' } })
+        .png()
+        .toBuffer();
       layers.push({ input: frame, left: left - 2, top: GAP - 2 });
     }
     layers.push({ input: await tileImage(t, side), left, top: GAP });
     layers.push({ input: caption(t, side, i === 0), left, top: GAP + side });
   }
-  return await sharp({ create: { width, height, channels: 3, background: '#101010' } }).composite(layers).png().toBuffer();
+  return await sharp({ create: { width, height, channels: 3, background: '#101010' } })
+    .composite(layers)
+    .png()
+    .toBuffer();
 }
 
 /** Writes the sheet of `likeness similar --sheet`: the query and its first 9 results, labelled with their file names. */

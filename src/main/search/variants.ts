@@ -18,7 +18,12 @@ export type VariantName = (typeof VARIANTS)[number] | HardEdit;
 export const SAME_FRAME_EDITS: readonly VariantName[] = ['quarter', 'jpeg20', 'exif6', 'bright115'];
 
 /** Writes the six variants of `source` (and any `extra` edits) into `folder` as `<stem>__<variant>.<ext>`; returns their paths. */
-export async function writeVariants(source: string, folder: string, stem: string, extra: readonly HardEdit[] = []): Promise<Map<VariantName, string>> {
+export async function writeVariants(
+  source: string,
+  folder: string,
+  stem: string,
+  extra: readonly HardEdit[] = [],
+): Promise<Map<VariantName, string>> {
   await mkdir(folder, { recursive: true });
   const bytes = await readFile(source);
   // A camera RAW is edited as the library sees it: its embedded preview, upright, at full size.
@@ -35,7 +40,10 @@ export async function writeVariants(source: string, folder: string, stem: string
   await copyFile(source, out('original', extname(source).toLowerCase() || '.jpg'));
   await writeFile(
     out('quarter', '.jpg'),
-    await sharp(uprightPixels).resize(Math.max(1, Math.round(width * 0.25)), Math.max(1, Math.round(height * 0.25))).jpeg({ quality: 90 }).toBuffer(),
+    await sharp(uprightPixels)
+      .resize(Math.max(1, Math.round(width * 0.25)), Math.max(1, Math.round(height * 0.25)))
+      .jpeg({ quality: 90 })
+      .toBuffer(),
   );
   const cropWidth = Math.max(1, Math.round(width * 0.8));
   const cropHeight = Math.max(1, Math.round(height * 0.8));

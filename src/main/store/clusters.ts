@@ -77,7 +77,9 @@ function toCluster(r: RawCluster): ClusterRow {
 }
 
 export function clustersOf(db: Db, clusteringId: number): ClusterRow[] {
-  const rows = db.prepare(`SELECT ${CLUSTER_COLUMNS} FROM clusters c WHERE c.clustering_id = ? ORDER BY c.position`).all(clusteringId) as RawCluster[];
+  const rows = db
+    .prepare(`SELECT ${CLUSTER_COLUMNS} FROM clusters c WHERE c.clustering_id = ? ORDER BY c.position`)
+    .all(clusteringId) as RawCluster[];
   return rows.map(toCluster);
 }
 

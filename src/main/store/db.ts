@@ -47,8 +47,7 @@ function migrate(db: Db): void {
   const newest = migrations[migrations.length - 1]?.version ?? 0;
   if (current > newest) {
     throw new Error(
-      `This library was written by a newer Likeness (schema ${current}, this version knows ${newest}). ` +
-        'Update Likeness to open it.',
+      `This library was written by a newer Likeness (schema ${current}, this version knows ${newest}). ` + 'Update Likeness to open it.',
     );
   }
   for (const m of migrations) {

@@ -23,10 +23,12 @@ export function readDuplicateGroups(db: Db, fingerprint: string): DuplicateGroup
     keeper_id: number;
   }[];
   const members = db.prepare('SELECT photo_id AS id FROM duplicate_members WHERE group_id = ? ORDER BY photo_id');
-  return groups
-    .map((g) => ({ id: g.id, kind: g.kind, keeperId: g.keeper_id, photoIds: (members.all(g.id) as { id: number }[]).map((m) => m.id) }))
-    // A group whose other photos were resolved away since is no group.
-    .filter((g) => g.photoIds.length > 1 && decisionFor(db, g.photoIds) === null);
+  return (
+    groups
+      .map((g) => ({ id: g.id, kind: g.kind, keeperId: g.keeper_id, photoIds: (members.all(g.id) as { id: number }[]).map((m) => m.id) }))
+      // A group whose other photos were resolved away since is no group.
+      .filter((g) => g.photoIds.length > 1 && decisionFor(db, g.photoIds) === null)
+  );
 }
 
 /** The groups stored last, whatever library state they were found in (shown while newer ones are computed). */
@@ -35,7 +37,11 @@ export function storedDuplicateGroups(db: Db): DuplicateGroupRow[] {
   return stored === null ? [] : (readDuplicateGroups(db, stored) ?? []);
 }
 
-export function saveDuplicateGroups(db: Db, fingerprint: string, groups: { kind: DuplicateKind; keeperId: number; photoIds: number[] }[]): DuplicateGroupRow[] {
+export function saveDuplicateGroups(
+  db: Db,
+  fingerprint: string,
+  groups: { kind: DuplicateKind; keeperId: number; photoIds: number[] }[],
+): DuplicateGroupRow[] {
   return db.transaction(() => {
     db.prepare('DELETE FROM duplicate_groups').run();
     const insertGroup = db.prepare('INSERT INTO duplicate_groups (fingerprint, kind, keeper_id) VALUES (?, ?, ?)');
@@ -78,8 +84,12 @@ export function decisionFor(db: Db, photoIds: readonly number[]): DuplicateDecis
 /** Remembers a decision for these photos by their content hashes. */
 export function recordDecision(db: Db, photoIds: readonly number[], decision: DuplicateDecision): void {
   db.transaction(() => {
-    const id = Number(db.prepare('INSERT INTO duplicate_decisions (decision, at) VALUES (?, ?)').run(decision, new Date().toISOString()).lastInsertRowid);
-    const insert = db.prepare('INSERT OR IGNORE INTO duplicate_decision_members (decision_id, content_hash) SELECT ?, content_hash FROM photos WHERE id = ?');
+    const id = Number(
+      db.prepare('INSERT INTO duplicate_decisions (decision, at) VALUES (?, ?)').run(decision, new Date().toISOString()).lastInsertRowid,
+    );
+    const insert = db.prepare(
+      'INSERT OR IGNORE INTO duplicate_decision_members (decision_id, content_hash) SELECT ?, content_hash FROM photos WHERE id = ?',
+    );
     for (const photoId of photoIds) insert.run(id, photoId);
   })();
 }

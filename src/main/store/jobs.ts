@@ -54,17 +54,17 @@ export function submitJob(db: Db, kind: JobKind, message: string, params: Record
 
 /** Jobs submitted by other processes and not adopted yet, oldest first; they are marked adopted as they are taken. */
 export function takeSubmittedJobs(db: Db): (Job & { params: Record<string, unknown> })[] {
-  return db.transaction(() => {
-    const rows = db
-      .prepare("SELECT * FROM jobs WHERE state = 'queued' AND json_extract(params, '$.submitted') = 1 ORDER BY id")
-      .all() as JobRow[];
-    const mark = db.prepare("UPDATE jobs SET params = json_remove(params, '$.submitted') WHERE id = ?");
-    for (const row of rows) mark.run(row.id);
-    return rows.map((row) => {
-      const { submitted: _submitted, ...params } = JSON.parse(row.params) as Record<string, unknown>;
-      return { ...toJob(row), params };
-    });
-  }).immediate();
+  return db
+    .transaction(() => {
+      const rows = db.prepare("SELECT * FROM jobs WHERE state = 'queued' AND json_extract(params, '$.submitted') = 1 ORDER BY id").all() as JobRow[];
+      const mark = db.prepare("UPDATE jobs SET params = json_remove(params, '$.submitted') WHERE id = ?");
+      for (const row of rows) mark.run(row.id);
+      return rows.map((row) => {
+        const { submitted: _submitted, ...params } = JSON.parse(row.params) as Record<string, unknown>;
+        return { ...toJob(row), params };
+      });
+    })
+    .immediate();
 }
 
 /** Merges `fields` into a job's params (a submitted job's result, for the process that asked). */
@@ -79,7 +79,18 @@ export function saveJob(db: Db, job: Job): void {
      VALUES (@id, @kind, @state, @done, @total, @message, @error, @createdAt, @startedAt, @finishedAt)
      ON CONFLICT (id) DO UPDATE SET state = excluded.state, done = excluded.done, total = excluded.total,
        message = excluded.message, error = excluded.error, started_at = excluded.started_at, finished_at = excluded.finished_at`,
-  ).run({ id: job.id, kind: job.kind, state: job.state, done: job.done, total: job.total, message: job.message, error: job.error, createdAt: nowIso(), startedAt: job.startedAt, finishedAt: job.finishedAt });
+  ).run({
+    id: job.id,
+    kind: job.kind,
+    state: job.state,
+    done: job.done,
+    total: job.total,
+    message: job.message,
+    error: job.error,
+    createdAt: nowIso(),
+    startedAt: job.startedAt,
+    finishedAt: job.finishedAt,
+  });
 }
 
 export function setJobParams(db: Db, id: number, params: unknown): void {
@@ -130,11 +141,16 @@ export function requestJobAction(db: Db, id: number, action: JobAction): boolean
 
 /** Requests left by other processes, cleared as they are taken. */
 export function takeJobRequests(db: Db): { id: number; action: JobAction }[] {
-  return db.transaction(() => {
-    const rows = db.prepare('SELECT id, requested AS action FROM jobs WHERE requested IS NOT NULL ORDER BY id').all() as { id: number; action: JobAction }[];
-    if (rows.length) db.prepare('UPDATE jobs SET requested = NULL WHERE requested IS NOT NULL').run();
-    return rows;
-  }).immediate();
+  return db
+    .transaction(() => {
+      const rows = db.prepare('SELECT id, requested AS action FROM jobs WHERE requested IS NOT NULL ORDER BY id').all() as {
+        id: number;
+        action: JobAction;
+      }[];
+      if (rows.length) db.prepare('UPDATE jobs SET requested = NULL WHERE requested IS NOT NULL').run();
+      return rows;
+    })
+    .immediate();
 }
 
 /** Changes a job's recorded state directly (no process is running the queue). */

@@ -56,27 +56,31 @@ export function folderById(db: Db, id: number): FolderRow | undefined {
 
 /** Adds a folder; folders already in the library that lie inside it are merged into it. */
 export function insertFolder(db: Db, path: string, separator: string): FolderRow {
-  return db.transaction(() => {
-    const id = Number(db.prepare('INSERT INTO folders (path, added_at) VALUES (?, ?)').run(path, nowIso()).lastInsertRowid);
-    const prefix = path.endsWith(separator) ? path : path + separator;
-    const inside = db
-      .prepare("SELECT id FROM folders WHERE id != ? AND substr(path, 1, length(?)) = ?")
-      .all(id, prefix, prefix) as { id: number }[];
-    for (const child of inside) {
-      db.prepare('UPDATE files SET folder_id = ? WHERE folder_id = ?').run(id, child.id);
-      db.prepare('UPDATE file_problems SET folder_id = ? WHERE folder_id = ?').run(id, child.id);
-      db.prepare('DELETE FROM folders WHERE id = ?').run(child.id);
-    }
-    return folderById(db, id)!;
-  }).immediate();
+  return db
+    .transaction(() => {
+      const id = Number(db.prepare('INSERT INTO folders (path, added_at) VALUES (?, ?)').run(path, nowIso()).lastInsertRowid);
+      const prefix = path.endsWith(separator) ? path : path + separator;
+      const inside = db.prepare('SELECT id FROM folders WHERE id != ? AND substr(path, 1, length(?)) = ?').all(id, prefix, prefix) as {
+        id: number;
+      }[];
+      for (const child of inside) {
+        db.prepare('UPDATE files SET folder_id = ? WHERE folder_id = ?').run(id, child.id);
+        db.prepare('UPDATE file_problems SET folder_id = ? WHERE folder_id = ?').run(id, child.id);
+        db.prepare('DELETE FROM folders WHERE id = ?').run(child.id);
+      }
+      return folderById(db, id)!;
+    })
+    .immediate();
 }
 
 /** Forgets a folder, its files and the photos that had no other path; returns their content hashes. */
 export function deleteFolderAndOrphans(db: Db, id: number): string[] {
-  return db.transaction(() => {
-    db.prepare('DELETE FROM folders WHERE id = ?').run(id);
-    return removeOrphanPhotos(db);
-  }).immediate();
+  return db
+    .transaction(() => {
+      db.prepare('DELETE FROM folders WHERE id = ?').run(id);
+      return removeOrphanPhotos(db);
+    })
+    .immediate();
 }
 
 export function setFolderStatus(db: Db, id: number, status: 'online' | 'offline'): void {
@@ -127,22 +131,24 @@ function photoColumns({ modelInputs: _inputs, ...columns }: NewPhoto) {
 
 /** A new photo with its first path and its model inputs, all or nothing. */
 export function insertPhoto(db: Db, photo: NewPhoto, file: FileLocation): number {
-  return db.transaction(() => {
-    const id = Number(
-      db
-        .prepare(
-          `INSERT INTO photos (content_hash, bytes, format, width, height, orientation, taken_at, camera_make,
+  return db
+    .transaction(() => {
+      const id = Number(
+        db
+          .prepare(
+            `INSERT INTO photos (content_hash, bytes, format, width, height, orientation, taken_at, camera_make,
              camera_model, lens_model, gps_lat, gps_lon, dhash, added_at)
            VALUES (@contentHash, @bytes, @format, @width, @height, @orientation, @takenAt, @cameraMake,
              @cameraModel, @lensModel, @latitude, @longitude, @dhash, @addedAt)`,
-        )
-        .run({ ...photoColumns(photo), addedAt: nowIso() }).lastInsertRowid,
-    );
-    const insertInput = db.prepare('INSERT INTO model_inputs (photo_id, size, rgb) VALUES (?, ?, ?)');
-    for (const input of photo.modelInputs) insertInput.run(id, input.size, input.rgb);
-    upsertFile(db, id, file);
-    return id;
-  }).immediate();
+          )
+          .run({ ...photoColumns(photo), addedAt: nowIso() }).lastInsertRowid,
+      );
+      const insertInput = db.prepare('INSERT INTO model_inputs (photo_id, size, rgb) VALUES (?, ?, ?)');
+      for (const input of photo.modelInputs) insertInput.run(id, input.size, input.rgb);
+      upsertFile(db, id, file);
+      return id;
+    })
+    .immediate();
 }
 
 export function recordProblem(db: Db, file: FileLocation, reason: string, decoderVersion: number): void {
@@ -162,13 +168,15 @@ export function recordProblem(db: Db, file: FileLocation, reason: string, decode
  * Returns the content hashes of the removed photos, so their thumbnails can be deleted.
  */
 export function removeMissing(db: Db, fileIds: number[], problemPaths: string[]): string[] {
-  return db.transaction(() => {
-    const deleteFile = db.prepare('DELETE FROM files WHERE id = ?');
-    for (const id of fileIds) deleteFile.run(id);
-    const deleteProblem = db.prepare('DELETE FROM file_problems WHERE path = ?');
-    for (const path of problemPaths) deleteProblem.run(path);
-    return removeOrphanPhotos(db);
-  }).immediate();
+  return db
+    .transaction(() => {
+      const deleteFile = db.prepare('DELETE FROM files WHERE id = ?');
+      for (const id of fileIds) deleteFile.run(id);
+      const deleteProblem = db.prepare('DELETE FROM file_problems WHERE path = ?');
+      for (const path of problemPaths) deleteProblem.run(path);
+      return removeOrphanPhotos(db);
+    })
+    .immediate();
 }
 
 export function removeOrphanPhotos(db: Db): string[] {
@@ -198,17 +206,14 @@ export function insertModelInput(db: Db, photoId: number, size: number, rgb: Uin
 
 export function activeModelInputSize(db: Db): number | undefined {
   const row = db.prepare("SELECT input_size AS size FROM model_versions WHERE status = 'active' ORDER BY id DESC LIMIT 1").get() as
-    | { size: number }
-    | undefined;
+    { size: number } | undefined;
   return row?.size;
 }
 
 /** The library file rows at these paths, or anywhere under these folders. */
 export function filesAtOrUnder(db: Db, paths: readonly string[], separator: string): KnownFile[] {
   const exact = db.prepare('SELECT id, photo_id AS photoId, bytes, mtime_ms AS mtimeMs FROM files WHERE path = ?');
-  const under = db.prepare(
-    'SELECT id, photo_id AS photoId, bytes, mtime_ms AS mtimeMs FROM files WHERE substr(path, 1, length(?)) = ?',
-  );
+  const under = db.prepare('SELECT id, photo_id AS photoId, bytes, mtime_ms AS mtimeMs FROM files WHERE substr(path, 1, length(?)) = ?');
   const rows = new Map<number, KnownFile>();
   for (const path of paths) {
     for (const row of [exact.get(path), ...under.all(path + separator, path + separator)] as (KnownFile | undefined)[]) {
@@ -219,7 +224,5 @@ export function filesAtOrUnder(db: Db, paths: readonly string[], separator: stri
 }
 
 export function knownFile(db: Db, path: string): KnownFile | undefined {
-  return db.prepare('SELECT id, photo_id AS photoId, bytes, mtime_ms AS mtimeMs FROM files WHERE path = ?').get(path) as
-    | KnownFile
-    | undefined;
+  return db.prepare('SELECT id, photo_id AS photoId, bytes, mtime_ms AS mtimeMs FROM files WHERE path = ?').get(path) as KnownFile | undefined;
 }

@@ -19,7 +19,9 @@ export function readModelInputs(db: Db, size: number, photoIds: readonly number[
  */
 export function photoIdsWithInputs(db: Db, size: number): number[] {
   const rows = db
-    .prepare(`SELECT m.photo_id AS id FROM model_inputs m JOIN photos p ON p.id = m.photo_id WHERE m.size = ? AND ${shownPhoto('p.id')} ORDER BY p.content_hash`)
+    .prepare(
+      `SELECT m.photo_id AS id FROM model_inputs m JOIN photos p ON p.id = m.photo_id WHERE m.size = ? AND ${shownPhoto('p.id')} ORDER BY p.content_hash`,
+    )
     .all(size) as { id: number }[];
   return rows.map((r) => r.id);
 }

@@ -115,29 +115,31 @@ export function interruptedModel(db: Db): ModelVersion | null {
   return row ? toModel(row) : null;
 }
 
-export function recordProgress(db: Db, id: number, p: { photosSeen: number; steps: number; durationMs: number; backend?: string; device?: string }): void {
+export function recordProgress(
+  db: Db,
+  id: number,
+  p: { photosSeen: number; steps: number; durationMs: number; backend?: string; device?: string },
+): void {
   db.prepare(
     'UPDATE model_versions SET photos_seen = ?, steps = ?, duration_ms = ?, backend = coalesce(?, backend), device = coalesce(?, device) WHERE id = ?',
   ).run(p.photosSeen, p.steps, Math.round(p.durationMs), p.backend ?? null, p.device ?? null, id);
 }
 
 export function appendLoss(db: Db, id: number, points: readonly LossPoint[]): void {
-  const insert = db.prepare(
-    'INSERT OR REPLACE INTO loss_history (model_id, step, loss, global_mi, local_mi, prior) VALUES (?, ?, ?, ?, ?, ?)',
-  );
+  const insert = db.prepare('INSERT OR REPLACE INTO loss_history (model_id, step, loss, global_mi, local_mi, prior) VALUES (?, ?, ?, ?, ?, ?)');
   db.transaction(() => {
     for (const p of points) insert.run(id, p.step, p.loss, p.globalMi, p.localMi, p.prior);
   })();
 }
 
-export function finishModel(db: Db, id: number, f: { status: 'ready' | 'failed'; weightsPath?: string; note?: string | null; quality?: unknown }): void {
-  db.prepare('UPDATE model_versions SET status = ?, weights_path = coalesce(?, weights_path), note = ?, quality = coalesce(?, quality) WHERE id = ?').run(
-    f.status,
-    f.weightsPath ?? null,
-    f.note ?? null,
-    f.quality === undefined ? null : JSON.stringify(f.quality),
-    id,
-  );
+export function finishModel(
+  db: Db,
+  id: number,
+  f: { status: 'ready' | 'failed'; weightsPath?: string; note?: string | null; quality?: unknown },
+): void {
+  db.prepare(
+    'UPDATE model_versions SET status = ?, weights_path = coalesce(?, weights_path), note = ?, quality = coalesce(?, quality) WHERE id = ?',
+  ).run(f.status, f.weightsPath ?? null, f.note ?? null, f.quality === undefined ? null : JSON.stringify(f.quality), id);
 }
 
 /** Marks versions left in 'training' (never to be resumed) as failed, saying why. */

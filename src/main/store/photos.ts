@@ -83,8 +83,7 @@ export function photoSummaries(db: Db, ids: readonly number[]): PhotoSummary[] {
 
 export function getPhoto(db: Db, id: number): PhotoDetail | null {
   const row = db.prepare(`SELECT ${SUMMARY_COLUMNS}, p.* FROM photos p ${FIRST_FILE_JOIN} WHERE p.id = ?`).get(id) as
-    | (SummaryRow & Record<string, unknown>)
-    | undefined;
+    (SummaryRow & Record<string, unknown>) | undefined;
   if (!row) return null;
   return {
     ...toSummary(row),
@@ -108,7 +107,11 @@ export function photoPaths(db: Db, id: number): string[] {
 
 /** The paths of a photo with the size and modification time they had when indexed (first found first). */
 export function indexedFiles(db: Db, id: number): { path: string; bytes: number; mtimeMs: number }[] {
-  return db.prepare('SELECT path, bytes, mtime_ms AS mtimeMs FROM files WHERE photo_id = ? ORDER BY id').all(id) as { path: string; bytes: number; mtimeMs: number }[];
+  return db.prepare('SELECT path, bytes, mtime_ms AS mtimeMs FROM files WHERE photo_id = ? ORDER BY id').all(id) as {
+    path: string;
+    bytes: number;
+    mtimeMs: number;
+  }[];
 }
 
 export function photoIdByPath(db: Db, path: string): number | undefined {

@@ -10,8 +10,6 @@ export function recordGateResult(db: Db, modelId: number, note: string, quality:
 export function photosAddedSince(db: Db, modelId: number | null): number {
   if (modelId === null) return (db.prepare('SELECT count(*) AS n FROM photos').get() as { n: number }).n;
   return (
-    db
-      .prepare('SELECT count(*) AS n FROM photos WHERE added_at > (SELECT created_at FROM model_versions WHERE id = ?)')
-      .get(modelId) as { n: number }
+    db.prepare('SELECT count(*) AS n FROM photos WHERE added_at > (SELECT created_at FROM model_versions WHERE id = ?)').get(modelId) as { n: number }
   ).n;
 }

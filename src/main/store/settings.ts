@@ -14,7 +14,9 @@ export const SETTINGS = {
   'model.inputSize': { schema: z.number().int().min(16).max(512), fallback: 64 },
   /** Overnight retraining: the user's changes to the default schedule. */
   'retrain.schedule': {
-    schema: z.object({ enabled: z.boolean(), startHour: hour, endHour: hour, minIdleMinutes: z.number().min(0), requireMains: z.boolean() }).partial(),
+    schema: z
+      .object({ enabled: z.boolean(), startHour: hour, endHour: hour, minIdleMinutes: z.number().min(0), requireMains: z.boolean() })
+      .partial(),
     fallback: {},
   },
   /** When the last retrain finished (ISO 8601). */
@@ -46,5 +48,8 @@ export function getSetting<K extends SettingKey>(db: Db, key: K): SettingValue<K
 
 export function setSetting<K extends SettingKey>(db: Db, key: K, value: SettingValue<K>): void {
   const checked = SETTINGS[key].schema.parse(value);
-  db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify(checked));
+  db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
+    key,
+    JSON.stringify(checked),
+  );
 }

@@ -42,7 +42,12 @@ export function addSkippedItem(db: Db, batchId: number, file: { path: string; co
   );
 }
 
-export function setTrashItem(db: Db, id: number, state: TrashItemState, fields: { trashPath?: string | null; infoPath?: string | null; reason?: string | null } = {}): void {
+export function setTrashItem(
+  db: Db,
+  id: number,
+  state: TrashItemState,
+  fields: { trashPath?: string | null; infoPath?: string | null; reason?: string | null } = {},
+): void {
   db.prepare(
     'UPDATE trash_items SET state = ?, trash_path = coalesce(?, trash_path), info_path = coalesce(?, info_path), reason = ? WHERE id = ?',
   ).run(state, fields.trashPath ?? null, fields.infoPath ?? null, fields.reason ?? null, id);
@@ -65,7 +70,11 @@ export function recordedTrashPaths(db: Db): Set<string> {
 /** Paths recorded as trashed that the library still lists (a kill between the move and forgetting the file). */
 export function trashedButListed(db: Db): string[] {
   return (
-    db.prepare("SELECT t.path AS p FROM trash_items t JOIN trash_batches b ON b.id = t.batch_id WHERE t.state = 'trashed' AND b.undone_at IS NULL AND EXISTS (SELECT 1 FROM files f WHERE f.path = t.path)").all() as { p: string }[]
+    db
+      .prepare(
+        "SELECT t.path AS p FROM trash_items t JOIN trash_batches b ON b.id = t.batch_id WHERE t.state = 'trashed' AND b.undone_at IS NULL AND EXISTS (SELECT 1 FROM files f WHERE f.path = t.path)",
+      )
+      .all() as { p: string }[]
   ).map((r) => r.p);
 }
 

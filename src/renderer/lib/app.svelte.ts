@@ -20,9 +20,7 @@ class AppState {
   readonly desktop = transport.desktop;
 
   /** The job running now, else the first queued or paused one. */
-  currentJob = $derived(
-    this.jobs.find((j) => j.state === 'running') ?? this.jobs.find((j) => j.state === 'queued' || j.state === 'paused') ?? null,
-  );
+  currentJob = $derived(this.jobs.find((j) => j.state === 'running') ?? this.jobs.find((j) => j.state === 'queued' || j.state === 'paused') ?? null);
 
   async start(): Promise<void> {
     transport.onEvent((event) => this.onEvent(event));
