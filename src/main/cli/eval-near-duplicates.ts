@@ -15,7 +15,7 @@ export const evalNearDuplicatesCommand: Command = {
   summary:
     'recall@5 on generated near-duplicate groups: learned embeddings, raw pixels, perceptual hash, the pixel signal and the duplicate rule; pairs found',
   usage:
-    'near-duplicates <photo folder> | --scenes N [--hard] [--model <id in this library>] [--minutes 3] [--limit N] [--keep] [--json] [train options: --preset, --pooling, --crop-min-scale…]',
+    'near-duplicates <photo folder> | --scenes N [--hard] [--model <id in this library>] [--minutes 3] [--limit N] [--sheets <folder> [--sheet-count 3]] [--keep] [--json] [train options: --preset, --pooling, --crop-min-scale…]',
   async run(args, ctx) {
     const { values, positionals } = parse(args, {
       ...trainOptionSpec,
@@ -24,6 +24,8 @@ export const evalNearDuplicatesCommand: Command = {
       scenes: { type: 'string' },
       limit: { type: 'string' },
       keep: { type: 'boolean', default: false },
+      sheets: { type: 'string' },
+      'sheet-count': { type: 'string', default: '3' },
       hard: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     });
@@ -35,6 +37,8 @@ export const evalNearDuplicatesCommand: Command = {
     if (!(minutes > 0)) throw new UsageError('--minutes must be positive');
     const modelId = values.model === undefined ? undefined : Number(values.model);
     if (modelId !== undefined && !(Number.isInteger(modelId) && modelId > 0)) throw new UsageError('--model takes a model id (likeness models)');
+    const sheetCount = Number(values['sheet-count']);
+    if (!(Number.isInteger(sheetCount) && sheetCount >= 1)) throw new UsageError('--sheet-count must be a positive whole number');
     const say = (line: string) => (values.json ? ctx.err(line) : ctx.out(line));
 
     let result;
@@ -47,6 +51,8 @@ export const evalNearDuplicatesCommand: Command = {
         minutes,
         recipe: trainOptionsFrom(values),
         keep: values.keep,
+        sheetDir: values.sheets === undefined ? undefined : resolve(values.sheets),
+        sheetCount,
         signal: ctx.signal,
         say,
         progress: (stage) => progressPrinter(stage),
@@ -69,6 +75,7 @@ export const evalNearDuplicatesCommand: Command = {
           photos: result.photos,
           variants: result.variants,
           model: result.model,
+          sheets: result.sheets,
         }),
       );
     } else {
@@ -110,6 +117,7 @@ export const evalNearDuplicatesCommand: Command = {
         ctx.out(`  different photos called similar shots: ${duplicateKinds.similarAcrossSources.join(', ')}`);
       if (duplicateKinds.copiesAcrossSources.length) ctx.out(`  different photos called copies: ${duplicateKinds.copiesAcrossSources.join(', ')}`);
     }
+    if (!values.json) for (const file of result.sheets) ctx.out(`  sheet: ${file}`);
     if (result.keptFolder) say(`kept ${result.keptFolder}`);
     return 0;
   },

@@ -6,9 +6,9 @@
 // continuing run in segments (each segment warm-starts from the version the previous one made, as
 // `likeness train` does, with a fresh optimiser) and scores after each.
 // Evaluation code: it reads the folder only, and writes only to its own temporary data directory.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { closeCore, openCore, type Core } from '../core';
 import type { ProgressSink } from '../util/progress';
 import { indexFolders } from '../library/scan';
@@ -23,9 +23,9 @@ import { buildConfig, trainModel, type TrainOptions } from '../model/train';
 import { recalibrateBatchNorm } from '../model/trainer';
 import { EmbeddingIndex } from '../search/knn';
 import { normaliseRows } from '../util/vectors';
+import { writeQuerySheets } from './sheets';
 import { EvalInputError } from './common';
 import { rawPixelIndex } from './retrieval';
-import { renderSheet } from '../search/sheet';
 import { readEmbeddings } from '../store/embeddings';
 import { readModelInputs } from '../store/modelInputs';
 import { photoIdByPath } from '../store/photos';
@@ -153,35 +153,6 @@ async function untrainedIndex(ids: number[], inputs: Map<number, Uint8Array>, re
   return new EmbeddingIndex(ids, normaliseRows(flat, dim), dim);
 }
 
-/** Sheets for `count` random queries: the learned and the raw-pixel neighbours of each, side by side in two files. */
-async function writeSheets(
-  dir: string,
-  count: number,
-  seed: number,
-  photos: LabelledPhoto[],
-  indexes: Record<string, EmbeddingIndex>,
-): Promise<string[]> {
-  mkdirSync(dir, { recursive: true });
-  const queries = shuffleInPlace(photos.slice(), new Rng(seed + 7)).slice(0, count);
-  const byId = new Map(photos.map((p) => [p.id, p]));
-  const written: string[] = [];
-  for (const [i, q] of queries.entries()) {
-    for (const [name, index] of Object.entries(indexes)) {
-      const row = index.rowOfPhoto(q.id);
-      if (row === undefined) continue;
-      const hits = index.search(index.vector(row), 9, row);
-      const neighbours = hits.map((h) => {
-        const p = byId.get(index.photoIds[h.row]!)!;
-        return { path: p.path, score: h.score, label: p.label, correct: p.label === q.label };
-      });
-      const file = join(dir, `query-${String(i + 1).padStart(2, '0')}-${name}.png`);
-      writeFileSync(file, await renderSheet({ path: q.path, label: `${q.label}: ${basename(q.path)}` }, neighbours));
-      written.push(file);
-    }
-  }
-  return written;
-}
-
 export async function evalCategories(folder: string, options: CategoryEvalOptions): Promise<CategoryEvalResult> {
   const say = options.say ?? (() => {});
   const files = await labelledFiles(folder, options.signal);
@@ -254,7 +225,13 @@ export async function evalCategories(folder: string, options: CategoryEvalOption
 
     const sheets =
       options.sheetDir && learned
-        ? await writeSheets(options.sheetDir, options.sheetCount ?? 3, options.recipe.seed ?? 1, photos, { learned, raw })
+        ? await writeQuerySheets(
+            options.sheetDir,
+            options.sheetCount ?? 3,
+            options.recipe.seed ?? 1,
+            photos.map((p) => ({ ...p, truth: p.label })),
+            { learned, raw },
+          )
         : [];
     return { photos: photos.length, categories, chance, rawPixels, untrained, budgetUnit: options.budgetUnit, curve, model: description, sheets };
   } finally {

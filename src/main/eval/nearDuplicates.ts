@@ -35,6 +35,7 @@ import { setSetting } from '../store/settings';
 import { CancelledError } from '../util/progress';
 import { EvalInputError, quietStage, type StageProgress } from './common';
 import { calledPairs, kindScores, type KindScore, type KindTruthPhoto } from './duplicateKinds';
+import { writeQuerySheets } from './sheets';
 import { combinedScorer, hashScorer, mergeGroups, rawPixelIndex, sameShotPairs } from './retrieval';
 
 export interface NearDuplicateEvalOptions {
@@ -51,6 +52,9 @@ export interface NearDuplicateEvalOptions {
   model?: { core: Core; id: number };
   minutes: number;
   recipe: TrainOptions;
+  /** Write this many sheets (query + 9 neighbours, learned and raw pixels) into sheetDir. */
+  sheetDir?: string;
+  sheetCount?: number;
   keep?: boolean;
   signal?: AbortSignal;
   say?: (line: string) => void;
@@ -110,6 +114,8 @@ export interface NearDuplicateEvalResult {
   model: string;
   /** With `keep`: the temporary folder (variants and library), left for the caller to look at. */
   keptFolder: string | null;
+  /** The sheets written (with `sheetDir`). */
+  sheets: string[];
 }
 
 /**
@@ -383,7 +389,18 @@ export async function evalNearDuplicates(options: NearDuplicateEvalOptions): Pro
         weakestEdit: { variant: p.edit, similarity: +p.weakestEdit.toFixed(4) },
       }));
     finished = true;
+    // Sheets: random queries among the variants; a neighbour is right when it comes from the same photo.
+    const sheets = options.sheetDir
+      ? await writeQuerySheets(
+          options.sheetDir,
+          options.sheetCount ?? 3,
+          options.recipe.seed ?? 1,
+          photos.map((p) => ({ id: p.id, path: groups[p.group]!.paths.get(p.variant)!, label: p.variant, truth: String(p.group) })),
+          { learned: learnedIdx, raw },
+        )
+      : [];
     return {
+      sheets,
       recall: results,
       sameShot: sameShotNamed,
       recallAt5SameShotAsOne: asOneShot,
