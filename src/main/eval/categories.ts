@@ -24,7 +24,7 @@ import { recalibrateBatchNorm } from '../model/trainer';
 import { EmbeddingIndex } from '../search/knn';
 import { normaliseRows } from '../util/vectors';
 import { writeQuerySheets } from './sheets';
-import { EvalInputError } from './common';
+import { EvalInputError, type EvalRunOptions } from './common';
 import { rawPixelIndex } from './retrieval';
 import { readEmbeddings } from '../store/embeddings';
 import { readModelInputs } from '../store/modelInputs';
@@ -68,17 +68,10 @@ export interface CategoryEvalResult {
   sheets: string[];
 }
 
-export interface CategoryEvalOptions {
+export interface CategoryEvalOptions extends EvalRunOptions {
   /** Cumulative training budgets, ascending: one segment of the continuing run per entry. */
   budgets: number[];
   budgetUnit: 'minutes' | 'steps';
-  recipe: TrainOptions;
-  /** Write this many sheets (query + 9 neighbours, learned and raw pixels) into sheetDir. */
-  sheetDir?: string;
-  sheetCount?: number;
-  keep?: boolean;
-  signal?: AbortSignal;
-  say?: (line: string) => void;
   onProgress?: (stage: string) => ProgressSink;
 }
 

@@ -33,12 +33,12 @@ import { getModel } from '../store/models';
 import { differenceHashes, photoIdByPath } from '../store/photos';
 import { setSetting } from '../store/settings';
 import { CancelledError } from '../util/progress';
-import { EvalInputError, quietStage, type StageProgress } from './common';
+import { EvalInputError, quietStage, type EvalRunOptions, type StageProgress } from './common';
 import { calledPairs, kindScores, type KindScore, type KindTruthPhoto } from './duplicateKinds';
 import { writeQuerySheets } from './sheets';
 import { combinedScorer, hashScorer, mergeGroups, rawPixelIndex, sameShotPairs } from './retrieval';
 
-export interface NearDuplicateEvalOptions {
+export interface NearDuplicateEvalOptions extends EvalRunOptions {
   /** A folder of photos (only read), or this many generated scenes instead. */
   source: { folder: string } | { scenes: number };
   /** Add the hard edits (50 % crop, greyscale, letterbox, caption, 90° turn without EXIF). */
@@ -51,13 +51,6 @@ export interface NearDuplicateEvalOptions {
    */
   model?: { core: Core; id: number };
   minutes: number;
-  recipe: TrainOptions;
-  /** Write this many sheets (query + 9 neighbours, learned and raw pixels) into sheetDir. */
-  sheetDir?: string;
-  sheetCount?: number;
-  keep?: boolean;
-  signal?: AbortSignal;
-  say?: (line: string) => void;
   progress?: (stage: string) => StageProgress;
 }
 
