@@ -113,8 +113,15 @@ test('keyboard: arrows move, Enter opens the viewer, Escape closes it', async ()
   })()`,
   );
   await page.screenshot({ path: screenshot('04-viewer') });
+  // A modal: its keys stay the viewer's when the focus has fallen to the page or to a tile behind it.
+  await page.evaluate('document.activeElement?.blur()');
   await page.keyboard.press('ArrowRight');
   await eventually(page, label, (l) => l !== name, 'the viewer on the next photo');
+  await page.evaluate(`document.querySelector('[role="grid"] [data-index="0"]')?.focus()`);
+  await page.keyboard.press('ArrowLeft');
+  await eventually(page, label, (l) => l === name, 'the viewer back on the photo opened');
+  await page.keyboard.press('ArrowRight');
+  await eventually(page, label, (l) => l !== name, 'the viewer on the next photo again');
   await page.keyboard.press('Escape');
   await viewer.waitFor({ state: 'detached' });
   await focusOn(columns + 1); // the focus returns to the photo last viewed
