@@ -35,6 +35,18 @@ const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.lengt
 /** Bytes as whole megabytes (10⁶). */
 export const mb = (bytes: number) => Math.round(bytes / 1e6);
 
+/** An index over a library-like set of photo ids 1…photos, and how long building it took. */
+function blobIndex(photos: number, dim: number, seed: number): { index: EmbeddingIndex; buildMs: number } {
+  const { vectors } = libraryLikeBlobs(photos, dim, 0.8, seed);
+  const built = performance.now();
+  const index = new EmbeddingIndex(
+    Array.from({ length: photos }, (_, i) => i + 1),
+    vectors,
+    dim,
+  );
+  return { index, buildMs: performance.now() - built };
+}
+
 /** Find-similar latency (top k) for each dimension and library size, `queries` queries each; `onFigure` hears each as it is measured. */
 export function latencyFigures(
   dims: readonly number[],
@@ -48,15 +60,7 @@ export function latencyFigures(
   for (const dim of dims) {
     for (const photos of sizes) {
       throwIfCancelled(signal);
-      const blobs = libraryLikeBlobs(photos, dim, 0.8, dim + photos);
-      const built = performance.now();
-      const index = new EmbeddingIndex(
-        Array.from({ length: photos }, (_, i) => i + 1),
-        blobs.vectors,
-        dim,
-      );
-      const buildMs = performance.now() - built;
-      blobs.vectors = new Float32Array(0);
+      const { index, buildMs } = blobIndex(photos, dim, dim + photos);
       const random = seededRandom(photos);
       for (let w = 0; w < 5; w++) index.searchPhoto(1 + Math.floor(random() * photos), k);
       const times: number[] = [];
@@ -113,12 +117,7 @@ export function clusteringFigures(
   for (const dim of dims) {
     for (const photos of sizes) {
       throwIfCancelled(signal);
-      const blobs = libraryLikeBlobs(photos, dim, 0.8, 3 * dim + photos);
-      const index = new EmbeddingIndex(
-        Array.from({ length: photos }, (_, i) => i + 1),
-        blobs.vectors,
-        dim,
-      );
+      const { index } = blobIndex(photos, dim, 3 * dim + photos);
       const t0 = performance.now();
       const result = clusterEmbeddings(index, { signal });
       const seconds = (performance.now() - t0) / 1000;
