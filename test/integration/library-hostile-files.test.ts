@@ -11,7 +11,7 @@ import { thumbnailFile } from '../../src/main/library/thumbnails';
 import { readModelInputs } from '../../src/main/store/modelInputs';
 import { getPhoto, listPhotos, listProblems, photoIdByPath } from '../../src/main/store/photos';
 import { decodePhoto } from '../../src/main/library/decode';
-import { sha256 } from '../../src/main/library/ingest';
+import { sha256 } from '../../src/main/util/hash';
 import { contentHashOf } from '../../src/main/store/photos';
 import { TINY_HEIC_SEED, TINY_HEIC_SIZE, tinyHeic } from '../helpers/heic';
 import { picture, tempDir, writePicture } from '../helpers/images';

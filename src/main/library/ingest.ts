@@ -1,11 +1,11 @@
 // Reading one photo file: its bytes once, its content hash, and (for content new to the
 // library) everything derived from its pixels. Never writes anywhere near the photo.
-import { webcrypto } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { decodePhoto } from './decode';
 import { readExif } from './exif';
 import { differenceHash, modelInput, thumbnail } from './renditions';
 import type { NewPhoto } from '../store/library';
+import { sha256 } from '../util/hash';
 
 export interface ReadFile {
   path: string;
@@ -29,11 +29,6 @@ export async function readPhotoFile(path: string): Promise<ReadFile> {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new UnstableFileError('the file kept changing while it was being read');
-}
-
-/** SHA-256 in hex, computed off the main thread (WebCrypto runs on libuv's pool), so decoding never waits on it. */
-export async function sha256(buffer: Uint8Array): Promise<string> {
-  return Buffer.from(await webcrypto.subtle.digest('SHA-256', buffer)).toString('hex');
 }
 
 export interface Analysed {

@@ -144,7 +144,7 @@ export async function undoLastResolve(core: Core): Promise<UndoResult> {
       ? { trashPath: item.trashPath, infoPath: item.infoPath }
       : (findInTrash(item.path) ?? { trashPath: null, infoPath: null });
     if (!location.trashPath || !existsSync(location.trashPath)) {
-      location = findInTrashByContent(item.path, item.bytes, item.contentHash, recordedTrashPaths(core.db)) ?? location;
+      location = (await findInTrashByContent(item.path, item.bytes, item.contentHash, recordedTrashPaths(core.db))) ?? location;
     }
     const problem = await restoreProblem(item.path, location);
     if (problem) {
@@ -178,7 +178,7 @@ export async function recoverTrashJournal(core: Core): Promise<number> {
       await removeOrphanTrashInfo(item.path);
       continue;
     }
-    const location = findInTrash(item.path, claimed) ?? findInTrashByContent(item.path, item.bytes, item.contentHash, claimed);
+    const location = findInTrash(item.path, claimed) ?? (await findInTrashByContent(item.path, item.bytes, item.contentHash, claimed));
     if (location?.trashPath) claimed.add(location.trashPath);
     setTrashItem(core.db, item.id, 'trashed', { trashPath: location?.trashPath ?? null, infoPath: location?.infoPath ?? null });
   }

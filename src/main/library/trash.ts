@@ -11,11 +11,11 @@
 //   macOS: ~/.Trash/<name> when that file is there (the Finder renames on a clash; then the file
 //     is not found and undo says so: restore it from the Trash with "Put Back").
 //   Windows: the Recycle Bin keeps its own index; undo says to restore with the Recycle Bin's "Restore".
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, rename, rm, lstat } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, lstat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { sha256 } from '../util/hash';
 
 export interface TrashLocation {
   /** The trashed file, where the platform keeps it; null when it cannot be told. */
@@ -126,12 +126,12 @@ export function findInTrash(originalPath: string, exclude: ReadonlySet<string> =
  * it: a kill can leave a moved file whose record does not name it (seen in the kill tests, cause not
  * yet found). Only freedesktop trashes; `exclude` holds trash paths other journal rows own.
  */
-export function findInTrashByContent(
+export async function findInTrashByContent(
   originalPath: string,
   bytes: number,
   contentHash: string,
   exclude: ReadonlySet<string> = new Set(),
-): TrashLocation | null {
+): Promise<TrashLocation | null> {
   if (process.platform === 'darwin' || process.platform === 'win32') return null;
   for (const dir of freedesktopTrashDirs(originalPath)) {
     let names: string[];
@@ -146,7 +146,7 @@ export function findInTrashByContent(
       try {
         const stat = statSync(trashPath);
         if (!stat.isFile() || stat.size !== bytes) continue;
-        if (createHash('sha256').update(readFileSync(trashPath)).digest('hex') !== contentHash) continue;
+        if ((await sha256(await readFile(trashPath))) !== contentHash) continue;
       } catch {
         continue;
       }
