@@ -80,11 +80,7 @@ export const screenshot = (name: string) => join(resultsDir, `${name}.png`);
  * debugger protocol instead.) Gives up after `timeoutMs`, saying what it waited for.
  */
 export async function until(page: Page, expression: string, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await page.evaluate(expression))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${expression}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await eventually(page, () => page.evaluate(expression), Boolean, expression, timeoutMs);
 }
 
 /**
