@@ -1,7 +1,8 @@
 // The first model, by itself: when indexing has left photos in a library with no active model,
 // queue a training run (the job spec { kind: 'train', mode: 'first-model' }, budget:
-// jobs/firstModel.ts), make the result active, then embed the library with it — which queues clustering and near-duplicates in turn. Each is a job of its own in the
-// status bar, with progress and ETA, and can be cancelled. A cancelled or failed first run is not
+// jobs/firstModel.ts), make the result active, then embed the library with it — which queues
+// clustering and near-duplicates in turn. Each is a job of its own in the status bar, with progress
+// and ETA, and can be cancelled. A cancelled or failed first run is not
 // queued again until more photos arrive (or the next start). The setting firstModel.enabled turns
 // this off. Until the model is active, Find similar answers from the pixel signal (search/quickSimilar.ts).
 import type { Job } from '../../shared/api';

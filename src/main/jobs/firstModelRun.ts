@@ -2,6 +2,7 @@
 // is worked out when it starts, from the library's size and the backend's speed (jobs/firstModel.ts),
 // and the version it trains becomes the active one. What queues it is api/firstModel.ts.
 import type { LossPoint, ModelVersion } from '../../shared/api';
+import { formatDuration } from '../../shared/format';
 import type { Core } from '../core';
 import { modelInputSizes } from '../library/inputSizes';
 import { trainingBackendStatus } from '../model/backendStatus';
@@ -26,14 +27,10 @@ export async function trainFirstModel(
     { minutes: budget.minutes, epochs: budget.epochs, activate: true },
     {
       signal,
-      onProgress: (p) => onProgress({ ...p, message: `first model (up to ${formatMinutes(budget.minutes)}): ${p.message ?? 'training'}` }),
+      onProgress: (p) => onProgress({ ...p, message: `first model (up to ${formatDuration(budget.minutes * 60)}): ${p.message ?? 'training'}` }),
       onLoss,
     },
   );
-  const summary = `First model #${model.id} is active (${model.steps} steps in ${formatMinutes(model.durationMs / 60_000)}); embedding your photos with it next`;
+  const summary = `First model #${model.id} is active (${model.steps} steps in ${formatDuration(model.durationMs / 1000)}); embedding your photos with it next`;
   return { model, summary };
-}
-
-function formatMinutes(minutes: number): string {
-  return minutes < 1 ? `${Math.max(1, Math.round(minutes * 60))} s` : `${+minutes.toFixed(1)} min`;
 }
