@@ -6,6 +6,7 @@
 //     naming that place, with its bytes unchanged, never both and never neither;
 //   - the library matches the disk: every file it lists exists, every file on disk is listed;
 //   - no journal row is left pending, and undo brings every moved file back.
+// A second test puts a kill exactly between a move and its record, which random kills rarely hit.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -18,7 +19,8 @@ import { recoverTrashJournal, undoLastResolve } from '../../src/main/library/res
 import { indexFolders } from '../../src/main/library/scan';
 import { saveDuplicateGroups } from '../../src/main/store/duplicates';
 import { photoIdByPath } from '../../src/main/store/photos';
-import { pendingTrashItems } from '../../src/main/store/trashJournal';
+import { addTrashItem, pendingTrashItems, startTrashBatch, trashItems } from '../../src/main/store/trashJournal';
+import { packageTrash } from '../../src/main/library/trash';
 import { tempDir } from '../helpers/images';
 
 const bin = new URL('../../bin/likeness.mjs', import.meta.url).pathname;
@@ -30,6 +32,9 @@ const template = join(tmp.path, 'template');
 const photos = join(tmp.path, 'photos');
 const home = join(tmp.path, 'home');
 const xdg = join(tmp.path, 'xdg');
+// The recovery and undo below run in this process: they must see the trash the killed resolve used,
+// as the next start of the app or CLI would.
+process.env.XDG_DATA_HOME = xdg;
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 /** Runs the resolve; with `killAfterMs`, SIGKILLs it that long after it printed its plan. Returns how long the moving took. */
@@ -151,4 +156,40 @@ test('resolve of 200 files survives SIGKILL at random moments: nothing lost, lib
   console.log(
     `${killed} resolves of ${FILES - 1} files killed with SIGKILL at random moments (${midway} with some files moved and some not); nothing lost, library = disk, undo complete`,
   );
+});
+
+test('a kill after the move and before its record: recovery finds the file by its .trashinfo, undo brings it back', async () => {
+  const dir = join(tmp.path, 'window');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, 'moved.png');
+  await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 200, g: 10, b: 90 } } })
+    .png()
+    .toFile(path);
+  // A second photo stays: an emptied folder would read as an unplugged drive.
+  await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 10, g: 200, b: 90 } } })
+    .png()
+    .toFile(join(dir, 'kept.png'));
+  const bytes = readFileSync(path);
+  const core = openCore(join(tmp.path, 'window-home'));
+  try {
+    await indexFolders(core, [dir]);
+    // What the journal and the disk hold when the kill falls in that window.
+    const batch = startTrashBatch(core.db);
+    addTrashItem(core.db, batch, { path, contentHash: 'not-needed', bytes: bytes.length });
+    await packageTrash(path);
+    assert.equal(existsSync(path), false);
+
+    assert.equal(await recoverTrashJournal(core), 1);
+    const [item] = trashItems(core.db, batch);
+    assert.equal(item!.state, 'trashed');
+    assert.ok(item!.trashPath?.startsWith(join(xdg, 'Trash', 'files')), `recorded where it went: ${item!.trashPath}`);
+    assert.equal(photoIdByPath(core.db, path), undefined, 'the library forgot it');
+
+    const undone = await undoLastResolve(core);
+    assert.deepEqual(undone.failed, []);
+    assert.deepEqual(readFileSync(path), bytes);
+    assert.notEqual(photoIdByPath(core.db, path), undefined, 'and lists it again');
+  } finally {
+    closeCore(core);
+  }
 });

@@ -5,7 +5,7 @@
 //   - a kill at any moment is recovered at the next start: every journal row still 'pending' is
 //     looked for at its old place and in the trash, and the library is synced with the disk.
 // This module and `likeness duplicates resolve|undo` are the only code that moves a user's file.
-import { constants, existsSync } from 'node:fs';
+import { constants } from 'node:fs';
 import { access, lstat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Core } from '../core';
@@ -25,7 +25,7 @@ import {
   type LibraryFileFacts,
 } from '../store/trashJournal';
 import { syncPaths } from './sync';
-import { findInTrash, findInTrashByContent, removeOrphanTrashInfo, restoreFromTrash, restoreProblem, type TrashFunction } from './trash';
+import { findInTrash, removeOrphanTrashInfo, restoreFromTrash, restoreProblem, type TrashFunction } from './trash';
 
 /** A group as the user decided it: keep one photo, move the others' files to the trash. */
 export interface ResolveChoice {
@@ -140,12 +140,9 @@ export async function undoLastResolve(core: Core): Promise<UndoResult> {
   const result: UndoResult = { batchId: batch.id, restored: [], failed: [] };
   for (const item of trashItems(core.db, batch.id)) {
     if (item.state !== 'trashed') continue;
-    let location = item.trashPath
+    const location = item.trashPath
       ? { trashPath: item.trashPath, infoPath: item.infoPath }
       : (findInTrash(item.path) ?? { trashPath: null, infoPath: null });
-    if (!location.trashPath || !existsSync(location.trashPath)) {
-      location = (await findInTrashByContent(item.path, item.bytes, item.contentHash, recordedTrashPaths(core.db))) ?? location;
-    }
     const problem = await restoreProblem(item.path, location);
     if (problem) {
       result.failed.push({ path: item.path, reason: problem });
@@ -178,7 +175,7 @@ export async function recoverTrashJournal(core: Core): Promise<number> {
       await removeOrphanTrashInfo(item.path);
       continue;
     }
-    const location = findInTrash(item.path, claimed) ?? (await findInTrashByContent(item.path, item.bytes, item.contentHash, claimed));
+    const location = findInTrash(item.path, claimed);
     if (location?.trashPath) claimed.add(location.trashPath);
     setTrashItem(core.db, item.id, 'trashed', { trashPath: location?.trashPath ?? null, infoPath: location?.infoPath ?? null });
   }

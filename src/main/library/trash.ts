@@ -12,10 +12,9 @@
 //     is not found and undo says so: restore it from the Trash with "Put Back").
 //   Windows: the Recycle Bin keeps its own index; undo says to restore with the Recycle Bin's "Restore".
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, lstat } from 'node:fs/promises';
+import { mkdir, rename, rm, lstat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { sha256 } from '../util/hash';
 
 export interface TrashLocation {
   /** The trashed file, where the platform keeps it; null when it cannot be told. */
@@ -119,42 +118,6 @@ export function findInTrash(originalPath: string, exclude: ReadonlySet<string> =
     }
   }
   return best?.location ?? null;
-}
-
-/**
- * The trashed copy of a file found by its content (size, then SHA-256) when no .trashinfo leads to
- * it: a kill can leave a moved file whose record does not name it (seen in the kill tests, cause not
- * yet found). Only freedesktop trashes; `exclude` holds trash paths other journal rows own.
- */
-export async function findInTrashByContent(
-  originalPath: string,
-  bytes: number,
-  contentHash: string,
-  exclude: ReadonlySet<string> = new Set(),
-): Promise<TrashLocation | null> {
-  if (process.platform === 'darwin' || process.platform === 'win32') return null;
-  for (const dir of freedesktopTrashDirs(originalPath)) {
-    let names: string[];
-    try {
-      names = readdirSync(join(dir, 'files'));
-    } catch {
-      continue;
-    }
-    for (const name of names) {
-      const trashPath = join(dir, 'files', name);
-      if (exclude.has(trashPath)) continue;
-      try {
-        const stat = statSync(trashPath);
-        if (!stat.isFile() || stat.size !== bytes) continue;
-        if ((await sha256(await readFile(trashPath))) !== contentHash) continue;
-      } catch {
-        continue;
-      }
-      const infoPath = join(dir, 'info', `${name}.trashinfo`);
-      return { trashPath, infoPath: existsSync(infoPath) ? infoPath : null };
-    }
-  }
-  return null;
 }
 
 /**
