@@ -6,6 +6,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import sharp from 'sharp';
 import { closeCore, openCore } from '../../src/main/core';
 import { indexFolders } from '../../src/main/library/scan';
 import { embedLibrary } from '../../src/main/model/embed';
@@ -97,6 +98,15 @@ test('similar (by path, by id, --image), duplicates, clusters over a trained lib
   assert.ok(imageResults[0]!.score > 0.999);
   assert.equal(JSON.parse(likeness('status', '--json').stdout).photos, 18, 'nothing was added');
   assert.equal(likeness('similar', outside).code, 2, 'a file outside the library needs --image');
+
+  // The seed article's figure, as the panel's Save sheet writes it: the query and its results in one row.
+  const sheetWidth = (tiles: number) => tiles * (160 + 6) + 12;
+  const sheet = join(work, 'similar.png');
+  assert.equal(likeness('similar', query, '--k', '5', '--sheet', sheet).code, 0);
+  assert.equal((await sharp(sheet).metadata()).width, sheetWidth(6));
+  assert.equal(likeness('similar', '--image', outside, '--k', '12', '--sheet', sheet).code, 0);
+  assert.equal((await sharp(sheet).metadata()).width, sheetWidth(10), 'the query and its first 9 results');
+  assert.equal(likeness('similar', query, String(other.id), '--sheet', sheet).code, 2, '--sheet takes one query');
 
   const duplicates = likeness('duplicates', '--json');
   assert.equal(duplicates.code, 0, duplicates.stderr);

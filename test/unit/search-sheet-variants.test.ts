@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import sharp from 'sharp';
-import { renderSheet, writeSimilarSheet } from '../../src/main/search/sheet';
+import { renderSheet } from '../../src/main/search/sheet';
 import { HARD_EDITS, VARIANTS, writeVariants } from '../../src/main/search/variants';
 
 const work = mkdtempSync(join(tmpdir(), 'likeness-sheet-'));
@@ -60,13 +60,6 @@ test('a sheet: the query and its neighbours in one row, captions under each; unr
   assert.equal(meta.format, 'png');
   assert.equal(meta.width, 10 * (64 + 6) + 12);
   assert.ok(meta.height! > 64);
-
-  const file = join(work, 'similar.png');
-  await writeSimilarSheet(file, query, [
-    { path: query, score: 0.9 },
-    { path: null, score: 0.5 },
-  ]);
-  assert.equal((await sharp(file).metadata()).width, 2 * (128 + 6) + 12, 'results without a path are left out');
 });
 
 test('augmentation: greyscale 1 makes every view grey, greyscale 0 keeps colour and the random stream', async () => {

@@ -1,5 +1,6 @@
 // `likeness similar`: the photos most like a given one (by path or id, or an image outside the library).
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Core } from '../core';
@@ -50,17 +51,16 @@ export const similarCommand: CommandRun = {
       }
     };
     // The seed article's figure: the query and its 9 nearest, with scores, in one picture (sharp: loaded only for it).
-    const sheet = async (queryPath: string | undefined, results: SimilarResult[]) => {
-      if (values.sheet === undefined || !queryPath) return;
-      const { writeSimilarSheet } = await import('../search/sheet');
-      const rows = results.map((r) => ({ id: r.photoId, path: photoPaths(core.db, r.photoId)[0] ?? null, score: +r.score.toFixed(6) }));
-      await writeSimilarSheet(resolve(values.sheet), queryPath, rows);
+    const sheet = async (query: number | string, results: SimilarResult[]) => {
+      if (values.sheet === undefined) return;
+      const { similarSheet } = await import('../search/sheet');
+      await writeFile(resolve(values.sheet), await similarSheet(core, query, results));
     };
     const answer = async (reference: string) => {
       const id = resolvePhoto(core, reference);
       const { signal, results } = similarPhotos(core, id, k);
       print(results, signal);
-      await sheet(photoPaths(core.db, id)[0], results);
+      await sheet(id, results);
     };
     if (values.sheet !== undefined && (positionals.length > 1 || values.stdin)) throw new UsageError('--sheet takes one query');
     if (values.image !== undefined) {

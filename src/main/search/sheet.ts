@@ -1,9 +1,13 @@
 // The seed article's figure: a query photo followed by its nearest neighbours, one row, each tile
 // captioned with its cosine score (and a label where the caller has one, e.g. an eval's category).
 // Written with sharp: tiles composited onto a canvas, captions as SVG text.
-import { writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import sharp, { type OverlayOptions } from 'sharp';
+import type { Core } from '../core';
+import { thumbnailFile } from '../library/thumbnails';
+import { photoPaths } from '../store/photos';
+import type { SimilarResult } from './service';
 
 export interface SheetTile {
   /** The picture's file (EXIF orientation is applied)… */
@@ -78,11 +82,20 @@ export async function renderSheet(query: SheetTile, neighbours: SheetTile[], opt
     .toBuffer();
 }
 
-/** Writes the sheet of `likeness similar --sheet`: the query and its first 9 results, labelled with their file names. */
-export async function writeSimilarSheet(file: string, queryPath: string, results: readonly { path: string | null; score: number }[]): Promise<void> {
-  const neighbours = results
-    .filter((r): r is { path: string; score: number } => r.path !== null)
-    .slice(0, 9)
-    .map((r) => ({ path: r.path, score: r.score, label: basename(r.path) }));
-  await writeFile(file, await renderSheet({ path: queryPath, label: basename(queryPath) }, neighbours));
+/** A library photo as a tile: its thumbnail (upright, and decodable whatever the original's format: RAW, HEIC), else its file. */
+async function photoTile(core: Core, id: number, score?: number): Promise<SheetTile> {
+  const path = photoPaths(core.db, id)[0] ?? '';
+  const thumb = thumbnailFile(core, id);
+  const image = thumb ? await readFile(thumb).catch(() => undefined) : undefined;
+  return { path, image, score, label: basename(path) };
+}
+
+/**
+ * The sheet of Find similar, as the panel's "Save sheet" and `likeness similar --sheet` write it: the
+ * query (a library photo's id, or the file given with --image) and its first 9 results.
+ */
+export async function similarSheet(core: Core, query: number | string, results: readonly SimilarResult[]): Promise<Buffer> {
+  const first = typeof query === 'number' ? await photoTile(core, query) : { path: query, label: basename(query) };
+  const neighbours = await Promise.all(results.slice(0, 9).map((r) => photoTile(core, r.photoId, r.score)));
+  return await renderSheet(first, neighbours, { tile: 160 });
 }
