@@ -1,7 +1,7 @@
 // Find similar before there is a model (search/quickSimilar.ts): real photos decoded by sharp into
 // a real library; with no model the pixel signature answers, at once, near-duplicates first; once
 // the active model has embedded a photo its embeddings answer, and a photo it has not embedded yet
-// still gets quick matches. The API says which signal answered.
+// still gets quick matches; so does a picture outside the library. The API says which signal answered.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { dispatch } from '../../src/main/api/dispatch';
 import { LikenessService } from '../../src/main/api/service';
 import { closeCore, openCore, type Core } from '../../src/main/core';
 import { indexFolders } from '../../src/main/library/scan';
+import { findSimilarToImage } from '../../src/main/search/queryImage';
 import { similarPhotos } from '../../src/main/search/quickSimilar';
 import { SearchError } from '../../src/main/search/service';
 import { writeEmbeddings } from '../../src/main/store/embeddings';
@@ -93,6 +94,17 @@ test('photos indexed after the first question are found too (the signatures are 
     'the new copy ranks with the others',
   );
   scenes[2]!.push(late);
+});
+
+test('a picture outside the library, before any model: quick matches from its pixels, its copies first, nothing added', async () => {
+  const outside = join(tmp.path, 'outside.jpg');
+  await picture(101, 480, 360).resize(320).jpeg({ quality: 60 }).toFile(outside);
+  const count = () => (core.db.prepare('SELECT count(*) AS n FROM photos').get() as { n: number }).n;
+  const photosBefore = count();
+  const answer = await findSimilarToImage(core, outside, 6);
+  assert.equal(answer.signal, 'pixels');
+  assert.deepEqual(new Set(answer.results.slice(0, scenes[1]!.length).map((r) => r.photoId)), new Set(scenes[1]!.map(idOf)));
+  assert.equal(count(), photosBefore);
 });
 
 test('once the active model has embedded a photo, its embeddings answer; photos it has not embedded get quick matches', async () => {

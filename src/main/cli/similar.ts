@@ -46,7 +46,7 @@ export const similarCommand: CommandRun = {
       const rows = results.map((r) => ({ id: r.photoId, path: photoPaths(core.db, r.photoId)[0] ?? null, score: +r.score.toFixed(6), signal }));
       if (values.json) ctx.out(JSON.stringify(rows));
       else {
-        if (signal === 'pixels') ctx.err('No model has embedded this photo yet: quick matches from the pixels.');
+        if (signal === 'pixels') ctx.err('Quick matches from the pixels: no trained model answers for this photo yet.');
         for (const r of rows) ctx.out(`${r.score.toFixed(4)}  ${String(r.id).padStart(6)}  ${r.path}`);
       }
     };
@@ -68,8 +68,8 @@ export const similarCommand: CommandRun = {
       if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
       // Decoding and embedding an image loads sharp and TensorFlow.js: only for --image.
       const { findSimilarToImage } = await import('../search/queryImage');
-      const results = await findSimilarToImage(core, file, k);
-      print(results, 'learned');
+      const { signal, results } = await findSimilarToImage(core, file, k);
+      print(results, signal);
       await sheet(file, results);
       return 0;
     }

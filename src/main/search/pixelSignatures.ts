@@ -177,10 +177,11 @@ function trim(s: PixelSignatures, ids: number[]): PixelSignatures {
   };
 }
 
-function viewCosine(s: PixelSignatures, rowA: number, viewA: number, rowB: number, viewB: number): number {
+function viewCosine(s: PixelSignatures, rowA: number, viewA: number, t: PixelSignatures, rowB: number, viewB: number): number {
   const a = (rowA * s.views + viewA) * s.dim;
-  const b = (rowB * s.views + viewB) * s.dim;
+  const b = (rowB * t.views + viewB) * t.dim;
   const codes = s.codes;
+  const other = t.codes;
   // Four independent integer sums (dim is a multiple of 4: side²·3 with an even side).
   let d0 = 0;
   let d1 = 0;
@@ -188,22 +189,23 @@ function viewCosine(s: PixelSignatures, rowA: number, viewA: number, rowB: numbe
   let d3 = 0;
   const end = a + s.dim;
   for (let i = a, j = b; i < end; i += 4, j += 4) {
-    d0 = (d0 + codes[i]! * codes[j]!) | 0;
-    d1 = (d1 + codes[i + 1]! * codes[j + 1]!) | 0;
-    d2 = (d2 + codes[i + 2]! * codes[j + 2]!) | 0;
-    d3 = (d3 + codes[i + 3]! * codes[j + 3]!) | 0;
+    d0 = (d0 + codes[i]! * other[j]!) | 0;
+    d1 = (d1 + codes[i + 1]! * other[j + 1]!) | 0;
+    d2 = (d2 + codes[i + 2]! * other[j + 2]!) | 0;
+    d3 = (d3 + codes[i + 3]! * other[j + 3]!) | 0;
   }
-  return (d0 + d1 + d2 + d3) * s.inverseNorms[rowA * s.views + viewA]! * s.inverseNorms[rowB * s.views + viewB]!;
+  return (d0 + d1 + d2 + d3) * s.inverseNorms[rowA * s.views + viewA]! * t.inverseNorms[rowB * t.views + viewB]!;
 }
 
 /**
  * Pixel similarity of two rows: the best correlation of one photo's full frame with the other's
- * full frame or a centre view (one of the two may be a crop of the other, never both).
+ * full frame or a centre view (one of the two may be a crop of the other, never both). Row B may
+ * be of another set of signatures (a picture outside the library).
  */
-export function pixelSimilarity(s: PixelSignatures, rowA: number, rowB: number): number {
-  let best = viewCosine(s, rowA, 0, rowB, 0);
+export function pixelSimilarity(s: PixelSignatures, rowA: number, rowB: number, t: PixelSignatures = s): number {
+  let best = viewCosine(s, rowA, 0, t, rowB, 0);
   for (let view = 1; view < s.views; view++) {
-    best = Math.max(best, viewCosine(s, rowA, view, rowB, 0), viewCosine(s, rowA, 0, rowB, view));
+    best = Math.max(best, viewCosine(s, rowA, view, t, rowB, 0), viewCosine(s, rowA, 0, t, rowB, view));
   }
   return best;
 }

@@ -12,7 +12,7 @@ import type { Db } from '../store/db';
 import { photoIdsWithInputs } from '../store/modelInputs';
 import { activeModel } from '../store/models';
 import { photoSummaries } from '../store/photos';
-import { loadPixelSignatures, pixelRows, pixelSimilarity, type PixelSignatures } from './pixelSignatures';
+import { loadPixelSignatures, pixelRows, pixelSignatures, pixelSimilarity, type PixelSignatures } from './pixelSignatures';
 import { activeIndex, findSimilar, SearchError, type SimilarResult } from './service';
 import { TopK } from './topk';
 
@@ -30,6 +30,9 @@ interface CachedSignatures {
 
 const signatureCache = new WeakMap<Db, CachedSignatures>();
 
+/** The input size the pixel signatures are read at: every photo has the configured one; the smallest stored is the cheapest to read. */
+const signatureSize = (db: Db) => modelInputSizes(db)[0]!;
+
 /**
  * Every indexed photo's pixel signature. When the photos changed, only the new ones are read (an
  * open Similar panel asks again each time a scan adds photos: reading all of them each time would
@@ -39,8 +42,7 @@ function librarySignatures(db: Db): CachedSignatures {
   const generation = changeGeneration(db, photosCounter);
   const cached = signatureCache.get(db);
   if (cached && cached.generation === generation) return cached;
-  // All photos have the configured input size; the smallest stored one is the cheapest to read.
-  const size = modelInputSizes(db)[0]!;
+  const size = signatureSize(db);
   const current = photoIdsWithInputs(db, size);
   const known = cached?.rows ?? new Map<number, number>();
   const added = loadPixelSignatures(
@@ -90,6 +92,19 @@ export function findSimilarByPixels(core: Core, photoId: number, k: number): Sim
   for (let other = 0; other < signatures.photoIds.length; other++) {
     if (other !== row) top.push(other, pixelSimilarity(signatures, row, other));
   }
+  return top.sorted().map((s) => ({ photoId: signatures.photoIds[s.index]!, score: s.score }));
+}
+
+/**
+ * The k library photos whose pixel signatures correlate best with a picture outside the library,
+ * given as a function making its model input at a size (the library's signatures' size).
+ */
+export async function findSimilarByPixelsTo(core: Core, modelInputAt: (size: number) => Promise<Uint8Array>, k: number): Promise<SimilarResult[]> {
+  const size = signatureSize(core.db);
+  const query = pixelSignatures(new Map([[0, await modelInputAt(size)]]), size);
+  const { signatures } = librarySignatures(core.db);
+  const top = new TopK(k);
+  for (let row = 0; row < signatures.photoIds.length; row++) top.push(row, pixelSimilarity(query, 0, row, signatures));
   return top.sorted().map((s) => ({ photoId: signatures.photoIds[s.index]!, score: s.score }));
 }
 
