@@ -52,7 +52,7 @@ test('a folder added to a library with no model: first model, embeddings, learne
 
     await service.addFolder({ path: join(tmp.path, 'photos') });
     const page = () => service.listPhotos({ offset: 0, limit: 1, sort: 'name', order: 'asc' });
-    // The scan stores photos in batches: ask once all eight are in, so k = 3 can be filled.
+    // The scan stores photos one at a time: ask once all eight are in, so k = 3 can be filled.
     while ((await page()).total < 8) await new Promise((resolve) => setTimeout(resolve, 50));
     const firstPhoto = async () => (await page()).photos[0];
     const quick = await service.findSimilar({ id: (await firstPhoto())!.id, k: 3 });
