@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import sharp from 'sharp';
+import { closeCore, openCore } from '../../src/main/core';
 import { evalCategories, labelledFiles } from '../../src/main/eval/categories';
+import { countEmbeddings } from '../../src/main/store/embeddings';
+import { activeModel } from '../../src/main/store/models';
 import { pictureSvg } from '../helpers/search-fixtures';
 
 const work = mkdtempSync(join(tmpdir(), 'likeness-eval-categories-'));
@@ -68,4 +71,34 @@ test('eval categories: labels from subfolders, raw pixels beat chance on colour 
   assert.ok(meta.width! > 9 * 128 && meta.height! > 128, 'the query and 9 neighbours in one row');
 
   await assert.rejects(evalCategories(join(root, 'warm'), { budgets: [1], budgetUnit: 'steps', recipe: { preset: 'tiny' } }), /two subfolders/);
+});
+
+test('eval categories --unlabelled: more photos are trained on and embedded, only the labelled ones are asked and ranked', async () => {
+  const root = join(work, 'set');
+  const more = join(work, 'more');
+  mkdirSync(more, { recursive: true });
+  for (let i = 0; i < 5; i++)
+    await sharp(Buffer.from(pictureSvg(500 + i)))
+      .jpeg()
+      .toFile(join(more, `m${i}.jpg`));
+  const said: string[] = [];
+  const result = await evalCategories(root, {
+    budgets: [1],
+    budgetUnit: 'steps',
+    recipe: { preset: 'tiny', seed: 3, workers: 1 },
+    unlabelled: [more],
+    keep: true,
+    say: (line) => said.push(line),
+  });
+  assert.equal(result.photos, 16, 'only labelled photos are judged');
+  const kept = said.find((l) => l.startsWith('kept '))!.slice('kept '.length);
+  const core = openCore(join(kept, 'home'));
+  try {
+    // The set's own unlabelled.jpg, the 16 labelled and the 5 more: all in the library and embedded.
+    const model = activeModel(core.db)!;
+    assert.equal(countEmbeddings(core.db, model.id), 22);
+  } finally {
+    closeCore(core);
+    rmSync(kept, { recursive: true, force: true });
+  }
 });

@@ -23,7 +23,7 @@ export const evalCategoriesCommand: Command = {
   name: 'categories',
   summary: `precision@${PRECISION_AT} by category (subfolder names) for learned embeddings, raw pixels and the untrained encoder; time-to-quality curve`,
   usage:
-    'categories <folder with one subfolder per category> [--minutes 5 | --curve 1,3,10,30 | --max-steps N | --curve-steps 100,300,1000] [--sheets <folder> [--sheet-count 3]] [--keep] [--json] [train options: --preset, --crop-min-scale, --jitter…]',
+    'categories <folder with one subfolder per category> [--minutes 5 | --curve 1,3,10,30 | --max-steps N | --curve-steps 100,300,1000] [--unlabelled <folder>]… [--sheets <folder> [--sheet-count 3]] [--keep] [--json] [train options: --preset, --crop-min-scale, --jitter…]',
   async run(args, ctx) {
     const { values, positionals } = parse(args, {
       ...trainOptionSpec,
@@ -32,11 +32,13 @@ export const evalCategoriesCommand: Command = {
       sheets: { type: 'string' },
       'sheet-count': { type: 'string', default: '3' },
       keep: { type: 'boolean', default: false },
+      unlabelled: { type: 'string', multiple: true },
     });
     if (positionals.length !== 1) throw new UsageError('give one folder with one subfolder of photos per category');
     const given = ['minutes', 'curve', 'max-steps', 'curve-steps'].filter((k) => values[k as keyof typeof values] !== undefined);
     if (given.length > 1) throw new UsageError('give one of --minutes, --curve, --max-steps, --curve-steps');
-    const recipe = trainOptionsFrom(values);
+    const { unlabelled, ...flags } = values;
+    const recipe = trainOptionsFrom(flags);
     let budgets: number[];
     let unit: 'minutes' | 'steps' = 'minutes';
     if (values.curve !== undefined) budgets = budgetList('curve', values.curve);
@@ -59,6 +61,7 @@ export const evalCategoriesCommand: Command = {
         sheetDir: values.sheets === undefined ? undefined : resolve(values.sheets),
         sheetCount,
         keep: values.keep,
+        unlabelled,
         signal: ctx.signal,
         say,
         onProgress: (stage) => {

@@ -72,6 +72,11 @@ export interface CategoryEvalOptions extends EvalRunOptions {
   /** Cumulative training budgets, ascending: one segment of the continuing run per entry. */
   budgets: number[];
   budgetUnit: 'minutes' | 'steps';
+  /**
+   * Folders of more photos, without labels, added to the library beside the labelled ones: trained
+   * on and embedded like them, never asked or ranked (the rest of a user's library).
+   */
+  unlabelled?: string[];
   onProgress?: (stage: string) => ProgressSink;
 }
 
@@ -159,8 +164,9 @@ export async function evalCategories(folder: string, options: CategoryEvalOption
   let core: Core | null = null;
   try {
     core = openCore(join(work, 'home'));
-    const scan = await indexFolders(core, [resolve(folder)], { onProgress: options.onProgress?.('index'), signal: options.signal });
-    say(`indexed ${scan.added} photos (${scan.failed} failed) in ${labels.size} categories`);
+    const unlabelled = (options.unlabelled ?? []).map((f) => resolve(f));
+    const scan = await indexFolders(core, [resolve(folder), ...unlabelled], { onProgress: options.onProgress?.('index'), signal: options.signal });
+    say(`indexed ${scan.added} photos (${scan.failed} failed): ${files.length} in ${labels.size} categories, the rest without labels`);
     const photos: LabelledPhoto[] = [];
     for (const f of files) {
       const id = photoIdByPath(core.db, f.path);
