@@ -161,7 +161,48 @@ async function write(set) {
   console.log(`${set.name}: ${counts} → ${out}`);
 }
 
+/**
+ * "stamps-other": photographic stamps of everything the stamps set does not label (clothes, tools,
+ * buildings, vehicles, signs…), for `eval categories --unlabelled`: photos to learn from that are
+ * never judged, as the rest of a user's library. No file of the stamps set is among them.
+ */
+async function otherStamps() {
+  const root = join(unpack('tuxpaint-stamps-default'), 'usr/share/tuxpaint/stamps');
+  const out = join(target, 'stamps-other');
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const walk = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+  const tops = [
+    'clothes',
+    'hobbies',
+    'household',
+    'medical',
+    'military',
+    'naturalforces',
+    'people',
+    'seasonal',
+    'sports',
+    'symbols',
+    'town',
+    'vehicles',
+  ];
+  let n = 0;
+  for (const file of tops.flatMap((t) => walk(join(root, t)))) {
+    const rel = file.slice(root.length + 1);
+    if (!/\.png$/i.test(file) || rel.includes('cartoon') || rel.startsWith('symbols/money')) continue;
+    const name = rel.replace(/\.png$/i, '.jpg').replace(/[^\w.-]+/g, '_');
+    await sharp(file)
+      .resize(1024, 1024, { fit: 'inside', withoutEnlargement: true })
+      .flatten({ background: '#ffffff' })
+      .jpeg({ quality: 92 })
+      .toFile(join(out, name));
+    n++;
+  }
+  console.log(`stamps-other: ${n} unlabelled → ${out}`);
+}
+
 for (const set of [stamps(), wallpapers()]) await write(set);
+await otherStamps();
 for (const pkg of ['tuxpaint-stamps-default', 'mate-backgrounds', 'plasma-workspace-wallpapers']) {
   const copyright = join(cache, `x-${pkg}`, 'usr/share/doc', pkg, 'copyright');
   if (existsSync(copyright)) copyFileSync(copyright, join(target, `${pkg}.copyright`));
