@@ -121,6 +121,13 @@ function wallpapers() {
   };
 }
 
+/** A package's picture as a set's file: at most 1024 px on the long side (enough for 64×64 model inputs and sheets, small on disk), JPEG q92, transparency flattened onto white when asked. */
+async function saveJpeg(file, dest, flatten) {
+  let img = sharp(file, { autoOrient: true }).resize(1024, 1024, { fit: 'inside', withoutEnlargement: true });
+  if (flatten) img = img.flatten({ background: '#ffffff' });
+  await img.jpeg({ quality: 92 }).toFile(dest);
+}
+
 async function write(set) {
   const out = join(target, set.name);
   rmSync(out, { recursive: true, force: true });
@@ -136,10 +143,7 @@ async function write(set) {
       const stem = /contents\/images/.test(file) ? file.split('/').at(-4) : basename(file, extname(file));
       const name = `${stem}.jpg`.replace(/[^\w.-]+/g, '_');
       const dest = join(out, split, category, name);
-      // At most 1024 px on the long side: enough for 64×64 model inputs and sheets, small on disk.
-      let img = sharp(file, { autoOrient: true }).resize(1024, 1024, { fit: 'inside', withoutEnlargement: true });
-      if (set.flatten) img = img.flatten({ background: '#ffffff' });
-      await img.jpeg({ quality: 92 }).toFile(dest);
+      await saveJpeg(file, dest, set.flatten);
       rows.push(`${split}/${category}/${name}\t${set.package}\t${file.replace(/^.*\/x-[^/]+\//, '/')}\t${set.licence}`);
     }
   }
@@ -191,11 +195,7 @@ async function otherStamps() {
     const rel = file.slice(root.length + 1);
     if (!/\.png$/i.test(file) || rel.includes('cartoon') || rel.startsWith('symbols/money')) continue;
     const name = rel.replace(/\.png$/i, '.jpg').replace(/[^\w.-]+/g, '_');
-    await sharp(file)
-      .resize(1024, 1024, { fit: 'inside', withoutEnlargement: true })
-      .flatten({ background: '#ffffff' })
-      .jpeg({ quality: 92 })
-      .toFile(join(out, name));
+    await saveJpeg(file, join(out, name), true);
     n++;
   }
   console.log(`stamps-other: ${n} unlabelled → ${out}`);
