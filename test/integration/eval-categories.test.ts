@@ -74,7 +74,7 @@ test('eval categories: labels from subfolders, raw pixels beat chance on colour 
 });
 
 test('eval categories --unlabelled: more photos are trained on and embedded, only the labelled ones are asked and ranked', async () => {
-  const root = join(work, 'set');
+  const root = await labelledFolder();
   const more = join(work, 'more');
   mkdirSync(more, { recursive: true });
   for (let i = 0; i < 5; i++)

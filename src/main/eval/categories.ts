@@ -166,7 +166,8 @@ export async function evalCategories(folder: string, options: CategoryEvalOption
     core = openCore(join(work, 'home'));
     const unlabelled = (options.unlabelled ?? []).map((f) => resolve(f));
     const scan = await indexFolders(core, [resolve(folder), ...unlabelled], { onProgress: options.onProgress?.('index'), signal: options.signal });
-    say(`indexed ${scan.added} photos (${scan.failed} failed): ${files.length} in ${labels.size} categories, the rest without labels`);
+    const rest = scan.added > files.length ? `, ${scan.added - files.length} without labels` : '';
+    say(`indexed ${scan.added} photos (${scan.failed} failed): ${files.length} in ${labels.size} categories${rest}`);
     const photos: LabelledPhoto[] = [];
     for (const f of files) {
       const id = photoIdByPath(core.db, f.path);
