@@ -1,13 +1,13 @@
 // How many bits two difference hashes differ by. Apart from renditions.ts so that comparing hashes
 // (near-duplicates, find-similar's library) does not load sharp.
+const BITS = Uint8Array.from({ length: 256 }, (_, v) => {
+  let n = 0;
+  for (let x = v; x; x >>= 1) n += x & 1;
+  return n;
+});
+
 export function hammingDistance(a: Uint8Array, b: Uint8Array): number {
   let distance = 0;
-  for (let i = 0; i < a.length; i++) {
-    let v = a[i] ^ b[i];
-    while (v) {
-      distance += v & 1;
-      v >>= 1;
-    }
-  }
+  for (let i = 0; i < a.length; i++) distance += BITS[a[i]! ^ b[i]!]!;
   return distance;
 }
