@@ -100,9 +100,11 @@ export type SimilarSignal = 'learned' | 'pixels';
 
 export interface SimilarPhoto {
   photo: PhotoSummary;
-  /** Cosine similarity in [-1, 1]; higher is more similar. */
+  /** Cosine similarity in [-1, 1]; higher is more similar. For a copy, the pixel correlation that made it one. */
   score: number;
   signal: SimilarSignal;
+  /** A copy of the query (resized, recompressed, grey, turned, letterboxed or captioned): copies come first. */
+  copy: boolean;
 }
 
 /** What Likeness does by itself: the first model after photos arrive, and overnight retraining. */

@@ -43,11 +43,17 @@ export const similarCommand: CommandRun = {
     const core = ctx.core();
     // Each row says which signal answered: before the first model, quick matches from the pixels.
     const print = (results: SimilarResult[], signal: SimilarSignal) => {
-      const rows = results.map((r) => ({ id: r.photoId, path: photoPaths(core.db, r.photoId)[0] ?? null, score: +r.score.toFixed(6), signal }));
+      const rows = results.map((r) => ({
+        id: r.photoId,
+        path: photoPaths(core.db, r.photoId)[0] ?? null,
+        score: +r.score.toFixed(6),
+        signal,
+        copy: r.copy === true,
+      }));
       if (values.json) ctx.out(JSON.stringify(rows));
       else {
         if (signal === 'pixels') ctx.err('Quick matches from the pixels: no trained model answers for this photo yet.');
-        for (const r of rows) ctx.out(`${r.score.toFixed(4)}  ${String(r.id).padStart(6)}  ${r.path}`);
+        for (const r of rows) ctx.out(`${r.score.toFixed(4)}  ${String(r.id).padStart(6)}  ${r.path}${r.copy ? '  (copy)' : ''}`);
       }
     };
     // The seed article's figure: the query and its 9 nearest, with scores, in one picture (sharp: loaded only for it).

@@ -122,7 +122,7 @@ export function duplicateThreshold(photoCount: number, signals = 2): number {
 }
 
 /** Median and 1.4826·MAD (the standard deviation for Gaussian data, unmoved by a minority of duplicates). */
-function robustStats(values: number[]): SignalStats | null {
+export function robustStats(values: number[]): SignalStats | null {
   if (values.length < 2) return null;
   const median = (xs: number[]) => {
     const sorted = [...xs].sort((a, b) => a - b);
@@ -197,7 +197,7 @@ function pixelNullByRow(pixels: PixelSignatures | null | undefined, seed: number
 }
 
 /** Efficiency of the MAD as an estimate of a Gaussian spread: it is worth this fraction of its sample. */
-const MAD_EFFICIENCY = 0.37;
+export const MAD_EFFICIENCY = 0.37;
 
 /**
  * A t statistic with `df` degrees of freedom as the normal z of equal tail probability (Wallace's
@@ -208,7 +208,7 @@ export function tToZ(t: number, df: number): number {
 }
 
 /** Fisher's z of a cosine, clamped where float32 rounding makes identical inputs differ by ~1e-7. */
-function fisherZ(cosine: number): number {
+export function fisherZ(cosine: number): number {
   return Math.atanh(Math.min(1 - 1e-6, Math.max(-1 + 1e-6, cosine)));
 }
 

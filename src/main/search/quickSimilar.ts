@@ -13,6 +13,7 @@ import { photoIdsWithInputs } from '../store/modelInputs';
 import { activeModel } from '../store/models';
 import { photoSummaries } from '../store/photos';
 import { loadPixelSignatures, pixelRows, pixelSignatures, pixelSimilarity, type PixelSignatures } from './pixelSignatures';
+import { findCopies } from './copies';
 import { activeIndex, findSimilar, SearchError, type SimilarResult } from './service';
 import { TopK } from './topk';
 
@@ -108,10 +109,18 @@ export async function findSimilarByPixelsTo(core: Core, modelInputAt: (size: num
   return top.sorted().map((s) => ({ photoId: signatures.photoIds[s.index]!, score: s.score }));
 }
 
-/** Learned matches when the active model has embedded the photo, quick pixel matches otherwise. */
+/**
+ * Learned matches when the active model has embedded the photo, quick pixel matches otherwise;
+ * either way the photo's own copies first (copies.ts), scored by their pixel correlation.
+ */
 export function similarPhotos(core: Core, photoId: number, k: number): SimilarAnswer {
-  if (activeModel(core.db) && activeIndex(core).index.rowOfPhoto(photoId) !== undefined) {
-    return { signal: 'learned', results: findSimilar(core, photoId, k) };
-  }
-  return { signal: 'pixels', results: findSimilarByPixels(core, photoId, k) };
+  const learned = activeModel(core.db) !== null && activeIndex(core).index.rowOfPhoto(photoId) !== undefined;
+  const copies = findCopies(core.db, photoId).slice(0, k);
+  const ranked = learned ? findSimilar(core, photoId, k + copies.length) : findSimilarByPixels(core, photoId, k + copies.length);
+  const isCopy = new Set(copies.map((c) => c.photoId));
+  const results = [
+    ...copies.map((c) => ({ photoId: c.photoId, score: c.correlation, copy: true })),
+    ...ranked.filter((r) => !isCopy.has(r.photoId)),
+  ].slice(0, k);
+  return { signal: learned ? 'learned' : 'pixels', results };
 }

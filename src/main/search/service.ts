@@ -45,6 +45,8 @@ export class SearchError extends Error {
 export interface SimilarResult {
   photoId: number;
   score: number;
+  /** A copy of the query (copies.ts), put first whatever its score. */
+  copy?: boolean;
 }
 
 export interface ActiveIndex {

@@ -83,11 +83,11 @@ export async function renderSheet(query: SheetTile, neighbours: SheetTile[], opt
 }
 
 /** A library photo as a tile: its thumbnail (upright, and decodable whatever the original's format: RAW, HEIC), else its file. */
-async function photoTile(core: Core, id: number, score?: number): Promise<SheetTile> {
+async function photoTile(core: Core, id: number, score?: number, copy = false): Promise<SheetTile> {
   const path = photoPaths(core.db, id)[0] ?? '';
   const thumb = thumbnailFile(core, id);
   const image = thumb ? await readFile(thumb).catch(() => undefined) : undefined;
-  return { path, image, score, label: basename(path) };
+  return { path, image, score, label: copy ? `copy · ${basename(path)}` : basename(path) };
 }
 
 /**
@@ -96,6 +96,6 @@ async function photoTile(core: Core, id: number, score?: number): Promise<SheetT
  */
 export async function similarSheet(core: Core, query: number | string, results: readonly SimilarResult[]): Promise<Buffer> {
   const first = typeof query === 'number' ? await photoTile(core, query) : { path: query, label: basename(query) };
-  const neighbours = await Promise.all(results.slice(0, 9).map((r) => photoTile(core, r.photoId, r.score)));
+  const neighbours = await Promise.all(results.slice(0, 9).map((r) => photoTile(core, r.photoId, r.score, r.copy)));
   return await renderSheet(first, neighbours, { tile: 160 });
 }

@@ -135,6 +135,15 @@ export function differenceHashes(db: Db): { photoIds: number[]; hashes: Buffer[]
   return { photoIds: rows.map((r) => r.id), hashes: rows.map((r) => r.dhash) };
 }
 
+/** The difference hashes of the photos the library shows (not a stack's hidden members). */
+export function shownDifferenceHashes(db: Db): { photoIds: number[]; hashes: Buffer[] } {
+  const rows = db.prepare(`SELECT id, dhash FROM photos WHERE dhash IS NOT NULL AND ${shownPhoto('id')} ORDER BY id`).all() as {
+    id: number;
+    dhash: Buffer;
+  }[];
+  return { photoIds: rows.map((r) => r.id), hashes: rows.map((r) => r.dhash) };
+}
+
 export function listFolders(db: Db): Folder[] {
   const rows = db
     .prepare(

@@ -1,0 +1,231 @@
+// Copies first: Find similar puts the query's own copies before its learned neighbours — the same
+// picture resized, recompressed, made grey, turned a quarter with no EXIF to undo it, letterboxed
+// or captioned. The learned embedding is trained for "alike", and misses many of these (`likeness
+// eval near-duplicates --hard`: a grey copy is often far from its colour original).
+//
+// How, for one query photo:
+//  1. Views of its stored model input: turned by 0, 90, 180 and 270°, each also with its uniform
+//     borders (letterbox bars) cut away and stretched back to the square.
+//  2. Candidates: library photos whose stored difference hash is as close to the query's or to a
+//     view's hash as only CANDIDATE_Z spreads of the library's own unrelated pairs allow (median
+//     and 1.4826·MAD of random pairs' distances), or within FLOOR_BITS whatever the library.
+//     Cheap (8 bytes a photo, no pixels read). Relative to the library, because on pictures of
+//     objects on white every hash is closer to every other (measured: a 12-bit bound let 39 coins
+//     and fruit through the pixel test as "copies" of each other on the stamps set, the relative
+//     bound 9); the floor, because a small library of smooth pictures has so wide a spread that
+//     the relative bound admits nothing.
+//  3. The test: the grey pixel correlation (16×16 with centre views, pixelSignatures.ts) of the
+//     candidate's model input with the best-matching view. Grey, so that a grey copy correlates as
+//     its original does. It is judged against the same statistic (best view) for NULL_SAMPLES
+//     random library photos, against both the query and the candidate, so neither the views nor a
+//     smooth picture make chance matches look closer. A copy is a candidate whose z exceeds the z
+//     at which the library's N photos would give fewer than EXPECTED_FALSE_COPIES false copies in
+//     all (Bonferroni), read as Student's t for the sampled spread, as the duplicate rule does
+//     (nearDuplicates.ts).
+// Reads the query's and a few dozen other model inputs; no sharp, no model.
+import { differenceHash } from '../library/differenceHash';
+import { hammingDistance } from '../library/hamming';
+import { modelInputSizes } from '../library/inputSizes';
+import { changeGeneration, photosCounter } from '../store/changeCounters';
+import type { Db } from '../store/db';
+import { readModelInputs } from '../store/modelInputs';
+import { shownDifferenceHashes } from '../store/photos';
+import { seededRandom } from '../util/rng';
+import { fisherZ, MAD_EFFICIENCY, normalQuantile, nullStats, robustStats, tToZ } from './nearDuplicates';
+import { pixelSignatures, pixelSimilarity, type PixelSignatures } from './pixelSignatures';
+
+/** How unusually close (in spreads of unrelated pairs) a hash must be for its photo to be tested. */
+export const CANDIDATE_Z = 3;
+/** Hash distance (of 64 bits) always close enough to be tested: 6 bits or fewer by chance is below 1e-11 for independent fair bits. */
+export const FLOOR_BITS = 6;
+/** Random pairs behind the hashes' median and spread. */
+const HASH_NULL_PAIRS = 4000;
+/** Random library photos each query and candidate are compared with, for the null. */
+export const NULL_SAMPLES = 48;
+/** Expected false copies among all the library's photos, for one query. */
+export const EXPECTED_FALSE_COPIES = 0.01;
+/** A border row or column is uniform when its grey values span less than this (of 255). */
+const FLAT_RANGE = 12;
+
+export interface CopyMatch {
+  photoId: number;
+  /** How far the pair stands out from unrelated pairs (normal z); above the threshold. */
+  z: number;
+  /** The grey pixel correlation with the best-matching view of the query. */
+  correlation: number;
+}
+
+/** The same square RGB input with every pixel set to its luminance. */
+export function greyInput(rgb: Uint8Array): Uint8Array {
+  const out = new Uint8Array(rgb.length);
+  for (let i = 0; i < rgb.length; i += 3) {
+    const y = Math.round(0.299 * rgb[i]! + 0.587 * rgb[i + 1]! + 0.114 * rgb[i + 2]!);
+    out[i] = out[i + 1] = out[i + 2] = y;
+  }
+  return out;
+}
+
+/** A square RGB input turned 90° clockwise. */
+export function turned(rgb: Uint8Array, size: number): Uint8Array {
+  const out = new Uint8Array(rgb.length);
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++) {
+      const from = (y * size + x) * 3;
+      const to = (x * size + (size - 1 - y)) * 3;
+      out[to] = rgb[from]!;
+      out[to + 1] = rgb[from + 1]!;
+      out[to + 2] = rgb[from + 2]!;
+    }
+  return out;
+}
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** The part inside uniform borders (at most a third of each side), or null when there are none. */
+export function borderBox(rgb: Uint8Array, size: number): Box | null {
+  const grey = (x: number, y: number) => {
+    const i = (y * size + x) * 3;
+    return 0.299 * rgb[i]! + 0.587 * rgb[i + 1]! + 0.114 * rgb[i + 2]!;
+  };
+  const flat = (cells: (i: number) => number) => {
+    let low = 255;
+    let high = 0;
+    for (let i = 0; i < size; i++) {
+      const v = cells(i);
+      low = Math.min(low, v);
+      high = Math.max(high, v);
+    }
+    return high - low < FLAT_RANGE;
+  };
+  const limit = Math.floor(size / 3);
+  let top = 0;
+  let bottom = size;
+  let left = 0;
+  let right = size;
+  while (top < limit && flat((x) => grey(x, top))) top++;
+  while (size - bottom < limit && flat((x) => grey(x, bottom - 1))) bottom--;
+  while (left < limit && flat((y) => grey(left, y))) left++;
+  while (size - right < limit && flat((y) => grey(right - 1, y))) right--;
+  if (top === 0 && left === 0 && bottom === size && right === size) return null;
+  return { x: left, y: top, width: right - left, height: bottom - top };
+}
+
+/** The box of a square RGB input stretched to size×size (bilinear). */
+export function stretched(rgb: Uint8Array, size: number, box: Box): Uint8Array {
+  const out = new Uint8Array(size * size * 3);
+  const at = (x: number, y: number, c: number) => rgb[(y * size + x) * 3 + c]!;
+  for (let y = 0; y < size; y++) {
+    const sy = Math.min(box.height - 1, Math.max(0, ((y + 0.5) * box.height) / size - 0.5));
+    const y0 = Math.floor(sy);
+    const y1 = Math.min(box.height - 1, y0 + 1);
+    const fy = sy - y0;
+    for (let x = 0; x < size; x++) {
+      const sx = Math.min(box.width - 1, Math.max(0, ((x + 0.5) * box.width) / size - 0.5));
+      const x0 = Math.floor(sx);
+      const x1 = Math.min(box.width - 1, x0 + 1);
+      const fx = sx - x0;
+      for (let c = 0; c < 3; c++) {
+        const top = at(box.x + x0, box.y + y0, c) * (1 - fx) + at(box.x + x1, box.y + y0, c) * fx;
+        const bottom = at(box.x + x0, box.y + y1, c) * (1 - fx) + at(box.x + x1, box.y + y1, c) * fx;
+        out[(y * size + x) * 3 + c] = Math.round(top * (1 - fy) + bottom * fy);
+      }
+    }
+  }
+  return out;
+}
+
+/** The views a copy of this input may match: each quarter turn, and each without its uniform borders. */
+export function queryViews(rgb: Uint8Array, size: number): Uint8Array[] {
+  const views: Uint8Array[] = [];
+  let view = rgb;
+  for (let turn = 0; turn < 4; turn++) {
+    if (turn > 0) view = turned(view, size);
+    views.push(view);
+    const box = borderBox(view, size);
+    if (box) views.push(stretched(view, size, box));
+  }
+  return views;
+}
+
+interface LibraryHashes {
+  generation: number;
+  photoIds: number[];
+  hashes: Uint8Array[];
+  /** The largest distance a candidate's hash may have (CANDIDATE_Z below the unrelated pairs' median, at least FLOOR_BITS). */
+  candidateBits: number;
+}
+
+const hashCache = new WeakMap<Db, LibraryHashes>();
+
+function libraryHashes(db: Db): LibraryHashes {
+  const generation = changeGeneration(db, photosCounter);
+  const cached = hashCache.get(db);
+  if (cached && cached.generation === generation) return cached;
+  const { photoIds, hashes: stored } = shownDifferenceHashes(db);
+  const hashes = stored.map((h) => new Uint8Array(h));
+  const stats = nullStats({ index: null, hashes: new Map(photoIds.map((id, i) => [id, hashes[i]!])) }, photoIds, HASH_NULL_PAIRS).hash;
+  const fresh = { generation, photoIds, hashes, candidateBits: Math.max(FLOOR_BITS, stats ? stats.mean - CANDIDATE_Z * stats.sd : 0) };
+  hashCache.set(db, fresh);
+  return fresh;
+}
+
+/** Grey signatures of these inputs, keyed as given. */
+function greySignatures(inputs: Map<number, Uint8Array>, size: number): PixelSignatures {
+  return pixelSignatures(new Map([...inputs].map(([id, rgb]) => [id, greyInput(rgb)])), size);
+}
+
+/** The best correlation of any query view with row `row` of `t`. */
+function bestView(views: PixelSignatures, t: PixelSignatures, row: number): number {
+  let best = -Infinity;
+  for (let v = 0; v < views.photoIds.length; v++) best = Math.max(best, pixelSimilarity(views, v, row, t));
+  return best;
+}
+
+/** The library photos that are copies of this one, most alike first; none when it has no stored input or hash. */
+export function findCopies(db: Db, photoId: number): CopyMatch[] {
+  const size = modelInputSizes(db)[0]!;
+  const query = readModelInputs(db, size, [photoId]).get(photoId);
+  const library = libraryHashes(db);
+  const own = library.photoIds.indexOf(photoId);
+  if (!query || own < 0) return [];
+  const views = queryViews(query, size);
+  const hashes = [library.hashes[own]!, ...views.map((v) => differenceHash({ data: v, width: size, height: size }))];
+  const candidates: number[] = [];
+  library.photoIds.forEach((id, i) => {
+    if (id !== photoId && hashes.some((h) => hammingDistance(h, library.hashes[i]!) <= library.candidateBits)) candidates.push(id);
+  });
+  if (candidates.length === 0) return [];
+
+  // The null: random library photos (the same ones for every query of this photo).
+  const random = seededRandom(photoId);
+  const others = new Set<number>();
+  const excluded = new Set([photoId, ...candidates]);
+  for (let tries = 0; others.size < NULL_SAMPLES && tries < NULL_SAMPLES * 4; tries++) {
+    const id = library.photoIds[Math.floor(random() * library.photoIds.length)]!;
+    if (!excluded.has(id)) others.add(id);
+  }
+  const nullInputs = readModelInputs(db, size, [...others]);
+  if (nullInputs.size < 3) return [];
+  const viewSignatures = greySignatures(new Map(views.map((v, i) => [i, v])), size);
+  const nulls = greySignatures(nullInputs, size);
+  const queryNull = robustStats(nulls.photoIds.map((_, row) => fisherZ(bestView(viewSignatures, nulls, row))))!;
+  const tested = greySignatures(readModelInputs(db, size, candidates), size);
+  const threshold = -normalQuantile(EXPECTED_FALSE_COPIES / Math.max(1, library.photoIds.length));
+
+  const copies: CopyMatch[] = [];
+  tested.photoIds.forEach((id, row) => {
+    const own = robustStats(nulls.photoIds.map((_, other) => fisherZ(pixelSimilarity(tested, row, other, nulls))))!;
+    const centre = (queryNull.mean + own.mean) / 2;
+    const spread = Math.sqrt((queryNull.sd ** 2 + own.sd ** 2) / 2);
+    const df = Math.max(1, MAD_EFFICIENCY * 2 * nulls.photoIds.length);
+    const correlation = bestView(viewSignatures, tested, row);
+    const z = tToZ((fisherZ(correlation) - centre) / spread, df);
+    if (z > threshold) copies.push({ photoId: id, z, correlation });
+  });
+  return copies.sort((a, b) => b.correlation - a.correlation);
+}

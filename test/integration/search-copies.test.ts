@@ -1,0 +1,95 @@
+// Copies first in Find similar (search/copies.ts): a real library of sharp-made photos holding a
+// scene, its grey copy, the scene turned 90° with no EXIF to undo it, the scene letterboxed, and
+// unrelated pictures. Each copy finds the scene, no unrelated picture is called a copy, and Find
+// similar (API and core) puts the copies first and says they are copies.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { dispatch } from '../../src/main/api/dispatch';
+import { LikenessService } from '../../src/main/api/service';
+import { closeCore, openCore, type Core } from '../../src/main/core';
+import { indexFolders } from '../../src/main/library/scan';
+import { findCopies } from '../../src/main/search/copies';
+import { similarPhotos } from '../../src/main/search/quickSimilar';
+import { photoIdByPath } from '../../src/main/store/photos';
+import type { SimilarPhoto } from '../../src/shared/api';
+import { picture, tempDir } from '../helpers/images';
+
+const tmp = tempDir('search-copies');
+const photos = join(tmp.path, 'photos');
+let core: Core;
+const scene = { original: '', grey: '', turned: '', letterbox: '' };
+const unrelated: string[] = [];
+
+before(async () => {
+  mkdirSync(photos, { recursive: true });
+  const base = () => picture(42, 480, 320);
+  scene.original = join(photos, 'scene.jpg');
+  scene.grey = join(photos, 'scene-grey.jpg');
+  scene.turned = join(photos, 'scene-turned.jpg');
+  scene.letterbox = join(photos, 'scene-letterbox.jpg');
+  await base().jpeg({ quality: 92 }).toFile(scene.original);
+  await base().greyscale().jpeg({ quality: 90 }).toFile(scene.grey);
+  // Turned pixels, no orientation tag: nothing undoes the turn at ingest.
+  await base().rotate(90).jpeg({ quality: 90 }).toFile(scene.turned);
+  await base()
+    .extend({ top: 60, bottom: 60, background: { r: 0, g: 0, b: 0 } })
+    .jpeg({ quality: 90 })
+    .toFile(scene.letterbox);
+  for (let i = 0; i < 16; i++) {
+    const path = join(photos, `other${i}.jpg`);
+    await picture(300 + i, 400, 300)
+      .jpeg({ quality: 90 })
+      .toFile(path);
+    unrelated.push(path);
+  }
+  core = openCore(join(tmp.path, 'home'));
+  await indexFolders(core, [photos]);
+});
+
+after(() => {
+  closeCore(core);
+  tmp.cleanup();
+});
+
+const idOf = (path: string) => photoIdByPath(core.db, path)!;
+
+test('a grey, a turned and a letterboxed copy each find the scene; the scene finds its grey and turned copies', () => {
+  for (const copy of [scene.grey, scene.turned, scene.letterbox]) {
+    const found = findCopies(core.db, idOf(copy)).map((c) => c.photoId);
+    assert.ok(found.includes(idOf(scene.original)), `${copy} finds the scene`);
+  }
+  const ofScene = findCopies(core.db, idOf(scene.original)).map((c) => c.photoId);
+  assert.ok(ofScene.includes(idOf(scene.grey)) && ofScene.includes(idOf(scene.turned)), 'the scene finds its grey and turned copies');
+});
+
+test('no unrelated picture is a copy of anything, and nothing is a copy of itself', () => {
+  const others = new Set(unrelated.map(idOf));
+  for (const path of [...Object.values(scene), ...unrelated]) {
+    const found = findCopies(core.db, idOf(path)).map((c) => c.photoId);
+    assert.ok(!found.includes(idOf(path)), 'not itself');
+    if (others.has(idOf(path))) assert.deepEqual(found, [], `${path} has no copies`);
+    else assert.ok(!found.some((id) => others.has(id)), `${path}: no unrelated picture among its copies`);
+  }
+});
+
+test('Find similar puts the copies first and says so, through the API too', async () => {
+  const answer = similarPhotos(core, idOf(scene.turned), 5);
+  assert.equal(answer.results[0]?.copy, true);
+  const copies = answer.results.filter((r) => r.copy).map((r) => r.photoId);
+  assert.ok(copies.includes(idOf(scene.original)));
+  assert.deepEqual(
+    answer.results.slice(0, copies.length).map((r) => r.photoId),
+    copies,
+    'copies before the rest',
+  );
+  const service = new LikenessService(core);
+  const viaApi = await dispatch(service, 'findSimilar', { id: idOf(scene.grey), k: 5 });
+  assert.ok(viaApi.ok);
+  const reply = viaApi.result as SimilarPhoto[];
+  const first = reply[0]!;
+  assert.equal(first.copy, true);
+  assert.ok([idOf(scene.original), idOf(scene.turned), idOf(scene.letterbox)].includes(first.photo.id));
+  assert.ok(reply.every((r) => typeof r.copy === 'boolean'));
+});
