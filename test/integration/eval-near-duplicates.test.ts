@@ -20,13 +20,15 @@ test('eval near-duplicates on generated scenes: recall@5 per method and per edit
   });
   assert.equal(result.photos, 4);
   assert.ok(result.variants >= 4 * 5, `each scene and its edits are indexed (${result.variants})`);
-  assert.deepEqual(Object.keys(result.recall), ['learned', 'rawPixels', 'perceptualHash', 'pixelViews', 'combined']);
+  assert.deepEqual(Object.keys(result.recall), ['learned', 'rawPixels', 'perceptualHash', 'pixelViews', 'combined', 'findSimilar']);
   for (const [method, r] of Object.entries(result.recall)) {
     assert.ok(r.recall >= 0 && r.recall <= 1, `${method} ${r.recall}`);
     assert.ok(Object.keys(r.byVariant).includes('original'), `${method} is reported edit by edit`);
   }
   // Four different scenes and mild edits: the pixel signal finds each photo's copies.
   assert.ok(result.recall.pixelViews!.recall > 0.9, `pixel signal recall ${result.recall.pixelViews!.recall}`);
+  // Find similar puts the copies it is sure of before what a two-step model learned.
+  assert.ok(result.recall.findSimilar!.recall >= result.recall.learned!.recall, `find similar recall ${result.recall.findSimilar!.recall}`);
 
   assert.equal(result.sheets.length, 4, 'a learned and a raw-pixel sheet per query');
   assert.deepEqual(readdirSync(sheets).sort(), ['query-01-learned.png', 'query-01-raw.png', 'query-02-learned.png', 'query-02-raw.png']);

@@ -98,7 +98,9 @@ export const evalNearDuplicatesCommand: Command = {
         );
       }
       if (asOneShot)
-        ctx.out(`  recall@5 counting each such pair as one shot: learned ${asOneShot.learned.toFixed(4)}, combined ${asOneShot.combined.toFixed(4)}`);
+        ctx.out(
+          `  recall@5 counting each such pair as one shot: learned ${asOneShot.learned.toFixed(4)}, combined ${asOneShot.combined.toFixed(4)}, find similar ${asOneShot.findSimilar.toFixed(4)}`,
+        );
       ctx.out(
         `likeness duplicates on this library: ${duplicates.groups} groups (true ${result.photos}); pair precision ${duplicates.pairPrecision ?? '—'}, ` +
           `pair recall ${duplicates.pairRecall ?? '—'} (evidence threshold z* = ${duplicates.threshold})`,

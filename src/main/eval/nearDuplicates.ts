@@ -36,7 +36,7 @@ import { CancelledError } from '../util/progress';
 import { EvalInputError, quietStage, type EvalRunOptions, type StageProgress } from './common';
 import { calledPairs, kindScores, type KindScore, type KindTruthPhoto } from './duplicateKinds';
 import { writeQuerySheets } from './sheets';
-import { combinedScorer, hashScorer, mergeGroups, rawPixelIndex, sameShotPairs } from './retrieval';
+import { combinedScorer, copiesFirstScorer, hashScorer, mergeGroups, rawPixelIndex, sameShotPairs } from './retrieval';
 
 export interface NearDuplicateEvalOptions extends EvalRunOptions {
   /** A folder of photos (only read), or this many generated scenes instead. */
@@ -92,11 +92,11 @@ export interface DuplicateKindFigures {
 }
 
 export interface NearDuplicateEvalResult {
-  /** Recall@5 of each method, in the order learned, rawPixels, perceptualHash, pixelViews, combined. */
+  /** Recall@5 of each method, in the order learned, rawPixels, perceptualHash, pixelViews, combined, findSimilar (the product's ranking: copies, then learned). */
   recall: Record<string, RecallResult>;
   sameShot: NamedSameShot[];
   /** Recall@5 with each same-shot pair counted as one shot, when there are any. */
-  recallAt5SameShotAsOne: { learned: number; combined: number } | null;
+  recallAt5SameShotAsOne: { learned: number; combined: number; findSimilar: number } | null;
   /** What the learned embedding's misses are, most places first (at most 10). */
   learnedConfusions: NamedConfusion[];
   duplicates: DuplicateFigures;
@@ -268,12 +268,14 @@ export async function evalNearDuplicates(options: NearDuplicateEvalOptions): Pro
 
     const learnedScore = cosineScorer(learnedIdx);
     const combinedScore = combinedScorer({ index: learnedIdx, hashes, pixels }, ids);
+    const findSimilarScore = copiesFirstScorer(evalCore.db, learnedScore);
     const results: Record<string, RecallResult> = {
       learned: recallAt5(photos, learnedScore),
       rawPixels: recallAt5(photos, cosineScorer(raw)),
       perceptualHash: recallAt5(photos, hashScorer(hashes)),
       pixelViews: recallAt5(photos, pixelScorer),
       combined: recallAt5(photos, combinedScore),
+      findSimilar: recallAt5(photos, findSimilarScore),
     };
     // Source photos that the pixel signal (each channel centred, so indifferent to a brightness
     // change itself) puts as close together as a photo and its own edit: the ground truth calls
@@ -282,7 +284,11 @@ export async function evalNearDuplicates(options: NearDuplicateEvalOptions): Pro
     const sameShot = sameShotPairs(photos, pixelScorer, SAME_FRAME_EDITS);
     const merged = mergeGroups(photos, sameShot);
     const asOneShot = sameShot.length
-      ? { learned: +recallAt5(merged, learnedScore).recall.toFixed(4), combined: +recallAt5(merged, combinedScore).recall.toFixed(4) }
+      ? {
+          learned: +recallAt5(merged, learnedScore).recall.toFixed(4),
+          combined: +recallAt5(merged, combinedScore).recall.toFixed(4),
+          findSimilar: +recallAt5(merged, findSimilarScore).recall.toFixed(4),
+        }
       : null;
 
     // The groups `likeness duplicates` would report here, scored pair by pair against the truth.

@@ -3,9 +3,11 @@
 // source photos as alike as a photo and its own edit.
 import { hammingDistance } from '../library/hamming';
 import { Components } from '../search/components';
+import { findCopies } from '../search/copies';
 import { EmbeddingIndex } from '../search/knn';
 import { combineEvidence, nullStats, pairSignals, type DuplicateSignals } from '../search/nearDuplicates';
 import type { EvalPhoto } from '../search/recall';
+import type { Db } from '../store/db';
 import { normaliseRows } from '../util/vectors';
 
 /** Two source photos whose originals are at least as alike as one of them is to its own edit. */
@@ -61,6 +63,17 @@ export function hashScorer(hashes: Map<number, Uint8Array>): (a: number, b: numb
     const ha = hashes.get(a);
     const hb = hashes.get(b);
     return ha && hb ? -hammingDistance(ha, hb) : -Infinity;
+  };
+}
+
+/** Find similar as the product ranks (search/quickSimilar.ts): the query's copies first, most alike first, then by `base`. */
+export function copiesFirstScorer(db: Db, base: (a: number, b: number) => number): (a: number, b: number) => number {
+  const copiesOf = new Map<number, Map<number, number>>();
+  return (a, b) => {
+    let copies = copiesOf.get(a);
+    if (!copies) copiesOf.set(a, (copies = new Map(findCopies(db, a).map((c, rank) => [c.photoId, rank]))));
+    const rank = copies.get(b);
+    return rank === undefined ? base(a, b) : Number.MAX_SAFE_INTEGER - rank;
   };
 }
 
