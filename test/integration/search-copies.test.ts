@@ -1,7 +1,9 @@
 // Copies first in Find similar (search/copies.ts): a real library of sharp-made photos holding a
 // scene, its grey copy, the scene turned 90° with no EXIF to undo it, the scene letterboxed, and
-// unrelated pictures. Each copy finds the scene, no unrelated picture is called a copy, and Find
-// similar (API and core) puts the copies first and says they are copies.
+// unrelated pictures, one of them letterboxed too. Each copy finds the scene, no unrelated picture
+// is called a copy, and Find similar (API and core) puts the copies first and says they are
+// copies. The duplicate rule, whose pixels ignore bars (search/bars.ts), does not join the two
+// letterboxed pictures, and groups the letterboxed copy with the scene.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +13,7 @@ import { LikenessService } from '../../src/main/api/service';
 import { closeCore, openCore, type Core } from '../../src/main/core';
 import { indexFolders } from '../../src/main/library/scan';
 import { findCopies } from '../../src/main/search/copies';
+import { currentDuplicateGroups } from '../../src/main/search/service';
 import { similarPhotos } from '../../src/main/search/quickSimilar';
 import { photoIdByPath } from '../../src/main/store/photos';
 import type { SimilarPhoto } from '../../src/shared/api';
@@ -44,6 +47,12 @@ before(async () => {
       .toFile(path);
     unrelated.push(path);
   }
+  const otherLetterbox = join(photos, 'other-letterbox.jpg');
+  await picture(400, 480, 320)
+    .extend({ top: 60, bottom: 60, background: { r: 0, g: 0, b: 0 } })
+    .jpeg({ quality: 90 })
+    .toFile(otherLetterbox);
+  unrelated.push(otherLetterbox);
   core = openCore(join(tmp.path, 'home'));
   await indexFolders(core, [photos]);
 });
@@ -92,4 +101,14 @@ test('Find similar puts the copies first and says so, through the API too', asyn
   assert.equal(first.copy, true);
   assert.ok([idOf(scene.original), idOf(scene.turned), idOf(scene.letterbox)].includes(first.photo.id));
   assert.ok(reply.every((r) => typeof r.copy === 'boolean'));
+});
+
+test('the duplicate rule groups the letterboxed copy with the scene, and never two different letterboxed pictures', () => {
+  const groups = currentDuplicateGroups(core).map((g) => g.photoIds);
+  const withScene = groups.find((g) => g.includes(idOf(scene.original))) ?? [];
+  assert.ok(withScene.includes(idOf(scene.letterbox)), 'the letterboxed copy is a duplicate of the scene');
+  const others = new Set(unrelated.map(idOf));
+  assert.ok(!withScene.some((id) => others.has(id)), 'no unrelated picture is in the scene’s group');
+  const otherLetterbox = idOf(unrelated.at(-1)!);
+  assert.ok(!groups.some((g) => g.includes(otherLetterbox)), 'the other letterboxed picture is in no group');
 });

@@ -109,7 +109,7 @@ export function normalQuantile(p: number): number {
 }
 
 /** Bumped whenever the rule changes, so stored groups found by an older rule are recomputed. */
-export const DUPLICATE_RULE_VERSION = 6;
+export const DUPLICATE_RULE_VERSION = 7;
 
 /** Expected false duplicates among all unrelated pairs of the library. */
 export const EXPECTED_FALSE_PAIRS = 0.01;

@@ -8,8 +8,11 @@
 // photo's full frame with the other's full frame or centre view. The library's unrelated pairs are
 // scored the same way (nearDuplicates.ts judges every signal against them), so taking the best of
 // several views does not make unrelated photos look closer than the threshold allows.
+// Bars (a letterbox's black bands, a scan's border: bars.ts) are cut away first, so that they
+// neither make two barred pictures alike nor keep a barred copy from its original.
 // Plain data (typed arrays, no class) so it can be sent to a worker thread as it is.
 import type { Db } from '../store/db';
+import { withoutBars } from './bars';
 import { readModelInputs } from '../store/modelInputs';
 
 export const PIXEL_SIDE = 16;
@@ -141,6 +144,7 @@ function emptySignatures(capacity: number): PixelSignatures {
 }
 
 function writeSignature(s: PixelSignatures, row: number, rgb: Uint8Array, inputSize: number): void {
+  rgb = withoutBars(rgb, inputSize);
   pixelViews(rgb, inputSize).forEach((v, view) => {
     // Int8 codes scaled to each vector's largest value: a quarter of float32's memory, and the
     // rounding moves a correlation by well under 0.01.
