@@ -6,6 +6,13 @@ const BITS = Uint8Array.from({ length: 256 }, (_, v) => {
   return n;
 });
 
+/** Bits that differ between `a` and the a.length bytes of `b` from `offset` (hashes packed in one array). */
+export function hammingDistanceAt(a: Uint8Array, b: Uint8Array, offset: number): number {
+  let distance = 0;
+  for (let i = 0; i < a.length; i++) distance += BITS[a[i]! ^ b[offset + i]!]!;
+  return distance;
+}
+
 export function hammingDistance(a: Uint8Array, b: Uint8Array): number {
   let distance = 0;
   for (let i = 0; i < a.length; i++) distance += BITS[a[i]! ^ b[i]!]!;
