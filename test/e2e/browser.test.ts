@@ -204,11 +204,21 @@ test('right-click → Find similar shows the "Similar photos" panel', async () =
   assert.ok((await results.count()) > 0, `results shown (${await panel.innerText()})`);
   const found = await altsOf(results.locator('img'));
   const scores = await results.evaluateAll((lis) => lis.map((li) => Number(li.getAttribute('data-score'))));
-  assert.deepEqual(
-    [...scores].sort((a, b) => b - a),
-    scores,
-    'best first',
+  const copies = await results.evaluateAll((lis) => lis.map((li) => li.getAttribute('data-copy') === 'true'));
+  // The photo's own copies first, marked "copy"; then the rest. Each part best first.
+  const copyCount = copies.filter(Boolean).length;
+  assert.ok(copyCount > 0 && copies.slice(0, copyCount).every(Boolean), `copies first: ${copies.join(', ')}`);
+  assert.ok(
+    found.slice(0, copyCount).every((name) => scene.includes(name)),
+    `only the scene's own variants are copies: ${found.slice(0, copyCount).join(', ')}`,
   );
+  assert.equal(await results.first().getByText('copy', { exact: true }).count(), 1, 'a copy says so');
+  for (const part of [scores.slice(0, copyCount), scores.slice(copyCount)])
+    assert.deepEqual(
+      [...part].sort((a, b) => b - a),
+      part,
+      'best first',
+    );
   assert.deepEqual(new Set(found.slice(0, scene.length - 1)), new Set(scene.slice(1)), `near-duplicates first: ${found.join(', ')}`);
   // Save sheet: the query and its first 9 results as one PNG, downloaded.
   const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Save sheet' }).click()]);
