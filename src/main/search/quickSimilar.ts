@@ -3,7 +3,8 @@
 // embedded yet, the stored pixel signature answers ('pixels': pixelSignatures.ts — the photo's
 // model input at 16×16, with centre views, compared by correlation). The pixel signal needs no
 // training and is ready as soon as a photo is indexed; `likeness eval near-duplicates` measures it
-// ("pixelViews") beside the learned embeddings. One code path for the API and the CLI.
+// ("pixelViews") beside the learned embeddings. Either way the photo's own copies (grey, turned,
+// letterboxed…: copies.ts) come first. One code path for the API and the CLI.
 import type { SimilarSignal } from '../../shared/api';
 import type { Core } from '../core';
 import { modelInputSizes } from '../library/inputSizes';
