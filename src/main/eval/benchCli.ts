@@ -8,12 +8,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeCore, openCore } from '../core';
+import { differenceHash } from '../library/differenceHash';
 import { writeEmbeddings } from '../store/embeddings';
 import { insertFolder, insertPhoto, recordProblem } from '../store/library';
 import { throwIfCancelled } from '../util/progress';
 import { seededRandom } from '../util/rng';
 import { normaliseRows } from '../util/vectors';
-import { activeModelWithoutWeights, barePhoto, randomHash } from './library';
+import { activeModelWithoutWeights, barePhoto } from './library';
 import { libraryLikeBlobs } from './synthetic';
 
 /**
@@ -57,12 +58,25 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
  * loose clusters, and one photo in a hundred a near-copy of another (same difference hash, almost
  * the same embedding), as a real library's near-duplicates.
  */
+const INPUT_SIDE = 64;
+
+/** A 64×64 RGB picture of random 8×8-pixel blocks. */
+function blockyInput(random: () => number): Uint8Array {
+  const rgb = new Uint8Array(INPUT_SIDE * INPUT_SIDE * 3);
+  const cells = Array.from({ length: 8 * 8 * 3 }, () => Math.floor(random() * 256));
+  for (let y = 0; y < INPUT_SIDE; y++)
+    for (let x = 0; x < INPUT_SIDE; x++) for (let c = 0; c < 3; c++) rgb[(y * INPUT_SIDE + x) * 3 + c] = cells[((y >> 3) * 8 + (x >> 3)) * 3 + c]!;
+  return rgb;
+}
+
 function seedLibrary(home: string, count: number, dim: number): { photoPath: string } {
   const random = seededRandom(11);
   const { vectors } = libraryLikeBlobs(count, dim, 1.2, 5);
-  const hashes = Array.from({ length: count }, () => randomHash(random));
+  // Each photo has a stored 64×64 model input (random 8-pixel blocks) and its hash, as a real
+  // library does: Find similar's copies and the duplicate rule read them.
+  const inputs = Array.from({ length: count }, () => blockyInput(random));
   for (let copy = 1; copy < count; copy += 100) {
-    hashes[copy] = hashes[copy - 1]!;
+    inputs[copy] = inputs[copy - 1]!;
     for (let j = 0; j < dim; j++) vectors[copy * dim + j] = vectors[(copy - 1) * dim + j]! + (random() - 0.5) * 0.01;
   }
   normaliseRows(vectors, dim);
@@ -73,7 +87,11 @@ function seedLibrary(home: string, count: number, dim: number): { photoPath: str
     const photoIds: number[] = [];
     core.db.transaction(() => {
       for (let i = 0; i < count; i++) {
-        const photo = barePhoto(i.toString(16).padStart(64, '0'), { dhash: hashes[i]! });
+        const rgb = inputs[i]!;
+        const photo = barePhoto(i.toString(16).padStart(64, '0'), {
+          dhash: differenceHash({ data: rgb, width: INPUT_SIDE, height: INPUT_SIDE }),
+          modelInputs: [{ size: INPUT_SIDE, rgb }],
+        });
         photoIds.push(insertPhoto(core.db, photo, { path: join(root, `img${i}.jpg`), folderId: folder.id, bytes: 1000, mtimeMs: 0 }));
       }
       for (let i = 0; i < 20; i++)
