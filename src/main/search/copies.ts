@@ -4,8 +4,8 @@
 // eval near-duplicates --hard`: a grey copy is often far from its colour original).
 //
 // How, for one query photo:
-//  1. Views of its stored model input: turned by 0, 90, 180 and 270°, each also with its bars
-//     (letterbox, borders: bars.ts) cut away, for the hashes; the pixel signatures cut them anyway.
+//  1. Its stored model input turned by 0, 90, 180 and 270°; for the hashes each also without its
+//     bars (letterbox, borders: bars.ts), which the pixel signatures cut anyway.
 //  2. Candidates: library photos whose stored difference hash is as close to the query's or to a
 //     view's hash as only CANDIDATE_Z spreads of the library's own unrelated pairs allow (median
 //     and 1.4826·MAD of random pairs' distances), or within FLOOR_BITS whatever the library.
@@ -13,11 +13,12 @@
 //     objects on white every hash is closer to every other (measured: a 12-bit bound let 39 coins
 //     and fruit through the pixel test as "copies" of each other on the stamps set, the relative
 //     bound 9); the floor, because a small library of smooth pictures has so wide a spread that
-//     the relative bound admits nothing.
+//     the relative bound admits nothing. The MAX_CANDIDATES nearest of them are tested, so that
+//     a query costs the same in a library of any size.
 //  3. The test: the grey pixel correlation (16×16 with centre views, pixelSignatures.ts) of the
 //     candidate's model input with the best-matching view. Grey, so that a grey copy correlates as
 //     its original does. It is judged against the same statistic (best view) for NULL_SAMPLES
-//     random library photos, against both the query and the candidate, so neither the views nor a
+//     random library photos (one sample per library state, read once), against both the query and the candidate, so neither the views nor a
 //     smooth picture make chance matches look closer. A copy is a candidate whose z exceeds the z
 //     at which the library's N photos would give fewer than EXPECTED_FALSE_COPIES false copies in
 //     all (Bonferroni), read as Student's t for the sampled spread, as the duplicate rule does
@@ -43,8 +44,10 @@ const CANDIDATE_Z = 3;
 const FLOOR_BITS = 6;
 /** Random pairs behind the hashes' median and spread. */
 const HASH_NULL_PAIRS = 4000;
+/** At most this many photos, the nearest by hash, are tested for one query. */
+const MAX_CANDIDATES = 16;
 /** Random library photos each query and candidate are compared with, for the null. */
-const NULL_SAMPLES = 48;
+const NULL_SAMPLES = 128;
 /** Expected false copies among all the library's photos, for one query. */
 const EXPECTED_FALSE_COPIES = 0.01;
 
@@ -80,17 +83,11 @@ export function turned(rgb: Uint8Array, size: number): Uint8Array {
   return out;
 }
 
-/** The views a copy of this input may match: each quarter turn, and each without its bars. */
-export function queryViews(rgb: Uint8Array, size: number): Uint8Array[] {
-  const views: Uint8Array[] = [];
-  let view = rgb;
-  for (let turn = 0; turn < 4; turn++) {
-    if (turn > 0) view = turned(view, size);
-    views.push(view);
-    const content = withoutBars(view, size);
-    if (content !== view) views.push(content);
-  }
-  return views;
+/** The input turned by 0, 90, 180 and 270°. */
+export function quarterTurns(rgb: Uint8Array, size: number): Uint8Array[] {
+  const turns = [rgb];
+  for (let turn = 1; turn < 4; turn++) turns.push(turned(turns[turn - 1]!, size));
+  return turns;
 }
 
 interface LibraryHashes {
@@ -100,6 +97,8 @@ interface LibraryHashes {
   hashes: Uint8Array;
   /** The largest distance a candidate's hash may have (CANDIDATE_Z below the unrelated pairs' median, at least FLOOR_BITS). */
   candidateBits: number;
+  /** Grey signatures of random library photos for the nulls, read at the first query. */
+  nulls?: PixelSignatures;
 }
 
 const hashCache = new WeakMap<Db, LibraryHashes>();
@@ -127,6 +126,20 @@ function hashNull(hashes: Uint8Array, count: number): SignalStats | null {
   return robustStats(distances);
 }
 
+/**
+ * The library's null sample: grey signatures of random photos, enough to leave NULL_SAMPLES after
+ * setting aside a query and its candidates. Read once while the library does not change, so
+ * answering many queries (likeness similar --stdin, an open panel) reads only their candidates.
+ */
+function nullSample(db: Db, library: LibraryHashes, size: number): PixelSignatures {
+  if (library.nulls) return library.nulls;
+  const random = seededRandom(11);
+  const ids = new Set<number>();
+  const wanted = Math.min(library.photoIds.length, NULL_SAMPLES + MAX_CANDIDATES + 1);
+  while (ids.size < wanted) ids.add(library.photoIds[Math.floor(random() * library.photoIds.length)]!);
+  return (library.nulls = greySignatures(readModelInputs(db, size, [...ids]), size));
+}
+
 /** Grey signatures of these inputs, keyed as given. */
 function greySignatures(inputs: Map<number, Uint8Array>, size: number): PixelSignatures {
   return pixelSignatures(new Map([...inputs].map(([id, rgb]) => [id, greyInput(rgb)])), size);
@@ -147,37 +160,43 @@ export function findCopies(db: Db, photoId: number): CopyMatch[] {
   const library = libraryHashes(db);
   const own = library.photoIds.indexOf(photoId);
   if (own < 0) return [];
-  const views = queryViews(query, size);
+  const turns = quarterTurns(query, size);
+  // The hashes of each turn, and of it without its bars (the stored hashes are of whole pictures).
+  const views = turns.flatMap((t) => [...new Set([t, withoutBars(t, size)])]);
   const hashes = [library.hashes.slice(own * 8, own * 8 + 8), ...views.map((v) => differenceHash({ data: v, width: size, height: size }))];
-  const candidates: number[] = [];
+  const near: { id: number; distance: number }[] = [];
   library.photoIds.forEach((id, i) => {
-    if (id !== photoId && hashes.some((h) => hammingDistanceAt(h, library.hashes, i * 8) <= library.candidateBits)) candidates.push(id);
+    if (id === photoId) return;
+    let distance = Infinity;
+    for (const h of hashes) distance = Math.min(distance, hammingDistanceAt(h, library.hashes, i * 8));
+    if (distance <= library.candidateBits) near.push({ id, distance });
   });
-  if (candidates.length === 0) return [];
+  if (near.length === 0) return [];
+  const candidates = near
+    .sort((a, b) => a.distance - b.distance)
+    .slice(0, MAX_CANDIDATES)
+    .map((c) => c.id);
 
-  // The null: random library photos (the same ones for every query of this photo).
-  const random = seededRandom(photoId);
-  const others = new Set<number>();
+  // The null: the library's random photos, less the query and its candidates.
+  const nulls = nullSample(db, library, size);
   const excluded = new Set([photoId, ...candidates]);
-  for (let tries = 0; others.size < NULL_SAMPLES && tries < NULL_SAMPLES * 4; tries++) {
-    const id = library.photoIds[Math.floor(random() * library.photoIds.length)]!;
-    if (!excluded.has(id)) others.add(id);
-  }
-  const nullInputs = readModelInputs(db, size, [...others]);
-  if (nullInputs.size < 3) return [];
-  const viewSignatures = greySignatures(new Map(views.map((v, i) => [i, v])), size);
-  const nulls = greySignatures(nullInputs, size);
-  const queryNull = robustStats(nulls.photoIds.map((_, row) => fisherZ(bestView(viewSignatures, nulls, row))))!;
+  const nullRows = nulls.photoIds.flatMap((id, row) => (excluded.has(id) ? [] : [row])).slice(0, NULL_SAMPLES);
+  if (nullRows.length < 3) return [];
+  // A signature cuts bars itself: the turns are enough.
+  const viewSignatures = greySignatures(new Map(turns.map((v, i) => [i, v])), size);
+  const queryNull = robustStats(nullRows.map((row) => fisherZ(bestView(viewSignatures, nulls, row))))!;
   const tested = greySignatures(readModelInputs(db, size, candidates), size);
   const threshold = -normalQuantile(EXPECTED_FALSE_COPIES / Math.max(1, library.photoIds.length));
 
   const copies: CopyMatch[] = [];
   tested.photoIds.forEach((id, row) => {
-    const own = robustStats(nulls.photoIds.map((_, other) => fisherZ(pixelSimilarity(tested, row, other, nulls))))!;
+    const correlation = bestView(viewSignatures, tested, row);
+    // Most candidates are plainly unrelated; their own null (the costly part) is not needed.
+    if ((fisherZ(correlation) - queryNull.mean) / queryNull.sd < threshold / 2) return;
+    const own = robustStats(nullRows.map((other) => fisherZ(pixelSimilarity(tested, row, other, nulls))))!;
     const centre = (queryNull.mean + own.mean) / 2;
     const spread = Math.sqrt((queryNull.sd ** 2 + own.sd ** 2) / 2);
-    const df = Math.max(1, MAD_EFFICIENCY * 2 * nulls.photoIds.length);
-    const correlation = bestView(viewSignatures, tested, row);
+    const df = Math.max(1, MAD_EFFICIENCY * 2 * nullRows.length);
     const z = tToZ((fisherZ(correlation) - centre) / spread, df);
     if (z > threshold) copies.push({ photoId: id, z, correlation });
   });
