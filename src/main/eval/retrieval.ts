@@ -3,7 +3,7 @@
 // source photos as alike as a photo and its own edit.
 import { hammingDistance } from '../library/hamming';
 import { Components } from '../search/components';
-import { findCopies } from '../search/copies';
+import { findCopies, RANKED_CANDIDATES } from '../search/copies';
 import { EmbeddingIndex } from '../search/knn';
 import { combineEvidence, nullStats, pairSignals, type DuplicateSignals } from '../search/nearDuplicates';
 import type { EvalPhoto } from '../search/recall';
@@ -66,12 +66,23 @@ export function hashScorer(hashes: Map<number, Uint8Array>): (a: number, b: numb
   };
 }
 
-/** Find similar as the product ranks (search/quickSimilar.ts): the query's copies first, most alike first, then by `base`. */
-export function copiesFirstScorer(db: Db, base: (a: number, b: number) => number): (a: number, b: number) => number {
+/**
+ * Find similar as the product ranks (search/quickSimilar.ts): the query's copies (`base`'s first
+ * of `photoIds` given as the ranking's) first, most alike first, then by `base`.
+ */
+export function copiesFirstScorer(db: Db, photoIds: readonly number[], base: (a: number, b: number) => number): (a: number, b: number) => number {
   const copiesOf = new Map<number, Map<number, number>>();
   return (a, b) => {
     let copies = copiesOf.get(a);
-    if (!copies) copiesOf.set(a, (copies = new Map(findCopies(db, a).map((c, rank) => [c.photoId, rank]))));
+    if (!copies) {
+      const first = photoIds
+        .filter((id) => id !== a)
+        .map((id) => ({ id, score: base(a, id) }))
+        .sort((x, y) => y.score - x.score)
+        .slice(0, RANKED_CANDIDATES)
+        .map((x) => x.id);
+      copiesOf.set(a, (copies = new Map(findCopies(db, a, first).map((c, rank) => [c.photoId, rank]))));
+    }
     const rank = copies.get(b);
     return rank === undefined ? base(a, b) : Number.MAX_SAFE_INTEGER - rank;
   };

@@ -14,7 +14,7 @@ import { photoIdsWithInputs } from '../store/modelInputs';
 import { activeModel } from '../store/models';
 import { photoSummaries } from '../store/photos';
 import { loadPixelSignatures, pixelRows, pixelSignatures, pixelSimilarity, type PixelSignatures } from './pixelSignatures';
-import { findCopies } from './copies';
+import { COPIES_AT_MOST, findCopies, RANKED_CANDIDATES } from './copies';
 import { activeIndex, findSimilar, SearchError, type SimilarResult } from './service';
 import { TopK } from './topk';
 
@@ -116,8 +116,15 @@ export async function findSimilarByPixelsTo(core: Core, modelInputAt: (size: num
  */
 export function similarPhotos(core: Core, photoId: number, k: number): SimilarAnswer {
   const learned = activeModel(core.db) !== null && activeIndex(core).index.rowOfPhoto(photoId) !== undefined;
-  const copies = findCopies(core.db, photoId).slice(0, k);
-  const ranked = learned ? findSimilar(core, photoId, k + copies.length) : findSimilarByPixels(core, photoId, k + copies.length);
+  // Copies come from the hashes or from the ranking's first (copies.ts), so the ranking is asked
+  // for enough to fill k after them.
+  const wanted = k + COPIES_AT_MOST;
+  const ranked = learned ? findSimilar(core, photoId, wanted) : findSimilarByPixels(core, photoId, wanted);
+  const copies = findCopies(
+    core.db,
+    photoId,
+    ranked.slice(0, RANKED_CANDIDATES).map((r) => r.photoId),
+  ).slice(0, k);
   const isCopy = new Set(copies.map((c) => c.photoId));
   const results = [
     ...copies.map((c) => ({ photoId: c.photoId, score: c.correlation, copy: true })),
