@@ -95,7 +95,9 @@ test('Find similar puts the copies first and says so, through the API too', asyn
   );
   // The scene's letterboxed copy has a hash of bars and all, far from the scene's: Find similar's
   // own first matches are tested as well, so it is marked too.
-  const ofScene = similarPhotos(core, idOf(scene.original), 5).results.filter((r) => r.copy).map((r) => r.photoId);
+  const ofScene = similarPhotos(core, idOf(scene.original), 5)
+    .results.filter((r) => r.copy)
+    .map((r) => r.photoId);
   assert.ok(ofScene.includes(idOf(scene.letterbox)), 'the scene marks its letterboxed copy');
   const service = new LikenessService(core);
   const viaApi = await dispatch(service, 'findSimilar', { id: idOf(scene.grey), k: 5 });
