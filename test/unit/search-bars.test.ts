@@ -1,5 +1,6 @@
 // Bars around a picture (search/bars.ts): a letterbox's black bands and a scan's white border are
-// found and cut away; an object on white, a plain picture and a uniform one have none.
+// found and cut away; an object on white, a sky over a straight horizon, a band at one edge only,
+// a plain picture and a uniform one have none.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { contentBox, withoutBars } from '../../src/main/search/bars';
@@ -24,9 +25,26 @@ test('a letterbox: the black bands above and below are cut', () => {
   assert.equal(content.length, letterboxed.length);
 });
 
-test('a white border on one side of a scan is cut', () => {
-  const scanned = image((x, y) => (x >= SIZE - 6 ? 250 : texture(x, y)));
-  assert.deepEqual(contentBox(scanned, SIZE), { x: 0, y: 0, width: SIZE - 6, height: SIZE });
+test('a scan’s white border left and right is cut', () => {
+  const scanned = image((x, y) => (x < 4 || x >= SIZE - 6 ? 250 : texture(x, y)));
+  assert.deepEqual(contentBox(scanned, SIZE), { x: 4, y: 0, width: SIZE - 10, height: SIZE });
+});
+
+test('a flat sky over a straight horizon, and a black band at one edge only, are not bars', () => {
+  assert.equal(
+    contentBox(
+      image((x, y) => (y < 20 ? 170 : texture(x, y))),
+      SIZE,
+    ),
+    null,
+  );
+  assert.equal(
+    contentBox(
+      image((x, y) => (y < 10 ? 0 : texture(x, y))),
+      SIZE,
+    ),
+    null,
+  );
 });
 
 test('an object on white, a plain picture and a uniform one have no bars', () => {

@@ -1,8 +1,11 @@
-// Bars around a picture: the black bands of a letterboxed or pillarboxed frame, the plain border of
-// a scan or a framed print. A bar is a band of uniform rows (or columns) at an edge that ends at a
-// straight edge across the whole frame: most of the first row past it differs from the bar. An
-// object photographed on white is not barred — its background ends where the object starts, in a
-// few pixels of a row, not along all of it.
+// Bars around a picture: the black bands of a letterboxed or pillarboxed frame, the white border of
+// a scan or a print. Bars come in pairs on opposite edges (above and below, or left and right), are
+// near black or near white, and each is a band of uniform rows (or columns) that ends at a straight
+// edge across the whole frame: most of the first row past it differs from the bar. An object
+// photographed on white is not barred — its background ends where the object starts, in a few
+// pixels of a row, not along all of it — and neither is a flat sky over a straight horizon (one
+// edge only, not black or white: cutting it, a brightened copy whose sky crossed the uniformity
+// bound was cut elsewhere and no longer matched its original).
 // Cut away before pixels are compared (pixelSignatures.ts, copies.ts): otherwise the bars dominate
 // the correlation, so that any two letterboxed pictures look alike (measured on `eval
 // near-duplicates --hard`: 670 pairs of different letterboxed photos called duplicates or similar
@@ -14,6 +17,8 @@ const FLAT_RANGE = 12;
 const EDGE_STEP = 24;
 /** The share of the first row past a bar that must differ from it. */
 const EDGE_SHARE = 0.5;
+/** A bar's grey level is below this or above 255 minus it. */
+const NEAR_BLACK_OR_WHITE = 40;
 
 export interface Box {
   x: number;
@@ -53,11 +58,15 @@ export function contentBox(rgb: Uint8Array, size: number): Box | null {
     }
     if (line === 0) return 0;
     const bar = sum / line;
+    if (bar >= NEAR_BLACK_OR_WHITE && bar <= 255 - NEAR_BLACK_OR_WHITE) return 0;
     let differing = 0;
     for (let i = 0; i < size; i++) if (Math.abs(at(line, i) - bar) > EDGE_STEP) differing++;
     return differing >= EDGE_SHARE * size ? line : 0;
   });
-  const [top, bottom, left, right] = depth as [number, number, number, number];
+  // Only pairs: a band at one edge alone is more often the picture (a sky, a wall) than a bar.
+  let [top, bottom, left, right] = depth as [number, number, number, number];
+  if (top === 0 || bottom === 0) top = bottom = 0;
+  if (left === 0 || right === 0) left = right = 0;
   if (top + bottom + left + right === 0) return null;
   return { x: left, y: top, width: size - left - right, height: size - top - bottom };
 }
