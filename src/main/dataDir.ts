@@ -34,6 +34,10 @@ export class DataDir {
   get tmp(): string {
     return join(this.root, 'tmp');
   }
+  /** Files derived from the library to start faster; any may be deleted at any time. */
+  get caches(): string {
+    return join(this.root, 'cache');
+  }
   /**
    * Thumbnails are named by content hash (so one can be written before its database row
    * commits, and a crash leaves at worst an unused file), spread over 256 sub-folders.

@@ -5,7 +5,7 @@
 // copies. The duplicate rule, whose pixels ignore bars (search/bars.ts), does not join the two
 // letterboxed pictures, and groups the letterboxed copy with the scene.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { dispatch } from '../../src/main/api/dispatch';
@@ -66,17 +66,25 @@ const idOf = (path: string) => photoIdByPath(core.db, path)!;
 
 test('a grey, a turned and a letterboxed copy each find the scene; the scene finds its grey and turned copies', () => {
   for (const copy of [scene.grey, scene.turned, scene.letterbox]) {
-    const found = findCopies(core.db, idOf(copy)).map((c) => c.photoId);
+    const found = findCopies(core, idOf(copy)).map((c) => c.photoId);
     assert.ok(found.includes(idOf(scene.original)), `${copy} finds the scene`);
   }
-  const ofScene = findCopies(core.db, idOf(scene.original)).map((c) => c.photoId);
+  const ofScene = findCopies(core, idOf(scene.original)).map((c) => c.photoId);
   assert.ok(ofScene.includes(idOf(scene.grey)) && ofScene.includes(idOf(scene.turned)), 'the scene finds its grey and turned copies');
+  // The null sample is kept for the next process, and a new one (a fresh core) answers the same.
+  assert.equal(readdirSync(core.dataDir.caches).filter((n) => n.startsWith('copies-null-')).length, 1);
+  const again = openCore(join(tmp.path, 'home'));
+  try {
+    assert.deepEqual(findCopies(again, idOf(scene.original)), findCopies(core, idOf(scene.original)));
+  } finally {
+    closeCore(again);
+  }
 });
 
 test('no unrelated picture is a copy of anything, and nothing is a copy of itself', () => {
   const others = new Set(unrelated.map(idOf));
   for (const path of [...Object.values(scene), ...unrelated]) {
-    const found = findCopies(core.db, idOf(path)).map((c) => c.photoId);
+    const found = findCopies(core, idOf(path)).map((c) => c.photoId);
     assert.ok(!found.includes(idOf(path)), 'not itself');
     if (others.has(idOf(path))) assert.deepEqual(found, [], `${path} has no copies`);
     else assert.ok(!found.some((id) => others.has(id)), `${path}: no unrelated picture among its copies`);

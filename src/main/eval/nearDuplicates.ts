@@ -268,7 +268,7 @@ export async function evalNearDuplicates(options: NearDuplicateEvalOptions): Pro
 
     const learnedScore = cosineScorer(learnedIdx);
     const combinedScore = combinedScorer({ index: learnedIdx, hashes, pixels }, ids);
-    const findSimilarScore = copiesFirstScorer(evalCore.db, ids, learnedScore);
+    const findSimilarScore = copiesFirstScorer(evalCore, ids, learnedScore);
     const results: Record<string, RecallResult> = {
       learned: recallAt5(photos, learnedScore),
       rawPixels: recallAt5(photos, cosineScorer(raw)),

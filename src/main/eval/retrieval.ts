@@ -1,13 +1,13 @@
 // The near-duplicate evaluation's own scorers and diagnostics, beside recall@5 (search/recall.ts):
 // the perceptual hash, the evidence `likeness duplicates` combines, raw pixels as a baseline, and
 // source photos as alike as a photo and its own edit.
+import type { Core } from '../core';
 import { hammingDistance } from '../library/hamming';
 import { Components } from '../search/components';
 import { findCopies, RANKED_CANDIDATES } from '../search/copies';
 import { EmbeddingIndex } from '../search/knn';
 import { combineEvidence, nullStats, pairSignals, type DuplicateSignals } from '../search/nearDuplicates';
 import type { EvalPhoto } from '../search/recall';
-import type { Db } from '../store/db';
 import { normaliseRows } from '../util/vectors';
 
 /** Two source photos whose originals are at least as alike as one of them is to its own edit. */
@@ -70,7 +70,7 @@ export function hashScorer(hashes: Map<number, Uint8Array>): (a: number, b: numb
  * Find similar as the product ranks (search/quickSimilar.ts): the query's copies (`base`'s first
  * of `photoIds` given as the ranking's) first, most alike first, then by `base`.
  */
-export function copiesFirstScorer(db: Db, photoIds: readonly number[], base: (a: number, b: number) => number): (a: number, b: number) => number {
+export function copiesFirstScorer(core: Core, photoIds: readonly number[], base: (a: number, b: number) => number): (a: number, b: number) => number {
   const copiesOf = new Map<number, Map<number, number>>();
   return (a, b) => {
     let copies = copiesOf.get(a);
@@ -81,7 +81,7 @@ export function copiesFirstScorer(db: Db, photoIds: readonly number[], base: (a:
         .sort((x, y) => y.score - x.score)
         .slice(0, RANKED_CANDIDATES)
         .map((x) => x.id);
-      copiesOf.set(a, (copies = new Map(findCopies(db, a, first).map((c, rank) => [c.photoId, rank]))));
+      copiesOf.set(a, (copies = new Map(findCopies(core, a, first).map((c, rank) => [c.photoId, rank]))));
     }
     const rank = copies.get(b);
     return rank === undefined ? base(a, b) : Number.MAX_SAFE_INTEGER - rank;

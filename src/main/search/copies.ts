@@ -30,7 +30,9 @@
 // Reads the query's and a few dozen other model inputs; no sharp, no model.
 // Known limit: at 64×64 in grey two different objects alike in shape on one plain background (a
 // dime and a nickel on white) pass as copies; measured on the stamps set, 5 of 840 results.
+import type { Core } from '../core';
 import { withoutBars } from './bars';
+import { readNullSample, writeNullSample } from './nullSampleFile';
 import { differenceHash } from '../library/differenceHash';
 import { hammingDistanceAt } from '../library/hamming';
 import { modelInputSizes } from '../library/inputSizes';
@@ -136,16 +138,20 @@ function hashNull(hashes: Uint8Array, count: number): SignalStats | null {
 
 /**
  * The library's null sample: grey signatures of random photos, enough to leave NULL_SAMPLES after
- * setting aside a query and its candidates. Read once while the library does not change, so
- * answering many queries (likeness similar --stdin, an open panel) reads only their candidates.
+ * setting aside a query and its candidates. Taken once while the library does not change, and kept
+ * in a file (nullSampleFile.ts) for the next process, so a query reads only its candidates.
  */
-function nullSample(db: Db, library: LibraryHashes, size: number): PixelSignatures {
+function nullSample(core: Core, library: LibraryHashes, size: number): PixelSignatures {
   if (library.nulls) return library.nulls;
+  const stored = readNullSample(core.dataDir.caches, size, library.generation);
+  if (stored) return (library.nulls = stored);
   const random = seededRandom(11);
   const ids = new Set<number>();
   const wanted = Math.min(library.photoIds.length, NULL_SAMPLES + MAX_CANDIDATES + 1);
   while (ids.size < wanted) ids.add(library.photoIds[Math.floor(random() * library.photoIds.length)]!);
-  return (library.nulls = greySignatures(readModelInputs(db, size, [...ids]), size));
+  library.nulls = greySignatures(readModelInputs(core.db, size, [...ids]), size);
+  writeNullSample(core.dataDir.caches, size, library.generation, library.nulls);
+  return library.nulls;
 }
 
 /** Grey signatures of these inputs, keyed as given. */
@@ -165,7 +171,8 @@ function bestView(views: PixelSignatures, t: PixelSignatures, row: number): numb
  * input or hash. `ranked`: the first photos of Find similar's ranking, candidates too when they
  * have bars and their picture without them hashes close to the query.
  */
-export function findCopies(db: Db, photoId: number, ranked: readonly number[] = []): CopyMatch[] {
+export function findCopies(core: Core, photoId: number, ranked: readonly number[] = []): CopyMatch[] {
+  const db = core.db;
   const size = modelInputSizes(db)[0]!;
   const query = readModelInputs(db, size, [photoId]).get(photoId);
   if (!query) return [];
@@ -201,7 +208,7 @@ export function findCopies(db: Db, photoId: number, ranked: readonly number[] = 
   if (candidates.length === 0) return [];
 
   // The null: the library's random photos, less the query and its candidates.
-  const nulls = nullSample(db, library, size);
+  const nulls = nullSample(core, library, size);
   const excluded = new Set([photoId, ...candidates]);
   const nullRows = nulls.photoIds.flatMap((id, row) => (excluded.has(id) ? [] : [row])).slice(0, NULL_SAMPLES);
   if (nullRows.length < 3) return [];

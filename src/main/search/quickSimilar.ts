@@ -121,7 +121,7 @@ export function similarPhotos(core: Core, photoId: number, k: number): SimilarAn
   const wanted = k + COPIES_AT_MOST;
   const ranked = learned ? findSimilar(core, photoId, wanted) : findSimilarByPixels(core, photoId, wanted);
   const copies = findCopies(
-    core.db,
+    core,
     photoId,
     ranked.slice(0, RANKED_CANDIDATES).map((r) => r.photoId),
   ).slice(0, k);
