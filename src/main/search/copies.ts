@@ -20,16 +20,17 @@
 //     without the bars is within the bound. (Testing the ranking's first photos without that
 //     check marked 59 of 840 stamps as copies of look-alike objects.)
 //  3. The test: the grey pixel correlation (16×16 with centre views, pixelSignatures.ts) of the
-//     candidate's model input with the best-matching view. Grey, so that a grey copy correlates as
-//     its original does. It is judged against the same statistic (best view) for NULL_SAMPLES
-//     random library photos (one sample per library state, read once), against both the query and the candidate, so neither the views nor a
-//     smooth picture make chance matches look closer. A copy is a candidate whose z exceeds the z
-//     at which the library's N photos would give fewer than EXPECTED_FALSE_COPIES false copies in
-//     all (Bonferroni), read as Student's t for the sampled spread, as the duplicate rule does
-//     (nearDuplicates.ts).
-// Reads the query's and a few dozen other model inputs; no sharp, no model.
+//     candidate's model input with the best-matching turn. Grey, so that a grey copy correlates as
+//     its original does. It is judged against the same statistic (best turn) for NULL_SAMPLES
+//     random library photos (one sample per library state), against both the query and the
+//     candidate, so neither the turns nor a smooth picture make chance matches look closer. A copy
+//     is a candidate whose z exceeds the z at which the library's N photos would give fewer than
+//     EXPECTED_FALSE_COPIES false copies in all (Bonferroni), read as Student's t for the sampled
+//     spread, as the duplicate rule does (nearDuplicates.ts).
+// Reads the query's and its candidates' model inputs (the null sample once, then from a file); no
+// sharp, no model.
 // Known limit: at 64×64 in grey two different objects alike in shape on one plain background (a
-// dime and a nickel on white) pass as copies; measured on the stamps set, 5 of 840 results.
+// dime and a nickel on white) pass as copies; measured on the stamps set, 8 of 840 results.
 import type { Core } from '../core';
 import { withoutBars } from './bars';
 import { readNullSample, writeNullSample } from './nullSampleFile';
@@ -147,7 +148,7 @@ function nullSample(core: Core, library: LibraryHashes, size: number): PixelSign
   if (stored) return (library.nulls = stored);
   const random = seededRandom(11);
   const ids = new Set<number>();
-  const wanted = Math.min(library.photoIds.length, NULL_SAMPLES + MAX_CANDIDATES + 1);
+  const wanted = Math.min(library.photoIds.length, NULL_SAMPLES + COPIES_AT_MOST + 1);
   while (ids.size < wanted) ids.add(library.photoIds[Math.floor(random() * library.photoIds.length)]!);
   library.nulls = greySignatures(readModelInputs(core.db, size, [...ids]), size);
   writeNullSample(core.dataDir.caches, size, library.generation, library.nulls);
