@@ -25,9 +25,14 @@ test('a letterbox: the black bands above and below are cut', () => {
   assert.equal(content.length, letterboxed.length);
 });
 
-test('a scan’s white border left and right is cut', () => {
+test('a scan’s white border left and right is cut, both sides to the shallower', () => {
   const scanned = image((x, y) => (x < 4 || x >= SIZE - 6 ? 250 : texture(x, y)));
-  assert.deepEqual(contentBox(scanned, SIZE), { x: 4, y: 0, width: SIZE - 10, height: SIZE });
+  assert.deepEqual(contentBox(scanned, SIZE), { x: 4, y: 0, width: SIZE - 8, height: SIZE });
+});
+
+test('a letterbox over a picture whose top is dark: the bar below ends at an edge, both are cut to it', () => {
+  const dark = image((x, y) => (y < 10 || y >= SIZE - 10 ? 0 : y < 16 ? 5 : texture(x, y)));
+  assert.deepEqual(contentBox(dark, SIZE), { x: 0, y: 10, width: SIZE, height: SIZE - 20 });
 });
 
 test('a flat sky over a straight horizon, and a black band at one edge only, are not bars', () => {

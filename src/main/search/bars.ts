@@ -1,7 +1,7 @@
 // Bars around a picture: the black bands of a letterboxed or pillarboxed frame, the white border of
 // a scan or a print. Bars come in pairs on opposite edges (above and below, or left and right), are
-// near black or near white, and each is a band of uniform rows (or columns) that ends at a straight
-// edge across the whole frame: most of the first row past it differs from the bar. An object
+// near black or near white bands of uniform rows (or columns), and at least one of the pair ends at
+// a straight edge across the whole frame: most of the first row past it differs from the bar. An object
 // photographed on white is not barred — its background ends where the object starts, in a few
 // pixels of a row, not along all of it — and neither is a flat sky over a straight horizon (one
 // edge only, not black or white: cutting it, a brightened copy whose sky crossed the uniformity
@@ -40,7 +40,8 @@ export function contentBox(rgb: Uint8Array, size: number): Box | null {
     (line, along) => grey(line, along),
     (line, along) => grey(size - 1 - line, along),
   ];
-  const depth = sides.map((at) => {
+  // Each edge's band: its depth, whether it is near black or white, whether it ends at a straight edge.
+  const bands = sides.map((at) => {
     let line = 0;
     let sum = 0;
     for (; line < Math.floor(size / 3); line++) {
@@ -56,18 +57,20 @@ export function contentBox(rgb: Uint8Array, size: number): Box | null {
       if (high - low >= FLAT_RANGE) break;
       sum += total / size;
     }
-    if (line === 0) return 0;
-    const bar = sum / line;
-    if (bar >= NEAR_BLACK_OR_WHITE && bar <= 255 - NEAR_BLACK_OR_WHITE) return 0;
+    const bar = line > 0 ? sum / line : 128;
     let differing = 0;
     for (let i = 0; i < size; i++) if (Math.abs(at(line, i) - bar) > EDGE_STEP) differing++;
-    return differing >= EDGE_SHARE * size ? line : 0;
+    return { depth: bar < NEAR_BLACK_OR_WHITE || bar > 255 - NEAR_BLACK_OR_WHITE ? line : 0, edged: differing >= EDGE_SHARE * size };
   });
-  // Only pairs: a band at one edge alone is more often the picture (a sky, a wall) than a bar.
-  let [top, bottom, left, right] = depth as [number, number, number, number];
-  if (top === 0 || bottom === 0) top = bottom = 0;
-  if (left === 0 || right === 0) left = right = 0;
-  if (top + bottom + left + right === 0) return null;
+  // Only pairs: a band at one edge alone is more often the picture (a sky, a wall) than a bar. At
+  // least one of the two ends at a straight edge; the other may run on into a dark (or white) part
+  // of the picture, so both are cut to the shallower.
+  const pair = (a: (typeof bands)[number], b: (typeof bands)[number]) =>
+    a.depth > 0 && b.depth > 0 && (a.edged || b.edged) ? Math.min(a.depth, b.depth) : 0;
+  const vertical = pair(bands[0]!, bands[1]!);
+  const horizontal = pair(bands[2]!, bands[3]!);
+  if (vertical + horizontal === 0) return null;
+  const [top, bottom, left, right] = [vertical, vertical, horizontal, horizontal];
   return { x: left, y: top, width: size - left - right, height: size - top - bottom };
 }
 
