@@ -2,15 +2,18 @@
 // `likeness similar`) reads one file instead of one SQLite row per photo: at 10k photos the rows
 // took ~100 ms of a ~400 ms command. The file is named by the embeddings' change generation, so a
 // stale one is never read; it is only a cache: missing, damaged or unwritable, SQLite answers.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Core } from '../core';
+import { replaceCacheFile } from '../util/cacheFile';
 
 const MAGIC = 0x4c4b4531; // "LKE1"
 const HEADER = 12; // magic, dim, count (uint32 each)
 
+const snapshotName = (generation: number) => `embeddings-${generation}.bin`;
+
 function snapshotPath(core: Core, modelId: number, generation: number): string {
-  return join(core.dataDir.modelDir(modelId), `embeddings-${generation}.bin`);
+  return join(core.dataDir.modelDir(modelId), snapshotName(generation));
 }
 
 export interface EmbeddingMatrix {
@@ -39,23 +42,11 @@ export function readSnapshot(core: Core, modelId: number, generation: number): E
 /** Writes the snapshot (whole, then renamed into place) and drops older ones of the model. */
 export function writeSnapshot(core: Core, modelId: number, generation: number, matrix: EmbeddingMatrix): void {
   const { photoIds, vectors, dim } = matrix;
-  const path = snapshotPath(core, modelId, generation);
-  try {
-    const out = Buffer.alloc(HEADER + photoIds.length * 4 + vectors.byteLength);
-    out.writeUInt32LE(MAGIC, 0);
-    out.writeUInt32LE(dim, 4);
-    out.writeUInt32LE(photoIds.length, 8);
-    photoIds.forEach((id, i) => out.writeUInt32LE(id, HEADER + i * 4));
-    Buffer.from(vectors.buffer, vectors.byteOffset, vectors.byteLength).copy(out, HEADER + photoIds.length * 4);
-    mkdirSync(core.dataDir.modelDir(modelId), { recursive: true });
-    const temporary = `${path}.${process.pid}.tmp`;
-    writeFileSync(temporary, out);
-    renameSync(temporary, path);
-    for (const name of readdirSync(core.dataDir.modelDir(modelId))) {
-      if (/^embeddings-\d+\.bin$/.test(name) && join(core.dataDir.modelDir(modelId), name) !== path)
-        rmSync(join(core.dataDir.modelDir(modelId), name), { force: true });
-    }
-  } catch {
-    // A cache only: a read-only or full data directory leaves SQLite to answer next time too.
-  }
+  const out = Buffer.alloc(HEADER + photoIds.length * 4 + vectors.byteLength);
+  out.writeUInt32LE(MAGIC, 0);
+  out.writeUInt32LE(dim, 4);
+  out.writeUInt32LE(photoIds.length, 8);
+  photoIds.forEach((id, i) => out.writeUInt32LE(id, HEADER + i * 4));
+  Buffer.from(vectors.buffer, vectors.byteOffset, vectors.byteLength).copy(out, HEADER + photoIds.length * 4);
+  replaceCacheFile(core.dataDir.modelDir(modelId), snapshotName(generation), out, /^embeddings-\d+\.bin$/);
 }

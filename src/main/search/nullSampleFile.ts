@@ -4,13 +4,13 @@
 // and computing their signatures: about 100 ms of a cold start at 10,000 photos. The file is named
 // by the input size and the photos' change generation, so a stale one is never read; it is only a
 // cache: missing, damaged or unwritable, the sample is computed again.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { replaceCacheFile } from '../util/cacheFile';
 import type { PixelSignatures } from './pixelSignatures';
 
 const MAGIC = 0x4c4b4e31; // "LKN1"
 const HEADER = 24; // magic, count, views, dim, side, coarseDim (uint32 each)
-const NAME = /^copies-null-\d+-\d+\.bin$/;
 
 const fileName = (size: number, generation: number) => `copies-null-${size}-${generation}.bin`;
 
@@ -43,27 +43,18 @@ export function readNullSample(dir: string, size: number, generation: number): P
   const coarse = take((o, n) => new Float32Array(bytes.buffer, o, n), count * coarseDim, 4);
   const shiftReference = take((o, n) => new Float32Array(bytes.buffer, o, n), count, 4);
   const codes = take((o, n) => new Int8Array(bytes.buffer, o, n), count * views * dim, 1);
-  return { photoIds, side: side, dim: dim, views: views, codes, inverseNorms, coarse, coarseDim: coarseDim, shiftReference };
+  return { photoIds, side, dim, views, codes, inverseNorms, coarse, coarseDim, shiftReference };
 }
 
 /** Writes the sample (whole, then renamed into place) and drops older ones. */
 export function writeNullSample(dir: string, size: number, generation: number, s: PixelSignatures): void {
   const count = s.photoIds.length;
-  try {
-    const out = new Uint8Array(HEADER + count * 4 * (2 + s.views + s.coarseDim) + s.codes.length);
-    new Uint32Array(out.buffer, 0, 6).set([MAGIC, count, s.views, s.dim, s.side, s.coarseDim]);
-    let at = HEADER;
-    for (const part of [Uint32Array.from(s.photoIds), s.inverseNorms, s.coarse, s.shiftReference, s.codes]) {
-      out.set(new Uint8Array(part.buffer, part.byteOffset, part.byteLength), at);
-      at += part.byteLength;
-    }
-    mkdirSync(dir, { recursive: true });
-    const path = join(dir, fileName(size, generation));
-    const temporary = `${path}.${process.pid}.tmp`;
-    writeFileSync(temporary, out);
-    renameSync(temporary, path);
-    for (const name of readdirSync(dir)) if (NAME.test(name) && name !== fileName(size, generation)) rmSync(join(dir, name), { force: true });
-  } catch {
-    // A cache only: a read-only or full data directory computes the sample again next time.
+  const out = new Uint8Array(HEADER + count * 4 * (2 + s.views + s.coarseDim) + s.codes.length);
+  new Uint32Array(out.buffer, 0, 6).set([MAGIC, count, s.views, s.dim, s.side, s.coarseDim]);
+  let at = HEADER;
+  for (const part of [Uint32Array.from(s.photoIds), s.inverseNorms, s.coarse, s.shiftReference, s.codes]) {
+    out.set(new Uint8Array(part.buffer, part.byteOffset, part.byteLength), at);
+    at += part.byteLength;
   }
+  replaceCacheFile(dir, fileName(size, generation), out, /^copies-null-\d+-\d+\.bin$/);
 }
