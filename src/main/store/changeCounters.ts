@@ -8,4 +8,9 @@ export function changeGeneration(db: Db, name: string): number {
 }
 
 export const photosCounter = 'photos';
+
+/** Counts a change the triggers do not see (which photos are shown). */
+export function countChange(db: Db, name: string): void {
+  db.prepare('INSERT INTO change_counters VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET generation = generation + 1').run(name);
+}
 export const embeddingsCounter = (modelId: number) => `embeddings:${modelId}`;

@@ -1,5 +1,6 @@
 // SQL for RAW+JPEG stacks and bursts: the facts they are found from, storing them, and asking a
 // photo's stack and burst. A stack's id is its face's photo id; a burst's id is its lowest photo id.
+import { countChange, photosCounter } from './changeCounters';
 import type { Db } from './db';
 
 export interface GroupingFacts {
@@ -33,7 +34,11 @@ export function replaceStacksAndBursts(
   stacks: readonly { photoId: number; faceId: number }[],
   bursts: readonly { photoId: number; burstId: number }[],
 ): void {
+  const members = db
+    .prepare("SELECT group_concat(photo_id || ':' || face_id) FROM (SELECT photo_id, face_id FROM stack_members ORDER BY photo_id)")
+    .pluck();
   db.transaction(() => {
+    const before = members.get();
     db.prepare('DELETE FROM stack_members').run();
     db.prepare('DELETE FROM burst_members').run();
     const stack = db.prepare('INSERT INTO stack_members (photo_id, face_id) VALUES (?, ?)');
@@ -43,6 +48,8 @@ export function replaceStacksAndBursts(
     // A stack is embedded once, through its face: a RAW that joined one since it was embedded
     // leaves search. Should the stack come apart, the RAW is embedded again like any new photo.
     db.prepare(`DELETE FROM embeddings WHERE NOT ${shownPhoto('embeddings.photo_id')}`).run();
+    // A stack's other members are not shown: what was computed from the shown photos is stale.
+    if (members.get() !== before) countChange(db, photosCounter);
   }).immediate();
 }
 
