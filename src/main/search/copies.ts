@@ -27,15 +27,16 @@
 //     is a candidate whose z exceeds the z at which the library's N photos would give fewer than
 //     EXPECTED_FALSE_COPIES false copies in all (Bonferroni), read as Student's t for the sampled
 //     spread, as the duplicate rule does (nearDuplicates.ts).
-// Reads the query's and its candidates' model inputs (the null sample once, then from a file); no
-// sharp, no model.
+// Reads the query's and its candidates' model inputs; the library's hashes, their bound and the null
+// sample once for each state of the library, then from a file (copiesLibraryFile.ts). No sharp, no
+// model.
 // Known limit: at 64×64 in grey two different objects alike in shape on one plain background (a
 // dime and a nickel on white) pass as copies; measured on the stamps set, 8 of 840 results.
 import type { Core } from '../core';
 import { withoutBars } from './bars';
-import { readNullSample, writeNullSample } from './nullSampleFile';
+import { readCopiesLibrary, writeCopiesLibrary, type CopiesLibrary } from './copiesLibraryFile';
 import { differenceHash } from '../library/differenceHash';
-import { hammingDistanceAt } from '../library/hamming';
+import { hammingDistanceAt, nearestDistances } from '../library/hamming';
 import { modelInputSizes } from '../library/inputSizes';
 import { changeGeneration, photosCounter } from '../store/changeCounters';
 import type { Db } from '../store/db';
@@ -43,7 +44,8 @@ import { readModelInputs } from '../store/modelInputs';
 import { shownDifferenceHashes } from '../store/photos';
 import { seededRandom } from '../util/rng';
 import { fisherZ, MAD_EFFICIENCY, normalQuantile, robustStats, tToZ, type SignalStats } from './nearDuplicates';
-import { pixelSignatures, pixelSimilarity, type PixelSignatures } from './pixelSignatures';
+import { PIXEL_SIDE, pixelSimilarities, pixelSimilarity, simdViews, viewCodes, type ViewCodes } from './pixelSignatures';
+import type { SimdInt8Rows } from './simd';
 
 /** How unusually close (in spreads of unrelated pairs) a hash must be for its photo to be tested. */
 const CANDIDATE_Z = 3;
@@ -80,16 +82,14 @@ export function greyInput(rgb: Uint8Array): Uint8Array {
   return out;
 }
 
-/** A square RGB input turned 90° clockwise. */
-export function turned(rgb: Uint8Array, size: number): Uint8Array {
-  const out = new Uint8Array(rgb.length);
+/** A square picture of `channels` interleaved channels (RGB input, or one view's grey codes) turned 90° clockwise. */
+export function turned<T extends Uint8Array | Int8Array>(pixels: T, size: number, channels = 3): T {
+  const out = new (pixels.constructor as new (length: number) => T)(pixels.length);
   for (let y = 0; y < size; y++)
     for (let x = 0; x < size; x++) {
-      const from = (y * size + x) * 3;
-      const to = (x * size + (size - 1 - y)) * 3;
-      out[to] = rgb[from]!;
-      out[to + 1] = rgb[from + 1]!;
-      out[to + 2] = rgb[from + 2]!;
+      const from = (y * size + x) * channels;
+      const to = (x * size + (size - 1 - y)) * channels;
+      for (let c = 0; c < channels; c++) out[to + c] = pixels[from + c]!;
     }
   return out;
 }
@@ -101,27 +101,54 @@ export function quarterTurns(rgb: Uint8Array, size: number): Uint8Array[] {
   return turns;
 }
 
-interface LibraryHashes {
-  generation: number;
-  photoIds: number[];
-  /** 8 bytes a photo, in the order of photoIds. */
-  hashes: Uint8Array;
-  /** The largest distance a candidate's hash may have (CANDIDATE_Z below the unrelated pairs' median, at least FLOOR_BITS). */
-  candidateBits: number;
-  /** Grey signatures of random library photos for the nulls, read at the first query. */
-  nulls?: PixelSignatures;
+/**
+ * Grey view codes of an input and of its three quarter turns, rows 0–3. Only the first is computed:
+ * the views are centred squares and cutting bars treats opposite edges alike, so a turned input's
+ * codes are its codes turned (the same numbers up to rounding), at a quarter of the cost.
+ */
+export function quarterTurnCodes(rgb: Uint8Array, size: number): ViewCodes {
+  const first = greyCodes(new Map([[0, rgb]]), size);
+  const { views, dim } = first;
+  const codes = new Int8Array(4 * views * dim);
+  codes.set(first.codes);
+  for (let turn = 1; turn < 4; turn++)
+    for (let view = 0; view < views; view++) {
+      const from = ((turn - 1) * views + view) * dim;
+      codes.set(turned(codes.subarray(from, from + dim), PIXEL_SIDE, 1), (turn * views + view) * dim);
+    }
+  const inverseNorms = Float32Array.from({ length: 4 * views }, (_, i) => first.inverseNorms[i % views]!);
+  return { photoIds: [0, 1, 2, 3], views, dim, codes, inverseNorms };
 }
 
-const hashCache = new WeakMap<Db, LibraryHashes>();
+interface CachedLibrary extends CopiesLibrary {
+  generation: number;
+  size: number;
+  /** The null sample's codes in wasm memory, made at the first query that needs them. */
+  nullViews?: SimdInt8Rows;
+}
 
-function libraryHashes(db: Db): LibraryHashes {
+const libraryCache = new WeakMap<Db, CachedLibrary>();
+
+/**
+ * The shown photos' hashes, the candidates' bound and the null sample: kept in memory while the
+ * library does not change, and in a file (copiesLibraryFile.ts) for the next process, so a query
+ * reads only its own candidates' inputs.
+ */
+function copiesLibrary(core: Core, size: number): CachedLibrary {
+  const db = core.db;
   const generation = changeGeneration(db, photosCounter);
-  const cached = hashCache.get(db);
-  if (cached && cached.generation === generation) return cached;
-  const { photoIds, hashes } = shownDifferenceHashes(db);
-  const stats = hashNull(hashes, photoIds.length);
-  const fresh = { generation, photoIds, hashes, candidateBits: Math.max(FLOOR_BITS, stats ? stats.mean - CANDIDATE_Z * stats.sd : 0) };
-  hashCache.set(db, fresh);
+  const cached = libraryCache.get(db);
+  if (cached && cached.generation === generation && cached.size === size) return cached;
+  let library = readCopiesLibrary(core.dataDir.caches, size, generation);
+  if (!library || library.nulls.dim !== GREY_DIM) {
+    const { photoIds, hashes } = shownDifferenceHashes(db);
+    const stats = hashNull(hashes, photoIds.length);
+    const candidateBits = Math.max(FLOOR_BITS, stats ? stats.mean - CANDIDATE_Z * stats.sd : 0);
+    library = { photoIds, hashes, candidateBits, nulls: nullSample(db, photoIds, size) };
+    writeCopiesLibrary(core.dataDir.caches, size, generation, library);
+  }
+  const fresh = { ...library, generation, size };
+  libraryCache.set(db, fresh);
   return fresh;
 }
 
@@ -137,31 +164,25 @@ function hashNull(hashes: Uint8Array, count: number): SignalStats | null {
   return robustStats(distances);
 }
 
-/**
- * The library's null sample: grey signatures of random photos, enough to leave NULL_SAMPLES after
- * setting aside a query and its candidates. Taken once while the library does not change, and kept
- * in a file (nullSampleFile.ts) for the next process, so a query reads only its candidates.
- */
-function nullSample(core: Core, library: LibraryHashes, size: number): PixelSignatures {
-  if (library.nulls) return library.nulls;
-  const stored = readNullSample(core.dataDir.caches, size, library.generation);
-  if (stored) return (library.nulls = stored);
+/** Grey view codes of random library photos, enough to leave NULL_SAMPLES after setting aside a query and its candidates. */
+function nullSample(db: Db, photoIds: readonly number[], size: number): ViewCodes {
   const random = seededRandom(11);
   const ids = new Set<number>();
-  const wanted = Math.min(library.photoIds.length, NULL_SAMPLES + COPIES_AT_MOST + 1);
-  while (ids.size < wanted) ids.add(library.photoIds[Math.floor(random() * library.photoIds.length)]!);
-  library.nulls = greySignatures(readModelInputs(core.db, size, [...ids]), size);
-  writeNullSample(core.dataDir.caches, size, library.generation, library.nulls);
-  return library.nulls;
+  const wanted = Math.min(photoIds.length, NULL_SAMPLES + COPIES_AT_MOST + 1);
+  while (ids.size < wanted) ids.add(photoIds[Math.floor(random() * photoIds.length)]!);
+  return greyCodes(readModelInputs(db, size, [...ids]), size);
 }
 
-/** Grey signatures of these inputs, keyed as given. */
-function greySignatures(inputs: Map<number, Uint8Array>, size: number): PixelSignatures {
-  return pixelSignatures(new Map([...inputs].map(([id, rgb]) => [id, greyInput(rgb)])), size);
+/** A grey view's length: the luminance of PIXEL_SIDE² cells. */
+const GREY_DIM = PIXEL_SIDE * PIXEL_SIDE;
+
+/** Grey view codes of these inputs (their luminance only), keyed as given. */
+function greyCodes(inputs: Map<number, Uint8Array>, size: number): ViewCodes {
+  return viewCodes(new Map([...inputs].map(([id, rgb]) => [id, greyInput(rgb)])), size, 1);
 }
 
 /** The best correlation of any query view with row `row` of `t`. */
-function bestView(views: PixelSignatures, t: PixelSignatures, row: number): number {
+function bestView(views: ViewCodes, t: ViewCodes, row: number): number {
   let best = -Infinity;
   for (let v = 0; v < views.photoIds.length; v++) best = Math.max(best, pixelSimilarity(views, v, row, t));
   return best;
@@ -177,19 +198,17 @@ export function findCopies(core: Core, photoId: number, ranked: readonly number[
   const size = modelInputSizes(db)[0]!;
   const query = readModelInputs(db, size, [photoId]).get(photoId);
   if (!query) return [];
-  const library = libraryHashes(db);
+  const library = copiesLibrary(core, size);
   const own = library.photoIds.indexOf(photoId);
   if (own < 0) return [];
   const turns = quarterTurns(query, size);
   // The hashes of each turn, and of it without its bars (the stored hashes are of whole pictures).
   const views = turns.flatMap((t) => [...new Set([t, withoutBars(t, size)])]);
   const hashes = [library.hashes.slice(own * 8, own * 8 + 8), ...views.map((v) => differenceHash({ data: v, width: size, height: size }))];
+  const distances = nearestDistances(hashes, library.hashes);
   const near: { id: number; distance: number }[] = [];
   library.photoIds.forEach((id, i) => {
-    if (id === photoId) return;
-    let distance = Infinity;
-    for (const h of hashes) distance = Math.min(distance, hammingDistanceAt(h, library.hashes, i * 8));
-    if (distance <= library.candidateBits) near.push({ id, distance });
+    if (id !== photoId && distances[i]! <= library.candidateBits) near.push({ id, distance: distances[i]! });
   });
   const candidates = near
     .sort((a, b) => a.distance - b.distance)
@@ -209,14 +228,17 @@ export function findCopies(core: Core, photoId: number, ranked: readonly number[
   if (candidates.length === 0) return [];
 
   // The null: the library's random photos, less the query and its candidates.
-  const nulls = nullSample(core, library, size);
+  const nulls = library.nulls;
   const excluded = new Set([photoId, ...candidates]);
   const nullRows = nulls.photoIds.flatMap((id, row) => (excluded.has(id) ? [] : [row])).slice(0, NULL_SAMPLES);
   if (nullRows.length < 3) return [];
-  // A signature cuts bars itself: the turns are enough.
-  const viewSignatures = greySignatures(new Map(turns.map((v, i) => [i, v])), size);
-  const queryNull = robustStats(nullRows.map((row) => fisherZ(bestView(viewSignatures, nulls, row))))!;
-  const tested = greySignatures(readModelInputs(db, size, candidates), size);
+  const viewSignatures = quarterTurnCodes(query, size);
+  const nullViews = (library.nullViews ??= simdViews(nulls));
+  const bestTurn = new Float64Array(nulls.photoIds.length).fill(-Infinity);
+  for (let turn = 0; turn < 4; turn++)
+    pixelSimilarities(viewSignatures, turn, nulls, nullViews).forEach((c, row) => (bestTurn[row] = Math.max(bestTurn[row]!, c)));
+  const queryNull = robustStats(nullRows.map((row) => fisherZ(bestTurn[row]!)))!;
+  const tested = greyCodes(readModelInputs(db, size, candidates), size);
   const threshold = -normalQuantile(EXPECTED_FALSE_COPIES / Math.max(1, library.photoIds.length));
 
   const copies: CopyMatch[] = [];
@@ -224,7 +246,8 @@ export function findCopies(core: Core, photoId: number, ranked: readonly number[
     const correlation = bestView(viewSignatures, tested, row);
     // Most candidates are plainly unrelated; their own null (the costly part) is not needed.
     if ((fisherZ(correlation) - queryNull.mean) / queryNull.sd < threshold / 2) return;
-    const own = robustStats(nullRows.map((other) => fisherZ(pixelSimilarity(tested, row, other, nulls))))!;
+    const toNulls = pixelSimilarities(tested, row, nulls, nullViews);
+    const own = robustStats(nullRows.map((other) => fisherZ(toNulls[other]!)))!;
     const centre = (queryNull.mean + own.mean) / 2;
     const spread = Math.sqrt((queryNull.sd ** 2 + own.sd ** 2) / 2);
     const df = Math.max(1, MAD_EFFICIENCY * 2 * nullRows.length);

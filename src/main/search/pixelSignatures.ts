@@ -14,6 +14,7 @@
 import type { Db } from '../store/db';
 import { withoutBars } from './bars';
 import { readModelInputs } from '../store/modelInputs';
+import { SimdInt8Rows } from './simd';
 
 export const PIXEL_SIDE = 16;
 /** The full frame, then centre views covering these fractions of the width and height. */
@@ -41,12 +42,17 @@ export interface PixelSignatures {
   shiftReference: Float32Array;
 }
 
+/** The part of the signatures that pixelSimilarity reads: the views' codes (Find similar's copies keep only these). */
+export type ViewCodes = Pick<PixelSignatures, 'photoIds' | 'views' | 'dim' | 'codes' | 'inverseNorms'>;
+
 /**
  * Area-weighted resampling of the square [offset, offset + extent)² region of an RGB image to
- * side×side, centred on its own mean (over all channels) and L2-normalised.
+ * side×side, centred on its own mean (over all channels) and L2-normalised. `channels` 1 keeps the
+ * first channel only: of a grey picture (every channel its luminance), the same correlations for a
+ * third of the work.
  */
-export function regionVector(rgb: Uint8Array, size: number, offset: number, extent: number, side: number): Float32Array {
-  const out = new Float32Array(side * side * 3);
+export function regionVector(rgb: Uint8Array, size: number, offset: number, extent: number, side: number, channels: 1 | 3 = 3): Float32Array {
+  const out = new Float32Array(side * side * channels);
   const step = extent / side;
   // Per output cell along one axis: the source pixels it overlaps and by how much.
   const spans: { first: number; weights: number[] }[] = [];
@@ -73,23 +79,27 @@ export function regionVector(rgb: Uint8Array, size: number, offset: number, exte
           const w = sy.weights[dy]! * sx.weights[dx]!;
           const at = (row + sx.first + dx) * 3;
           r += w * rgb[at]!;
-          g += w * rgb[at + 1]!;
-          b += w * rgb[at + 2]!;
+          if (channels === 3) {
+            g += w * rgb[at + 1]!;
+            b += w * rgb[at + 2]!;
+          }
           total += w;
         }
       }
-      const at = (y * side + x) * 3;
+      const at = (y * side + x) * channels;
       out[at] = r / total;
-      out[at + 1] = g / total;
-      out[at + 2] = b / total;
       mean[0]! += out[at]!;
-      mean[1]! += out[at + 1]!;
-      mean[2]! += out[at + 2]!;
+      if (channels === 3) {
+        out[at + 1] = g / total;
+        out[at + 2] = b / total;
+        mean[1]! += out[at + 1]!;
+        mean[2]! += out[at + 2]!;
+      }
     }
   }
   let sum = 0;
   for (let j = 0; j < out.length; j++) {
-    out[j]! -= mean[j % 3]! / (side * side);
+    out[j]! -= mean[j % channels]! / (side * side);
     sum += out[j]! * out[j]!;
   }
   const scale = sum > 1e-9 ? 1 / Math.sqrt(sum) : 0;
@@ -98,8 +108,8 @@ export function regionVector(rgb: Uint8Array, size: number, offset: number, exte
 }
 
 /** The views of one model input (size×size×3 uint8), each centred and normalised. */
-export function pixelViews(rgb: Uint8Array, size: number, side = PIXEL_SIDE): Float32Array[] {
-  return CROP_SCALES.map((scale) => regionVector(rgb, size, (size * (1 - scale)) / 2, size * scale, side));
+export function pixelViews(rgb: Uint8Array, size: number, side = PIXEL_SIDE, channels: 1 | 3 = 3): Float32Array[] {
+  return CROP_SCALES.map((scale) => regionVector(rgb, size, (size * (1 - scale)) / 2, size * scale, side, channels));
 }
 
 /** Signatures of the given photos' model inputs, read from the library a block at a time (100k inputs would not fit at once). */
@@ -127,6 +137,25 @@ export function pixelSignatures(inputs: Map<number, Uint8Array>, inputSize: numb
   return trim(signatures, ids);
 }
 
+/**
+ * Only the views' codes of inputs in memory: half the work of whole signatures. `channels` 1: of
+ * grey inputs, the luminance alone.
+ */
+export function viewCodes(inputs: Map<number, Uint8Array>, inputSize: number, channels: 1 | 3 = 3): ViewCodes {
+  const photoIds = [...inputs.keys()];
+  const dim = PIXEL_SIDE * PIXEL_SIDE * channels;
+  const views = CROP_SCALES.length;
+  const codes: ViewCodes = {
+    photoIds,
+    views,
+    dim,
+    codes: new Int8Array(photoIds.length * views * dim),
+    inverseNorms: new Float32Array(photoIds.length * views),
+  };
+  photoIds.forEach((id, row) => writeViews(codes, row, withoutBars(inputs.get(id)!, inputSize), inputSize, channels));
+  return codes;
+}
+
 function emptySignatures(capacity: number): PixelSignatures {
   const dim = PIXEL_SIDE * PIXEL_SIDE * 3;
   const coarseDim = COARSE_SIDE * COARSE_SIDE * 3;
@@ -145,7 +174,19 @@ function emptySignatures(capacity: number): PixelSignatures {
 
 function writeSignature(s: PixelSignatures, row: number, rgb: Uint8Array, inputSize: number): void {
   rgb = withoutBars(rgb, inputSize);
-  pixelViews(rgb, inputSize).forEach((v, view) => {
+  writeViews(s, row, rgb, inputSize);
+  s.coarse.set(regionVector(rgb, inputSize, 0, inputSize, COARSE_SIDE), row * s.coarseDim);
+  const cell = inputSize / PIXEL_SIDE;
+  const still = regionVector(rgb, inputSize, 0, inputSize - cell, PIXEL_SIDE);
+  const moved = regionVector(rgb, inputSize, cell, inputSize - cell, PIXEL_SIDE);
+  let dot = 0;
+  for (let j = 0; j < still.length; j++) dot += still[j]! * moved[j]!;
+  s.shiftReference[row] = dot;
+}
+
+/** The views' int8 codes and norms of one input, bars already cut. */
+function writeViews(s: ViewCodes, row: number, rgb: Uint8Array, inputSize: number, channels: 1 | 3 = 3): void {
+  pixelViews(rgb, inputSize, PIXEL_SIDE, channels).forEach((v, view) => {
     // Int8 codes scaled to each vector's largest value: a quarter of float32's memory, and the
     // rounding moves a correlation by well under 0.01.
     let max = 0;
@@ -160,13 +201,6 @@ function writeSignature(s: PixelSignatures, row: number, rgb: Uint8Array, inputS
     }
     s.inverseNorms[row * s.views + view] = sum > 0 ? 1 / Math.sqrt(sum) : 0;
   });
-  s.coarse.set(regionVector(rgb, inputSize, 0, inputSize, COARSE_SIDE), row * s.coarseDim);
-  const cell = inputSize / PIXEL_SIDE;
-  const still = regionVector(rgb, inputSize, 0, inputSize - cell, PIXEL_SIDE);
-  const moved = regionVector(rgb, inputSize, cell, inputSize - cell, PIXEL_SIDE);
-  let dot = 0;
-  for (let j = 0; j < still.length; j++) dot += still[j]! * moved[j]!;
-  s.shiftReference[row] = dot;
 }
 
 function trim(s: PixelSignatures, ids: number[]): PixelSignatures {
@@ -181,7 +215,7 @@ function trim(s: PixelSignatures, ids: number[]): PixelSignatures {
   };
 }
 
-function viewCosine(s: PixelSignatures, rowA: number, viewA: number, t: PixelSignatures, rowB: number, viewB: number): number {
+function viewCosine(s: ViewCodes, rowA: number, viewA: number, t: ViewCodes, rowB: number, viewB: number): number {
   const a = (rowA * s.views + viewA) * s.dim;
   const b = (rowB * t.views + viewB) * t.dim;
   const codes = s.codes;
@@ -206,10 +240,39 @@ function viewCosine(s: PixelSignatures, rowA: number, viewA: number, t: PixelSig
  * full frame or a centre view (one of the two may be a crop of the other, never both). Row B may
  * be of another set of signatures (a picture outside the library).
  */
-export function pixelSimilarity(s: PixelSignatures, rowA: number, rowB: number, t: PixelSignatures = s): number {
+export function pixelSimilarity(s: ViewCodes, rowA: number, rowB: number, t: ViewCodes = s): number {
   let best = viewCosine(s, rowA, 0, t, rowB, 0);
   for (let view = 1; view < s.views; view++) {
     best = Math.max(best, viewCosine(s, rowA, view, t, rowB, 0), viewCosine(s, rowA, 0, t, rowB, view));
+  }
+  return best;
+}
+
+/** The views' codes of every row of `t`, ready for pixelSimilarities: one row per photo and view. */
+export function simdViews(t: ViewCodes): SimdInt8Rows {
+  return SimdInt8Rows.of(t.codes, t.dim);
+}
+
+/**
+ * pixelSimilarity of row `row` of `s` with every row of `t` (`rows` = simdViews(t)), the same
+ * numbers, with the dot products in wasm SIMD: many comparisons of one photo (Find similar's null)
+ * in a cold process, where plain JS has not been optimised yet.
+ */
+export function pixelSimilarities(s: ViewCodes, row: number, t: ViewCodes, rows: SimdInt8Rows): Float64Array {
+  const n = t.photoIds.length;
+  const views = t.views;
+  const best = new Float64Array(n).fill(-Infinity);
+  for (let view = 0; view < s.views; view++) {
+    const at = (row * s.views + view) * s.dim;
+    const dots = rows.dots(s.codes.subarray(at, at + s.dim));
+    const norm = s.inverseNorms[row * s.views + view]!;
+    for (let r = 0; r < n; r++) {
+      // The full frame against every view of the other; a centre view against its full frame only.
+      for (let other = 0; other < (view === 0 ? views : 1); other++) {
+        const cosine = dots[r * views + other]! * norm * t.inverseNorms[r * views + other]!;
+        if (cosine > best[r]!) best[r] = cosine;
+      }
+    }
   }
   return best;
 }

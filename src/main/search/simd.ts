@@ -285,29 +285,22 @@ export class SimdMatrix {
 }
 
 /**
- * Int8 codes of a matrix's rows (one scale for the whole matrix), scored against an int16 query in
- * its own wasm instance. Scores are approximate; `errorBound` says by how much at most.
+ * Int8 rows in their own wasm instance, with exact int32 dot products against one integer query
+ * (values within int16) at a time. Filled through `codes` (rowBytes apart).
  */
-export class SimdCodes {
+export class SimdInt8Rows {
   readonly rowBytes: number;
-  readonly scale: number;
   private readonly memory: WasmMemory;
   private readonly kernel: Kernel;
   private readonly queryAt: number;
   private readonly outAt: number;
   private readonly codesAt: number;
 
-  /** `rows` vectors of `dim` floats, `stride` floats apart, from `data`. */
   constructor(
     readonly rows: number,
     readonly dim: number,
-    data: Float32Array,
-    stride: number,
   ) {
     this.rowBytes = (dim + 15) & ~15;
-    let maxAbs = 0;
-    for (let r = 0; r < rows; r++) for (let j = 0; j < dim; j++) maxAbs = Math.max(maxAbs, Math.abs(data[r * stride + j]!));
-    this.scale = maxAbs > 0 ? 127 / maxAbs : 1;
     const e = instantiate();
     this.memory = e.mem;
     this.kernel = e.dotsI8;
@@ -317,9 +310,56 @@ export class SimdCodes {
     const end = this.codesAt + rows * this.rowBytes;
     const have = this.memory.buffer.byteLength;
     if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
-    const codes = new Int8Array(this.memory.buffer, this.codesAt, rows * this.rowBytes);
+  }
+
+  /** The rows, rowBytes apart (the padding stays zero). Valid until the next call to `dots`. */
+  get codes(): Int8Array {
+    return new Int8Array(this.memory.buffer, this.codesAt, this.rows * this.rowBytes);
+  }
+
+  /** Rows packed `dim` apart, copied in. */
+  static of(packed: Int8Array, dim: number): SimdInt8Rows {
+    const rows = new SimdInt8Rows(packed.length / dim, dim);
+    const codes = rows.codes;
+    for (let r = 0; r < rows.rows; r++) codes.set(packed.subarray(r * dim, (r + 1) * dim), r * rows.rowBytes);
+    return rows;
+  }
+
+  /**
+   * Σ_j row[j]·query[j] for rows [firstRow, firstRow + rowCount), exact. The query's values are
+   * integers within int16. The result is a view, overwritten by the next call.
+   */
+  dots(query: ArrayLike<number>, firstRow = 0, rowCount = this.rows - firstRow): Int32Array {
+    const q = new Int16Array(this.memory.buffer, this.queryAt, this.rowBytes);
+    for (let j = 0; j < this.dim; j++) q[j] = query[j]!;
+    this.kernel(this.codesAt + firstRow * this.rowBytes, this.queryAt, rowCount, this.rowBytes, this.outAt);
+    return new Int32Array(this.memory.buffer, this.outAt, rowCount);
+  }
+}
+
+/**
+ * Int8 codes of a matrix's rows (one scale for the whole matrix), scored against an int16 query.
+ * Scores are approximate; `errorBound` says by how much at most.
+ */
+export class SimdCodes {
+  readonly scale: number;
+  private readonly rows: SimdInt8Rows;
+
+  /** `rows` vectors of `dim` floats, `stride` floats apart, from `data`. */
+  constructor(
+    rows: number,
+    readonly dim: number,
+    data: Float32Array,
+    stride: number,
+  ) {
+    let maxAbs = 0;
+    for (let r = 0; r < rows; r++) for (let j = 0; j < dim; j++) maxAbs = Math.max(maxAbs, Math.abs(data[r * stride + j]!));
+    this.scale = maxAbs > 0 ? 127 / maxAbs : 1;
+    this.rows = new SimdInt8Rows(rows, dim);
+    const codes = this.rows.codes;
+    const rowBytes = this.rows.rowBytes;
     for (let r = 0; r < rows; r++) {
-      for (let j = 0; j < dim; j++) codes[r * this.rowBytes + j] = Math.round(data[r * stride + j]! * this.scale);
+      for (let j = 0; j < dim; j++) codes[r * rowBytes + j] = Math.round(data[r * stride + j]! * this.scale);
     }
   }
 
@@ -327,22 +367,22 @@ export class SimdCodes {
    * Approximate scores of rows [firstRow, firstRow+rowCount) as int32 (divide by `divisor`), and a
    * bound on |approximate − exact| that holds for every row whose vector has L2 norm ≤ 1.
    */
-  scores(query: ArrayLike<number>, firstRow = 0, rowCount = this.rows - firstRow): { raw: Int32Array; divisor: number; errorBound: number } {
+  scores(query: ArrayLike<number>, firstRow = 0, rowCount = this.rows.rows - firstRow): { raw: Int32Array; divisor: number; errorBound: number } {
     let maxAbs = 0;
     for (let j = 0; j < this.dim; j++) maxAbs = Math.max(maxAbs, Math.abs(query[j]!));
     const queryScale = maxAbs > 0 ? 32767 / maxAbs : 1;
-    const q = new Int16Array(this.memory.buffer, this.queryAt, this.rowBytes);
+    const q = new Int16Array(this.dim);
     let queryL1 = 0;
     for (let j = 0; j < this.dim; j++) {
       q[j] = Math.round(query[j]! * queryScale);
       queryL1 += Math.abs(q[j]!);
     }
-    this.kernel(this.codesAt + firstRow * this.rowBytes, this.queryAt, rowCount, this.rowBytes, this.outAt);
+    const raw = this.rows.dots(q, firstRow, rowCount);
     // x·q = Σ (c+ε)(d+η)/(s·t) with |ε|, |η| ≤ ½, so the error is at most
     // (½Σ|c| + ½Σ|d| + ¼·dim)/(s·t), and Σ|c| ≤ s·‖x‖₁ + ½·dim ≤ s·√dim + ½·dim for unit rows.
     const s = this.scale;
     const t = queryScale;
     const errorBound = (0.5 * (s * Math.sqrt(this.dim) + 0.5 * this.dim) + 0.5 * queryL1 + 0.25 * this.dim) / (s * t);
-    return { raw: new Int32Array(this.memory.buffer, this.outAt, rowCount), divisor: s * t, errorBound };
+    return { raw, divisor: s * t, errorBound };
   }
 }
