@@ -2,8 +2,9 @@
 // scene, its grey copy, the scene turned 90° with no EXIF to undo it, the scene letterboxed, and
 // unrelated pictures, one of them letterboxed too. Each copy finds the scene, no unrelated picture
 // is called a copy, and Find similar (API and core) puts the copies first and says they are
-// copies. The duplicate rule, whose pixels ignore bars (search/bars.ts), does not join the two
-// letterboxed pictures, and groups the letterboxed copy with the scene.
+// copies; a picture outside the library finds its copies in it. The duplicate rule, whose pixels
+// ignore bars (search/bars.ts), does not join the two letterboxed pictures, and groups the
+// letterboxed copy with the scene.
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { LikenessService } from '../../src/main/api/service';
 import { closeCore, openCore, type Core } from '../../src/main/core';
 import { indexFolders } from '../../src/main/library/scan';
 import { findCopies } from '../../src/main/search/copies';
+import { findSimilarToImage } from '../../src/main/search/queryImage';
 import { currentDuplicateGroups } from '../../src/main/search/service';
 import { similarPhotos } from '../../src/main/search/quickSimilar';
 import { photoIdByPath } from '../../src/main/store/photos';
@@ -115,6 +117,24 @@ test('Find similar puts the copies first and says so, through the API too', asyn
   assert.equal(first.copy, true);
   assert.ok([idOf(scene.original), idOf(scene.turned), idOf(scene.letterbox)].includes(first.photo.id));
   assert.ok(reply.every((r) => typeof r.copy === 'boolean'));
+});
+
+test('a picture outside the library finds its copies in it first (likeness similar --image)', async () => {
+  const outside = join(tmp.path, 'outside');
+  mkdirSync(outside, { recursive: true });
+  const grey = join(outside, 'scene-grey-small.jpg');
+  await picture(42, 480, 320).resize(240).greyscale().jpeg({ quality: 80 }).toFile(grey);
+  const { results } = await findSimilarToImage(core, grey, 5);
+  const copies = results.filter((r) => r.copy).map((r) => r.photoId);
+  assert.ok(copies.includes(idOf(scene.original)) && copies.includes(idOf(scene.turned)), 'the scene and its turned copy are marked');
+  assert.deepEqual(
+    results.slice(0, copies.length).map((r) => r.photoId),
+    copies,
+    'copies before the rest',
+  );
+  const unrelatedPicture = join(outside, 'unrelated.jpg');
+  await picture(999, 400, 300).jpeg({ quality: 90 }).toFile(unrelatedPicture);
+  assert.ok(!(await findSimilarToImage(core, unrelatedPicture, 5)).results.some((r) => r.copy), 'an unrelated picture has none');
 });
 
 test('the duplicate rule groups the letterboxed copy with the scene, and never two different letterboxed pictures', () => {

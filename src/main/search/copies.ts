@@ -188,23 +188,44 @@ function bestView(views: ViewCodes, t: ViewCodes, row: number): number {
   return best;
 }
 
+/** The input size the copies test reads: a picture outside the library is given at this size. */
+export function copiesInputSize(db: Db): number {
+  return modelInputSizes(db)[0]!;
+}
+
 /**
  * The library photos that are copies of this one, most alike first; none when it has no stored
  * input or hash. `ranked`: the first photos of Find similar's ranking, candidates too when they
  * have bars and their picture without them hashes close to the query.
  */
 export function findCopies(core: Core, photoId: number, ranked: readonly number[] = []): CopyMatch[] {
+  const size = copiesInputSize(core.db);
+  const query = readModelInputs(core.db, size, [photoId]).get(photoId);
+  return query ? copiesOf(core, query, size, ranked, photoId) : [];
+}
+
+/**
+ * The library photos that are copies of a picture outside it ("is this already in my library?"),
+ * given as its model input at copiesInputSize and its hash as ingest takes it (differenceHash of
+ * the working image); otherwise as findCopies.
+ */
+export function findCopiesOfPicture(core: Core, picture: { input: Uint8Array; hash: Uint8Array }, ranked: readonly number[] = []): CopyMatch[] {
+  return copiesOf(core, picture.input, copiesInputSize(core.db), ranked, null, picture.hash);
+}
+
+function copiesOf(core: Core, query: Uint8Array, size: number, ranked: readonly number[], photoId: number | null, hash?: Uint8Array): CopyMatch[] {
   const db = core.db;
-  const size = modelInputSizes(db)[0]!;
-  const query = readModelInputs(db, size, [photoId]).get(photoId);
-  if (!query) return [];
   const library = copiesLibrary(core, size);
-  const own = library.photoIds.indexOf(photoId);
-  if (own < 0) return [];
+  if (photoId !== null) {
+    const own = library.photoIds.indexOf(photoId);
+    if (own < 0) return [];
+    hash = library.hashes.slice(own * 8, own * 8 + 8);
+  }
   const turns = quarterTurns(query, size);
-  // The hashes of each turn, and of it without its bars (the stored hashes are of whole pictures).
+  // The hashes of each turn, and of it without its bars; and its own, taken as the stored ones are
+  // (from the whole decoded picture: its small input's hash differs by a few bits).
   const views = turns.flatMap((t) => [...new Set([t, withoutBars(t, size)])]);
-  const hashes = [library.hashes.slice(own * 8, own * 8 + 8), ...views.map((v) => differenceHash({ data: v, width: size, height: size }))];
+  const hashes = [...(hash ? [hash] : []), ...views.map((v) => differenceHash({ data: v, width: size, height: size }))];
   const distances = nearestDistances(hashes, library.hashes);
   const near: { id: number; distance: number }[] = [];
   library.photoIds.forEach((id, i) => {
@@ -229,7 +250,7 @@ export function findCopies(core: Core, photoId: number, ranked: readonly number[
 
   // The null: the library's random photos, less the query and its candidates.
   const nulls = library.nulls;
-  const excluded = new Set([photoId, ...candidates]);
+  const excluded = new Set<number | null>([photoId, ...candidates]);
   const nullRows = nulls.photoIds.flatMap((id, row) => (excluded.has(id) ? [] : [row])).slice(0, NULL_SAMPLES);
   if (nullRows.length < 3) return [];
   const viewSignatures = quarterTurnCodes(query, size);

@@ -14,7 +14,7 @@ import { photoIdsWithInputs } from '../store/modelInputs';
 import { activeModel } from '../store/models';
 import { photoSummaries } from '../store/photos';
 import { loadPixelSignatures, pixelRows, pixelSignatures, pixelSimilarity, type PixelSignatures } from './pixelSignatures';
-import { COPIES_AT_MOST, findCopies, RANKED_CANDIDATES } from './copies';
+import { COPIES_AT_MOST, findCopies, RANKED_CANDIDATES, type CopyMatch } from './copies';
 import { activeIndex, findSimilar, SearchError, type SimilarResult } from './service';
 import { TopK } from './topk';
 
@@ -120,15 +120,18 @@ export function similarPhotos(core: Core, photoId: number, k: number): SimilarAn
   // for enough to fill k after them.
   const wanted = k + COPIES_AT_MOST;
   const ranked = learned ? findSimilar(core, photoId, wanted) : findSimilarByPixels(core, photoId, wanted);
-  const copies = findCopies(
-    core,
-    photoId,
-    ranked.slice(0, RANKED_CANDIDATES).map((r) => r.photoId),
-  ).slice(0, k);
+  const copies = findCopies(core, photoId, rankedCandidates(ranked));
+  return { signal: learned ? 'learned' : 'pixels', results: copiesFirst(copies, ranked, k) };
+}
+
+/** The first of a ranking, which the copies test also looks at (copies.ts). */
+export const rankedCandidates = (ranked: readonly SimilarResult[]) => ranked.slice(0, RANKED_CANDIDATES).map((r) => r.photoId);
+
+/** The first k of the copies, marked and scored by their correlation, then of the ranking. */
+export function copiesFirst(copies: readonly CopyMatch[], ranked: readonly SimilarResult[], k: number): SimilarResult[] {
   const isCopy = new Set(copies.map((c) => c.photoId));
-  const results = [
-    ...copies.map((c) => ({ photoId: c.photoId, score: c.correlation, copy: true })),
-    ...ranked.filter((r) => !isCopy.has(r.photoId)),
-  ].slice(0, k);
-  return { signal: learned ? 'learned' : 'pixels', results };
+  return [...copies.map((c) => ({ photoId: c.photoId, score: c.correlation, copy: true })), ...ranked.filter((r) => !isCopy.has(r.photoId))].slice(
+    0,
+    k,
+  );
 }
