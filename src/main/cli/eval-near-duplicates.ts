@@ -97,10 +97,16 @@ export const evalNearDuplicatesCommand: Command = {
           `  ${p.photo} and ${p.other} are as alike in the pixel signal (${p.similarity}) as a photo and its own ${p.weakestEdit.variant} copy (${p.weakestEdit.similarity}): the truth calls them different shots`,
         );
       }
-      if (asOneShot)
+      if (asOneShot) {
         ctx.out(
           `  recall@5 counting each such pair as one shot: learned ${asOneShot.learned.toFixed(4)}, combined ${asOneShot.combined.toFixed(4)}, find similar ${asOneShot.findSimilar.toFixed(4)}`,
         );
+        ctx.out(
+          `    find similar by edit: ${Object.entries(asOneShot.findSimilarByVariant)
+            .map(([v, r]) => `${v} ${r.toFixed(3)}`)
+            .join(', ')}`,
+        );
+      }
       ctx.out(
         `likeness duplicates on this library: ${duplicates.groups} groups (true ${result.photos}); pair precision ${duplicates.pairPrecision ?? '—'}, ` +
           `pair recall ${duplicates.pairRecall ?? '—'} (evidence threshold z* = ${duplicates.threshold})`,

@@ -96,7 +96,7 @@ export interface NearDuplicateEvalResult {
   recall: Record<string, RecallResult>;
   sameShot: NamedSameShot[];
   /** Recall@5 with each same-shot pair counted as one shot, when there are any. */
-  recallAt5SameShotAsOne: { learned: number; combined: number; findSimilar: number } | null;
+  recallAt5SameShotAsOne: { learned: number; combined: number; findSimilar: number; findSimilarByVariant: Record<string, number> } | null;
   /** What the learned embedding's misses are, most places first (at most 10). */
   learnedConfusions: NamedConfusion[];
   duplicates: DuplicateFigures;
@@ -283,11 +283,13 @@ export async function evalNearDuplicates(options: NearDuplicateEvalOptions): Pro
     // pair counted as one shot, beside (never instead of) the figures above.
     const sameShot = sameShotPairs(photos, pixelScorer, SAME_FRAME_EDITS);
     const merged = mergeGroups(photos, sameShot);
-    const asOneShot = sameShot.length
+    const findSimilarAsOne = sameShot.length ? recallAt5(merged, findSimilarScore) : null;
+    const asOneShot = findSimilarAsOne
       ? {
           learned: +recallAt5(merged, learnedScore).recall.toFixed(4),
           combined: +recallAt5(merged, combinedScore).recall.toFixed(4),
-          findSimilar: +recallAt5(merged, findSimilarScore).recall.toFixed(4),
+          findSimilar: +findSimilarAsOne.recall.toFixed(4),
+          findSimilarByVariant: findSimilarAsOne.byVariant,
         }
       : null;
 
