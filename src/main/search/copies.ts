@@ -84,7 +84,7 @@ export function greyInput(rgb: Uint8Array): Uint8Array {
 
 /** A square picture of `channels` interleaved channels (RGB input, or one view's grey codes) turned 90° clockwise. */
 export function turned<T extends Uint8Array | Int8Array>(pixels: T, size: number, channels = 3): T {
-  const out = new (pixels.constructor as new (length: number) => T)(pixels.length);
+  const out = (pixels instanceof Int8Array ? new Int8Array(pixels.length) : new Uint8Array(pixels.length)) as T;
   for (let y = 0; y < size; y++)
     for (let x = 0; x < size; x++) {
       const from = (y * size + x) * channels;
