@@ -1,5 +1,6 @@
 // The perceptual hash of a picture. Apart from renditions.ts so that hashing a query's views
 // (search/copies.ts) does not load sharp.
+import { luminance } from './luminance';
 
 /** Row-major RGB pixels (3 bytes a pixel). */
 export interface RgbImage {
@@ -23,7 +24,7 @@ export function differenceHash(image: RgbImage): Buffer {
     for (let x = 0; x < width; x++) {
       const i = (y * width + x) * 3;
       const cell = row + Math.min(8, Math.floor((x * 9) / width));
-      sums[cell] += 0.299 * data[i] + 0.587 * data[i + 1] + 0.114 * data[i + 2];
+      sums[cell] += luminance(data, i);
       counts[cell]++;
     }
   }

@@ -10,6 +10,7 @@
 // the correlation, so that any two letterboxed pictures look alike (measured on `eval
 // near-duplicates --hard`: 670 pairs of different letterboxed photos called duplicates or similar
 // shots, chaining the library into a few groups), and a letterboxed copy does not match its original.
+import { luminance } from '../library/luminance';
 
 /** A row is uniform when its grey values span less than this (of 255). */
 const FLAT_RANGE = 12;
@@ -29,10 +30,7 @@ export interface Box {
 
 /** The part of a square RGB input (size×size) inside its bars (each at most a third of the side), or null when it has none. */
 export function contentBox(rgb: Uint8Array, size: number): Box | null {
-  const grey = (x: number, y: number) => {
-    const i = (y * size + x) * 3;
-    return 0.299 * rgb[i]! + 0.587 * rgb[i + 1]! + 0.114 * rgb[i + 2]!;
-  };
+  const grey = (x: number, y: number) => luminance(rgb, (y * size + x) * 3);
   // Rows counted from one edge, as (position along the row) → grey, for each side in turn.
   const sides: ((line: number, along: number) => number)[] = [
     (line, along) => grey(along, line),

@@ -37,6 +37,7 @@ import { withoutBars } from './bars';
 import { readCopiesLibrary, writeCopiesLibrary, type CopiesLibrary } from './copiesLibraryFile';
 import { differenceHash } from '../library/differenceHash';
 import { hammingDistanceAt, nearestDistances } from '../library/hamming';
+import { luminance } from '../library/luminance';
 import { modelInputSizes } from '../library/inputSizes';
 import { changeGeneration, photosCounter } from '../store/changeCounters';
 import type { Db } from '../store/db';
@@ -76,7 +77,7 @@ export interface CopyMatch {
 export function greyInput(rgb: Uint8Array): Uint8Array {
   const out = new Uint8Array(rgb.length);
   for (let i = 0; i < rgb.length; i += 3) {
-    const y = Math.round(0.299 * rgb[i]! + 0.587 * rgb[i + 1]! + 0.114 * rgb[i + 2]!);
+    const y = Math.round(luminance(rgb, i));
     out[i] = out[i + 1] = out[i + 2] = y;
   }
   return out;

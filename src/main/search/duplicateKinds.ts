@@ -15,6 +15,7 @@
 // Photos the caller says belong together as one stack (RAW+JPEG of one shot, a burst stack) are
 // never duplicates of each other: `stackOf` maps a photo to its stack; give an empty map where
 // there are no stacks.
+import { luminance } from '../library/luminance';
 import { Components } from './components';
 import { chooseKeeper } from './nearDuplicates';
 import { pixelViews, regionVector } from './pixelSignatures';
@@ -89,7 +90,7 @@ export function isCopyPair(a: Prepared, b: Prepared): boolean {
 export function sharpness(input: Uint8Array | null, size: number): number {
   if (!input) return 0;
   const grey = new Float32Array(size * size);
-  for (let i = 0; i < grey.length; i++) grey[i] = 0.299 * input[3 * i]! + 0.587 * input[3 * i + 1]! + 0.114 * input[3 * i + 2]!;
+  for (let i = 0; i < grey.length; i++) grey[i] = luminance(input, 3 * i);
   let sum = 0;
   let sum2 = 0;
   let n = 0;
