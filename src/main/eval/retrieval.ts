@@ -4,7 +4,8 @@
 import type { Core } from '../core';
 import { hammingDistance } from '../library/hamming';
 import { Components } from '../search/components';
-import { findCopies, RANKED_CANDIDATES } from '../search/copies';
+import { findCopies } from '../search/copies';
+import { rankedCandidates } from '../search/quickSimilar';
 import { EmbeddingIndex } from '../search/knn';
 import { combineEvidence, nullStats, pairSignals, type DuplicateSignals } from '../search/nearDuplicates';
 import type { EvalPhoto } from '../search/recall';
@@ -75,13 +76,11 @@ export function copiesFirstScorer(core: Core, photoIds: readonly number[], base:
   return (a, b) => {
     let copies = copiesOf.get(a);
     if (!copies) {
-      const first = photoIds
+      const ranking = photoIds
         .filter((id) => id !== a)
-        .map((id) => ({ id, score: base(a, id) }))
-        .sort((x, y) => y.score - x.score)
-        .slice(0, RANKED_CANDIDATES)
-        .map((x) => x.id);
-      copiesOf.set(a, (copies = new Map(findCopies(core, a, first).map((c, rank) => [c.photoId, rank]))));
+        .map((photoId) => ({ photoId, score: base(a, photoId) }))
+        .sort((x, y) => y.score - x.score);
+      copiesOf.set(a, (copies = new Map(findCopies(core, a, rankedCandidates(ranking)).map((c, rank) => [c.photoId, rank]))));
     }
     const rank = copies.get(b);
     return rank === undefined ? base(a, b) : Number.MAX_SAFE_INTEGER - rank;

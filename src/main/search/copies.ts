@@ -244,8 +244,8 @@ function copiesOf(core: Core, query: Uint8Array, size: number, ranked: readonly 
   for (const [id, rgb] of barred) {
     const content = withoutBars(rgb, size);
     if (content === rgb) continue;
-    const hash = differenceHash({ data: content, width: size, height: size });
-    if (hashes.some((h) => hammingDistanceAt(h, hash, 0) <= library.candidateBits)) candidates.push(id);
+    const contentHash = differenceHash({ data: content, width: size, height: size });
+    if (hashes.some((h) => hammingDistanceAt(h, contentHash, 0) <= library.candidateBits)) candidates.push(id);
   }
   if (candidates.length === 0) return [];
 
