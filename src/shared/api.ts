@@ -105,6 +105,8 @@ export interface SimilarPhoto {
   signal: SimilarSignal;
   /** A copy of the query (resized, recompressed, grey, turned, letterboxed or captioned): copies come first. */
   copy: boolean;
+  /** The photo the query was cropped from (or a copy of it): first too, after the copies. */
+  uncropped: boolean;
 }
 
 /** What Likeness does by itself: the first model after photos arrive, and overnight retraining. */

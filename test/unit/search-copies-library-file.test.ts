@@ -28,6 +28,12 @@ function library(): CopiesLibrary {
     hashes: Uint8Array.from({ length: photoIds.length * 8 }, () => Math.floor(random() * 256)),
     candidateBits: 11.25,
     nulls: viewCodes(inputs, 64),
+    cropNulls: {
+      photoIds: [9, 41],
+      grey: Uint8Array.from({ length: 2 * 64 * 64 }, () => Math.floor(random() * 256)),
+      codes: Int8Array.from({ length: 2 * 100 }, () => Math.floor(random() * 256) - 128),
+      codeLength: 100,
+    },
   };
 }
 
@@ -44,6 +50,9 @@ test('written and read back the same; older versions are dropped', () => {
   assert.deepEqual(back.nulls.photoIds, written.nulls.photoIds);
   assert.deepEqual([back.nulls.dim, back.nulls.views], [written.nulls.dim, written.nulls.views]);
   for (const key of ['codes', 'inverseNorms'] as const) assert.deepEqual(Array.from(back.nulls[key]), Array.from(written.nulls[key]), key);
+  assert.deepEqual(back.cropNulls.photoIds, written.cropNulls.photoIds);
+  assert.equal(back.cropNulls.codeLength, 100);
+  for (const key of ['grey', 'codes'] as const) assert.deepEqual(Array.from(back.cropNulls[key]), Array.from(written.cropNulls[key]), key);
 });
 
 test('another generation or size, or a damaged file, is not read', () => {

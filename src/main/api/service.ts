@@ -89,7 +89,7 @@ export class LikenessService implements ServiceHandlers {
     );
     return results.flatMap((f) => {
       const photo = photos.get(f.photoId);
-      return photo ? [{ photo, score: f.score, signal, copy: f.copy === true }] : [];
+      return photo ? [{ photo, score: f.score, signal, copy: f.copy === true, uncropped: f.uncropped === true }] : [];
     });
   }
 

@@ -49,11 +49,13 @@ export const similarCommand: CommandRun = {
         score: +r.score.toFixed(6),
         signal,
         copy: r.copy === true,
+        uncropped: r.uncropped === true,
       }));
       if (values.json) ctx.out(JSON.stringify(rows));
       else {
         if (signal === 'pixels') ctx.err('Quick matches from the pixels: no trained model answers for this photo yet.');
-        for (const r of rows) ctx.out(`${r.score.toFixed(4)}  ${String(r.id).padStart(6)}  ${r.path}${r.copy ? '  (copy)' : ''}`);
+        for (const r of rows)
+          ctx.out(`${r.score.toFixed(4)}  ${String(r.id).padStart(6)}  ${r.path}${r.copy ? '  (copy)' : r.uncropped ? '  (uncropped)' : ''}`);
       }
     };
     // The seed article's figure: the query and its 9 nearest, with scores, in one picture (sharp: loaded only for it).

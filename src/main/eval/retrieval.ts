@@ -5,7 +5,7 @@ import type { Core } from '../core';
 import { hammingDistance } from '../library/hamming';
 import { Components } from '../search/components';
 import { findCopies } from '../search/copies';
-import { rankedCandidates } from '../search/quickSimilar';
+import { rankedCandidates, sourceVersions } from '../search/quickSimilar';
 import { EmbeddingIndex } from '../search/knn';
 import { combineEvidence, nullStats, pairSignals, type DuplicateSignals } from '../search/nearDuplicates';
 import type { EvalPhoto } from '../search/recall';
@@ -73,14 +73,19 @@ export function hashScorer(hashes: Map<number, Uint8Array>): (a: number, b: numb
  */
 export function copiesFirstScorer(core: Core, photoIds: readonly number[], base: (a: number, b: number) => number): (a: number, b: number) => number {
   const copiesOf = new Map<number, Map<number, number>>();
+  const ranked = (query: number) =>
+    rankedCandidates(
+      photoIds
+        .filter((id) => id !== query)
+        .map((photoId) => ({ photoId, score: base(query, photoId) }))
+        .sort((x, y) => y.score - x.score),
+    );
   return (a, b) => {
     let copies = copiesOf.get(a);
     if (!copies) {
-      const ranking = photoIds
-        .filter((id) => id !== a)
-        .map((photoId) => ({ photoId, score: base(a, photoId) }))
-        .sort((x, y) => y.score - x.score);
-      copiesOf.set(a, (copies = new Map(findCopies(core, a, rankedCandidates(ranking)).map((c, rank) => [c.photoId, rank]))));
+      const found = findCopies(core, a, ranked(a));
+      const all = [...found, ...sourceVersions(core, found, ranked, a)];
+      copiesOf.set(a, (copies = new Map(all.map((c, rank) => [c.photoId, rank]))));
     }
     const rank = copies.get(b);
     return rank === undefined ? base(a, b) : Number.MAX_SAFE_INTEGER - rank;

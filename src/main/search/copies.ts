@@ -27,6 +27,8 @@
 //     is a candidate whose z exceeds the z at which the library's N photos would give fewer than
 //     EXPECTED_FALSE_COPIES false copies in all (Bonferroni), read as Student's t for the sampled
 //     spread, as the duplicate rule does (nearDuplicates.ts).
+//  4. The photos the query was cropped from (crops.ts), among the first CROP_CANDIDATES of Find
+//     similar's ranking that are not copies, judged against the same null sample's photos.
 // Reads the query's and its candidates' model inputs; the library's hashes, their bound and the null
 // sample once for each state of the library, then from a file (copiesLibraryFile.ts). No sharp, no
 // model.
@@ -35,6 +37,7 @@
 import type { Core } from '../core';
 import { withoutBars } from './bars';
 import { readCopiesLibrary, writeCopiesLibrary, type CopiesLibrary } from './copiesLibraryFile';
+import { CROP_CANDIDATES, CROP_NULL_SAMPLES, cropGrey, cropPlanes, cropQuery, findCrops, PLANE_CODES, planeCodes, type CropPlanes } from './crops';
 import { differenceHash } from '../library/differenceHash';
 import { hammingDistanceAt, nearestDistances } from '../library/hamming';
 import { luminance } from '../library/luminance';
@@ -56,10 +59,12 @@ const FLOOR_BITS = 6;
 const HASH_NULL_PAIRS = 4000;
 /** At most this many photos, the nearest by hash, are tested for one query. */
 const MAX_CANDIDATES = 16;
-/** The first photos of Find similar's ranking, tested too. */
-export const RANKED_CANDIDATES = 8;
-/** The most copies one query can have. */
-export const COPIES_AT_MOST = MAX_CANDIDATES + RANKED_CANDIDATES;
+/** The first photos of Find similar's ranking, tested too when they have bars. */
+const RANKED_CANDIDATES = 8;
+/** How much of Find similar's ranking the copies and crops look at (crops.ts: CROP_CANDIDATES). */
+export const RANKED_TESTED = Math.max(RANKED_CANDIDATES, CROP_CANDIDATES);
+/** The most copies (and photos the query was cropped from) one query can have. */
+export const COPIES_AT_MOST = MAX_CANDIDATES + RANKED_TESTED;
 /** Random library photos each query and candidate are compared with, for the null. */
 const NULL_SAMPLES = 128;
 /** Expected false copies among all the library's photos, for one query. */
@@ -69,8 +74,10 @@ export interface CopyMatch {
   photoId: number;
   /** How far the pair stands out from unrelated pairs (normal z); above the threshold. */
   z: number;
-  /** The grey pixel correlation with the best-matching view of the query. */
+  /** The grey pixel correlation with the best-matching view of the query (of a crop: with its best window). */
   correlation: number;
+  /** The query is a crop of this photo (crops.ts), not a copy of the whole frame. */
+  crop?: true;
 }
 
 /** The same square RGB input with every pixel set to its luminance. */
@@ -126,6 +133,8 @@ interface CachedLibrary extends CopiesLibrary {
   size: number;
   /** The null sample's codes in wasm memory, made at the first query that needs them. */
   nullViews?: SimdInt8Rows;
+  /** The crop test's null photos' planes, made at the first query that needs them. */
+  cropNullPlanes?: Map<number, CropPlanes>;
 }
 
 const libraryCache = new WeakMap<Db, CachedLibrary>();
@@ -141,11 +150,11 @@ function copiesLibrary(core: Core, size: number): CachedLibrary {
   const cached = libraryCache.get(db);
   if (cached && cached.generation === generation && cached.size === size) return cached;
   let library = readCopiesLibrary(core.dataDir.caches, size, generation);
-  if (!library || library.nulls.dim !== GREY_DIM) {
+  if (!library || library.nulls.dim !== GREY_DIM || library.cropNulls.codeLength !== PLANE_CODES) {
     const { photoIds, hashes } = shownDifferenceHashes(db);
     const stats = hashNull(hashes, photoIds.length);
     const candidateBits = Math.max(FLOOR_BITS, stats ? stats.mean - CANDIDATE_Z * stats.sd : 0);
-    library = { photoIds, hashes, candidateBits, nulls: nullSample(db, photoIds, size) };
+    library = { photoIds, hashes, candidateBits, ...nullSamples(db, photoIds, size) };
     writeCopiesLibrary(core.dataDir.caches, size, generation, library);
   }
   const fresh = { ...library, generation, size };
@@ -165,13 +174,26 @@ function hashNull(hashes: Uint8Array, count: number): SignalStats | null {
   return robustStats(distances);
 }
 
-/** Grey view codes of random library photos, enough to leave NULL_SAMPLES after setting aside a query and its candidates. */
-function nullSample(db: Db, photoIds: readonly number[], size: number): ViewCodes {
+/**
+ * Random library photos: their grey view codes, enough to leave NULL_SAMPLES after setting aside a
+ * query and its candidates (the copies' null); and the first CROP_NULL_SAMPLES + 1's grey and
+ * planes' codes (the crops' null, crops.ts), enough to leave CROP_NULL_SAMPLES after the query.
+ */
+function nullSamples(db: Db, photoIds: readonly number[], size: number): Pick<CopiesLibrary, 'nulls' | 'cropNulls'> {
   const random = seededRandom(11);
   const ids = new Set<number>();
   const wanted = Math.min(photoIds.length, NULL_SAMPLES + COPIES_AT_MOST + 1);
   while (ids.size < wanted) ids.add(photoIds[Math.floor(random() * photoIds.length)]!);
-  return greyCodes(readModelInputs(db, size, [...ids]), size);
+  const inputs = readModelInputs(db, size, [...ids]);
+  const cropIds = [...inputs.keys()].slice(0, CROP_NULL_SAMPLES + 1);
+  const grey = new Uint8Array(cropIds.length * size * size);
+  const codes = new Int8Array(cropIds.length * PLANE_CODES);
+  cropIds.forEach((id, i) => {
+    const picture = cropGrey(inputs.get(id)!, size);
+    grey.set(picture, i * size * size);
+    codes.set(planeCodes(picture, size), i * PLANE_CODES);
+  });
+  return { nulls: greyCodes(inputs, size), cropNulls: { photoIds: cropIds, grey, codes, codeLength: PLANE_CODES } };
 }
 
 /** A grey view's length: the luminance of PIXEL_SIDE² cells. */
@@ -215,13 +237,29 @@ export function findCopiesOfPicture(core: Core, picture: { input: Uint8Array; ha
 }
 
 function copiesOf(core: Core, query: Uint8Array, size: number, ranked: readonly number[], photoId: number | null, hash?: Uint8Array): CopyMatch[] {
-  const db = core.db;
   const library = copiesLibrary(core, size);
   if (photoId !== null) {
     const own = library.photoIds.indexOf(photoId);
     if (own < 0) return [];
     hash = library.hashes.slice(own * 8, own * 8 + 8);
   }
+  const copies = wholeCopies(core, library, query, size, ranked.slice(0, RANKED_CANDIDATES), photoId, hash);
+  const shown = new Set<number | null>([photoId, ...copies.map((c) => c.photoId)]);
+  const crops = cropSources(core, library, query, size, ranked.filter((id) => !shown.has(id)).slice(0, CROP_CANDIDATES), shown);
+  return [...copies, ...crops];
+}
+
+/** The copies of the whole frame (steps 1–3 above). */
+function wholeCopies(
+  core: Core,
+  library: CachedLibrary,
+  query: Uint8Array,
+  size: number,
+  ranked: readonly number[],
+  photoId: number | null,
+  hash: Uint8Array | undefined,
+): CopyMatch[] {
+  const db = core.db;
   const turns = quarterTurns(query, size);
   // The hashes of each turn, and of it without its bars; and its own, taken as the stored ones are
   // (from the whole decoded picture: its small input's hash differs by a few bits).
@@ -277,4 +315,29 @@ function copiesOf(core: Core, query: Uint8Array, size: number, ranked: readonly 
     if (z > threshold) copies.push({ photoId: id, z, correlation });
   });
   return copies.sort((a, b) => b.correlation - a.correlation);
+}
+
+/**
+ * The ranked photos the query was cut from (crops.ts), judged against the crops' null photos less
+ * the query and its copies. The ranked candidates may be among them: in a small library they would
+ * otherwise leave too few, and one photo in the sample moves a median and MAD by little.
+ */
+function cropSources(
+  core: Core,
+  library: CachedLibrary,
+  query: Uint8Array,
+  size: number,
+  ranked: readonly number[],
+  excluded: ReadonlySet<number | null>,
+): CopyMatch[] {
+  if (ranked.length === 0) return [];
+  const { photoIds, grey, codes } = library.cropNulls;
+  const area = size * size;
+  library.cropNullPlanes ??= new Map(
+    photoIds.map((id, i) => [id, cropPlanes(grey.subarray(i * area, (i + 1) * area), size, codes.subarray(i * PLANE_CODES, (i + 1) * PLANE_CODES))]),
+  );
+  const nulls = [...library.cropNullPlanes].flatMap(([id, planes]) => (excluded.has(id) ? [] : [planes])).slice(0, CROP_NULL_SAMPLES);
+  const candidates = new Map([...readModelInputs(core.db, size, ranked)].map(([id, rgb]) => [id, cropPlanes(cropGrey(rgb, size), size)]));
+  const crops = findCrops(cropQuery(cropGrey(query, size), size), candidates, nulls, library.photoIds.length);
+  return crops.map((c) => ({ ...c, crop: true }));
 }

@@ -11,7 +11,7 @@ import { modelInput } from '../library/renditions';
 import { embedImages } from '../model/embed';
 import { activeModel } from '../store/models';
 import { COPIES_AT_MOST, copiesInputSize, findCopiesOfPicture } from './copies';
-import { copiesFirst, findSimilarByPixelsTo, rankedCandidates, type SimilarAnswer } from './quickSimilar';
+import { copiesFirst, findSimilarByPixelsTo, rankedCandidates, withSourceVersions, type SimilarAnswer } from './quickSimilar';
 import { activeIndex } from './service';
 
 export async function findSimilarToImage(core: Core, filePath: string, k: number): Promise<SimilarAnswer> {
@@ -27,8 +27,9 @@ export async function findSimilarToImage(core: Core, filePath: string, k: number
     const { index } = active;
     answer = { signal: 'learned', results: index.search(vector!, wanted).map((n) => ({ photoId: index.photoIds[n.row]!, score: n.score })) };
   }
-  // Its copies in the library first: the same picture already there, resized, grey, turned…
+  // Its copies in the library first: the same picture already there, resized, grey, turned… or the
+  // photo it was cropped from.
   const picture = { input: await modelInput(decoded.working, copiesInputSize(core.db)), hash: differenceHash(decoded.working) };
-  const copies = findCopiesOfPicture(core, picture, rankedCandidates(answer.results));
+  const copies = withSourceVersions(core, findCopiesOfPicture(core, picture, rankedCandidates(answer.results)));
   return { signal: answer.signal, results: copiesFirst(copies, answer.results, k) };
 }

@@ -14,7 +14,7 @@ import { photoIdsWithInputs } from '../store/modelInputs';
 import { activeModel } from '../store/models';
 import { photoSummaries } from '../store/photos';
 import { loadPixelSignatures, pixelRows, pixelSignatures, pixelSimilarity, type PixelSignatures } from './pixelSignatures';
-import { COPIES_AT_MOST, findCopies, RANKED_CANDIDATES, type CopyMatch } from './copies';
+import { COPIES_AT_MOST, findCopies, RANKED_TESTED, type CopyMatch } from './copies';
 import { activeIndex, findSimilar, SearchError, type SimilarResult } from './service';
 import { TopK } from './topk';
 
@@ -110,28 +110,60 @@ export async function findSimilarByPixelsTo(core: Core, modelInputAt: (size: num
   return top.sorted().map((s) => ({ photoId: signatures.photoIds[s.index]!, score: s.score }));
 }
 
-/**
- * Learned matches when the active model has embedded the photo, quick pixel matches otherwise;
- * either way the photo's own copies first (copies.ts), scored by their pixel correlation.
- */
-export function similarPhotos(core: Core, photoId: number, k: number): SimilarAnswer {
+/** The ranking of a library photo: learned when the active model has embedded it, quick pixel matches otherwise. */
+function similarRanking(core: Core, photoId: number, k: number): SimilarAnswer {
   const learned = activeModel(core.db) !== null && activeIndex(core).index.rowOfPhoto(photoId) !== undefined;
-  // Copies come from the hashes or from the ranking's first (copies.ts), so the ranking is asked
-  // for enough to fill k after them.
-  const wanted = k + COPIES_AT_MOST;
-  const ranked = learned ? findSimilar(core, photoId, wanted) : findSimilarByPixels(core, photoId, wanted);
-  const copies = findCopies(core, photoId, rankedCandidates(ranked));
-  return { signal: learned ? 'learned' : 'pixels', results: copiesFirst(copies, ranked, k) };
+  return { signal: learned ? 'learned' : 'pixels', results: learned ? findSimilar(core, photoId, k) : findSimilarByPixels(core, photoId, k) };
 }
 
-/** The first of a ranking, which the copies test also looks at (copies.ts). */
-export const rankedCandidates = (ranked: readonly SimilarResult[]) => ranked.slice(0, RANKED_CANDIDATES).map((r) => r.photoId);
+/**
+ * Learned matches when the active model has embedded the photo, quick pixel matches otherwise;
+ * either way the photo's own copies first (copies.ts), scored by their pixel correlation, then the
+ * photos it was cropped from and their other versions.
+ */
+export function similarPhotos(core: Core, photoId: number, k: number): SimilarAnswer {
+  // Copies come from the hashes or from the ranking's first (copies.ts), so the ranking is asked
+  // for enough to fill k after them.
+  const { signal, results: ranked } = similarRanking(core, photoId, k + COPIES_AT_MOST);
+  const copies = withSourceVersions(core, findCopies(core, photoId, rankedCandidates(ranked)), photoId);
+  return { signal, results: copiesFirst(copies, ranked, k) };
+}
 
-/** The first k of the copies, marked and scored by their correlation, then of the ranking. */
+/** The copies, then the other versions of the photo a crop was cut from (sourceVersions), found with that photo's own ranking. */
+export function withSourceVersions(core: Core, copies: readonly CopyMatch[], query: number | null = null): CopyMatch[] {
+  const ranked = (source: number) => rankedCandidates(similarRanking(core, source, RANKED_TESTED).results);
+  return [...copies, ...sourceVersions(core, copies, ranked, query)];
+}
+
+/**
+ * When a query is a crop (copies with `crop`), the copies and sources of the photo it was cut from
+ * that the query's own ranking did not hold — a grey or a turned version of it, or, when that photo
+ * is itself a crop (an 80 % one), the whole picture: the query is a crop of each. Marked as crops,
+ * scored as the source is at most (their own score is their likeness to the source, not the query).
+ * `ranked`: the first of a library photo's ranking, as rankedCandidates gives them.
+ */
+export function sourceVersions(
+  core: Core,
+  copies: readonly CopyMatch[],
+  ranked: (photoId: number) => number[],
+  query: number | null = null,
+): CopyMatch[] {
+  const source = copies.find((c) => c.crop);
+  if (!source) return [];
+  const shown = new Set([query, ...copies.map((c) => c.photoId)]);
+  return findCopies(core, source.photoId, ranked(source.photoId))
+    .filter((c) => !shown.has(c.photoId))
+    .map((c) => ({ ...c, correlation: Math.min(c.correlation, source.correlation), crop: true }));
+}
+
+/** The first of a ranking, which the copies and crops tests also look at (copies.ts). */
+export const rankedCandidates = (ranked: readonly SimilarResult[]) => ranked.slice(0, RANKED_TESTED).map((r) => r.photoId);
+
+/** The first k of the copies (and the photos the query was cropped from), marked and scored by their correlation, then of the ranking. */
 export function copiesFirst(copies: readonly CopyMatch[], ranked: readonly SimilarResult[], k: number): SimilarResult[] {
   const isCopy = new Set(copies.map((c) => c.photoId));
-  return [...copies.map((c) => ({ photoId: c.photoId, score: c.correlation, copy: true })), ...ranked.filter((r) => !isCopy.has(r.photoId))].slice(
-    0,
-    k,
-  );
+  return [
+    ...copies.map((c) => ({ photoId: c.photoId, score: c.correlation, ...(c.crop ? { uncropped: true } : { copy: true }) })),
+    ...ranked.filter((r) => !isCopy.has(r.photoId)),
+  ].slice(0, k);
 }

@@ -47,6 +47,8 @@ export interface SimilarResult {
   score: number;
   /** A copy of the query (copies.ts), put first whatever its score. */
   copy?: boolean;
+  /** The query is a crop of this photo (crops.ts): put first as copies are. */
+  uncropped?: boolean;
 }
 
 export interface ActiveIndex {
