@@ -45,7 +45,7 @@ import { modelInputSizes } from '../library/inputSizes';
 import { changeGeneration, photosCounter } from '../store/changeCounters';
 import type { Db } from '../store/db';
 import { readModelInputs } from '../store/modelInputs';
-import { shownDifferenceHashes } from '../store/photos';
+import { photoIdsByContent, shownDifferenceHashes } from '../store/photos';
 import { seededRandom } from '../util/rng';
 import { fisherZ, MAD_EFFICIENCY, normalQuantile, robustStats, tToZ, type SignalStats } from './nearDuplicates';
 import { PIXEL_SIDE, pixelSimilarities, pixelSimilarity, simdViews, viewCodes, type ViewCodes } from './pixelSignatures';
@@ -180,10 +180,15 @@ function hashNull(hashes: Uint8Array, count: number): SignalStats | null {
  * planes' codes (the crops' null, crops.ts), enough to leave CROP_NULL_SAMPLES after the query.
  */
 function nullSamples(db: Db, photoIds: readonly number[], size: number): Pick<CopiesLibrary, 'nulls' | 'cropNulls'> {
+  // Drawn in content-hash order, so that the same photos give the same sample whatever order a
+  // scan gave them their ids in (drawn by id, two fresh libraries of the same 76 photos marked
+  // different stereo and consecutive pairs as copies).
+  const shown = new Set(photoIds);
+  const ordered = photoIdsByContent(db).filter((id) => shown.has(id));
   const random = seededRandom(11);
   const ids = new Set<number>();
-  const wanted = Math.min(photoIds.length, NULL_SAMPLES + COPIES_AT_MOST + 1);
-  while (ids.size < wanted) ids.add(photoIds[Math.floor(random() * photoIds.length)]!);
+  const wanted = Math.min(ordered.length, NULL_SAMPLES + COPIES_AT_MOST + 1);
+  while (ids.size < wanted) ids.add(ordered[Math.floor(random() * ordered.length)]!);
   const inputs = readModelInputs(db, size, [...ids]);
   const cropIds = [...inputs.keys()].slice(0, CROP_NULL_SAMPLES + 1);
   const grey = new Uint8Array(cropIds.length * size * size);
