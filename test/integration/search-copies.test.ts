@@ -8,27 +8,22 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { dispatch } from '../../src/main/api/dispatch';
 import { LikenessService } from '../../src/main/api/service';
-import { closeCore, openCore, type Core } from '../../src/main/core';
-import { indexFolders } from '../../src/main/library/scan';
+import { closeCore, openCore } from '../../src/main/core';
 import { findCopies } from '../../src/main/search/copies';
 import { findSimilarToImage } from '../../src/main/search/queryImage';
 import { currentDuplicateGroups } from '../../src/main/search/service';
 import { similarPhotos } from '../../src/main/search/quickSimilar';
-import { photoIdByPath } from '../../src/main/store/photos';
 import type { SimilarPhoto } from '../../src/shared/api';
-import { picture, tempDir } from '../helpers/images';
+import { picture } from '../helpers/images';
+import { indexedLibrary } from '../helpers/library';
 
-const tmp = tempDir('search-copies');
-const photos = join(tmp.path, 'photos');
-let core: Core;
 const scene = { original: '', grey: '', turned: '', letterbox: '' };
 const unrelated: string[] = [];
 
-before(async () => {
-  mkdirSync(photos, { recursive: true });
+const library = indexedLibrary('search-copies', async (photos) => {
   const base = () => picture(42, 480, 320);
   scene.original = join(photos, 'scene.jpg');
   scene.grey = join(photos, 'scene-grey.jpg');
@@ -55,29 +50,21 @@ before(async () => {
     .jpeg({ quality: 90 })
     .toFile(otherLetterbox);
   unrelated.push(otherLetterbox);
-  core = openCore(join(tmp.path, 'home'));
-  await indexFolders(core, [photos]);
 });
-
-after(() => {
-  closeCore(core);
-  tmp.cleanup();
-});
-
-const idOf = (path: string) => photoIdByPath(core.db, path)!;
+const { idOf } = library;
 
 test('a grey, a turned and a letterboxed copy each find the scene; the scene finds its grey and turned copies', () => {
   for (const copy of [scene.grey, scene.turned, scene.letterbox]) {
-    const found = findCopies(core, idOf(copy)).map((c) => c.photoId);
+    const found = findCopies(library.core, idOf(copy)).map((c) => c.photoId);
     assert.ok(found.includes(idOf(scene.original)), `${copy} finds the scene`);
   }
-  const ofScene = findCopies(core, idOf(scene.original)).map((c) => c.photoId);
+  const ofScene = findCopies(library.core, idOf(scene.original)).map((c) => c.photoId);
   assert.ok(ofScene.includes(idOf(scene.grey)) && ofScene.includes(idOf(scene.turned)), 'the scene finds its grey and turned copies');
-  // The library's hashes and null sample are kept for the next process, and a new one (a fresh core) answers the same.
-  assert.deepEqual(readdirSync(core.dataDir.caches).filter((n) => n.startsWith('copies-')).length, 1);
-  const again = openCore(join(tmp.path, 'home'));
+  // The library's hashes and null sample are kept for the next process, and a new one (a fresh library.core) answers the same.
+  assert.deepEqual(readdirSync(library.core.dataDir.caches).filter((n) => n.startsWith('copies-')).length, 1);
+  const again = openCore(join(library.tmp.path, 'home'));
   try {
-    assert.deepEqual(findCopies(again, idOf(scene.original)), findCopies(core, idOf(scene.original)));
+    assert.deepEqual(findCopies(again, idOf(scene.original)), findCopies(library.core, idOf(scene.original)));
   } finally {
     closeCore(again);
   }
@@ -86,7 +73,7 @@ test('a grey, a turned and a letterboxed copy each find the scene; the scene fin
 test('no unrelated picture is a copy of anything, and nothing is a copy of itself', () => {
   const others = new Set(unrelated.map(idOf));
   for (const path of [...Object.values(scene), ...unrelated]) {
-    const found = findCopies(core, idOf(path)).map((c) => c.photoId);
+    const found = findCopies(library.core, idOf(path)).map((c) => c.photoId);
     assert.ok(!found.includes(idOf(path)), 'not itself');
     if (others.has(idOf(path))) assert.deepEqual(found, [], `${path} has no copies`);
     else assert.ok(!found.some((id) => others.has(id)), `${path}: no unrelated picture among its copies`);
@@ -94,7 +81,7 @@ test('no unrelated picture is a copy of anything, and nothing is a copy of itsel
 });
 
 test('Find similar puts the copies first and says so, through the API too', async () => {
-  const answer = similarPhotos(core, idOf(scene.turned), 5);
+  const answer = similarPhotos(library.core, idOf(scene.turned), 5);
   assert.equal(answer.results[0]?.copy, true);
   const copies = answer.results.filter((r) => r.copy).map((r) => r.photoId);
   assert.ok(copies.includes(idOf(scene.original)));
@@ -105,11 +92,11 @@ test('Find similar puts the copies first and says so, through the API too', asyn
   );
   // The scene's letterboxed copy has a hash of bars and all, far from the scene's: Find similar's
   // own first matches are tested as well, so it is marked too.
-  const ofScene = similarPhotos(core, idOf(scene.original), 5)
+  const ofScene = similarPhotos(library.core, idOf(scene.original), 5)
     .results.filter((r) => r.copy)
     .map((r) => r.photoId);
   assert.ok(ofScene.includes(idOf(scene.letterbox)), 'the scene marks its letterboxed copy');
-  const service = new LikenessService(core);
+  const service = new LikenessService(library.core);
   const viaApi = await dispatch(service, 'findSimilar', { id: idOf(scene.grey), k: 5 });
   assert.ok(viaApi.ok);
   const reply = viaApi.result as SimilarPhoto[];
@@ -120,11 +107,11 @@ test('Find similar puts the copies first and says so, through the API too', asyn
 });
 
 test('a picture outside the library finds its copies in it first (likeness similar --image)', async () => {
-  const outside = join(tmp.path, 'outside');
+  const outside = join(library.tmp.path, 'outside');
   mkdirSync(outside, { recursive: true });
   const grey = join(outside, 'scene-grey-small.jpg');
   await picture(42, 480, 320).resize(240).greyscale().jpeg({ quality: 80 }).toFile(grey);
-  const { results } = await findSimilarToImage(core, grey, 5);
+  const { results } = await findSimilarToImage(library.core, grey, 5);
   const copies = results.filter((r) => r.copy).map((r) => r.photoId);
   assert.ok(copies.includes(idOf(scene.original)) && copies.includes(idOf(scene.turned)), 'the scene and its turned copy are marked');
   assert.deepEqual(
@@ -134,11 +121,11 @@ test('a picture outside the library finds its copies in it first (likeness simil
   );
   const unrelatedPicture = join(outside, 'unrelated.jpg');
   await picture(999, 400, 300).jpeg({ quality: 90 }).toFile(unrelatedPicture);
-  assert.ok(!(await findSimilarToImage(core, unrelatedPicture, 5)).results.some((r) => r.copy), 'an unrelated picture has none');
+  assert.ok(!(await findSimilarToImage(library.core, unrelatedPicture, 5)).results.some((r) => r.copy), 'an unrelated picture has none');
 });
 
 test('the duplicate rule groups the letterboxed copy with the scene, and never two different letterboxed pictures', () => {
-  const groups = currentDuplicateGroups(core).map((g) => g.photoIds);
+  const groups = currentDuplicateGroups(library.core).map((g) => g.photoIds);
   const withScene = groups.find((g) => g.includes(idOf(scene.original))) ?? [];
   assert.ok(withScene.includes(idOf(scene.letterbox)), 'the letterboxed copy is a duplicate of the scene');
   const others = new Set(unrelated.map(idOf));

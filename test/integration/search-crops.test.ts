@@ -4,27 +4,22 @@
 // any model exists (the quick pixel ranking); a crop from outside the library finds it too
 // (`likeness similar --image`); no photo is a crop of an unrelated one.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import sharp from 'sharp';
-import { closeCore, openCore, type Core } from '../../src/main/core';
 import { sceneJpeg } from '../../src/main/eval/scenes';
-import { indexFolders } from '../../src/main/library/scan';
 import { similarPhotos } from '../../src/main/search/quickSimilar';
 import { findSimilarToImage } from '../../src/main/search/queryImage';
-import { photoIdByPath } from '../../src/main/store/photos';
-import { tempDir } from '../helpers/images';
+import { indexedLibrary } from '../helpers/library';
 
-const tmp = tempDir('search-crops');
-const photos = join(tmp.path, 'photos');
-let core: Core;
-const scene = join(photos, 'scene.jpg');
-const crops = [join(photos, 'scene-half.jpg'), join(photos, 'scene-70.jpg')];
 const others: string[] = [];
+let scene = '';
+let crops: string[] = [];
 
-before(async () => {
-  mkdirSync(photos, { recursive: true });
+const library = indexedLibrary('search-crops', async (photos) => {
+  scene = join(photos, 'scene.jpg');
+  crops = [join(photos, 'scene-half.jpg'), join(photos, 'scene-70.jpg')];
   const original = await sceneJpeg(42, 960, 640);
   writeFileSync(scene, original);
   await sharp(original).extract({ left: 400, top: 80, width: 480, height: 320 }).jpeg({ quality: 88 }).toFile(crops[0]!);
@@ -34,20 +29,12 @@ before(async () => {
     writeFileSync(path, await sceneJpeg(seed, 960, 640));
     others.push(path);
   }
-  core = openCore(join(tmp.path, 'home'));
-  await indexFolders(core, [photos]);
 });
-
-after(() => {
-  closeCore(core);
-  tmp.cleanup();
-});
-
-const idOf = (path: string) => photoIdByPath(core.db, path)!;
+const { idOf } = library;
 
 test('a crop’s Find similar shows the photo it was cut from first, marked', () => {
   for (const crop of crops) {
-    const { signal, results } = similarPhotos(core, idOf(crop), 5);
+    const { signal, results } = similarPhotos(library.core, idOf(crop), 5);
     assert.equal(signal, 'pixels');
     assert.equal(
       results[0]?.photoId,
@@ -61,20 +48,20 @@ test('a crop’s Find similar shows the photo it was cut from first, marked', ()
 test('no photo is called a copy or crop of an unrelated one', () => {
   const unrelated = new Set(others.map(idOf));
   for (const path of [scene, ...crops, ...others]) {
-    const marked = similarPhotos(core, idOf(path), 10).results.filter((r) => r.copy || r.uncropped);
+    const marked = similarPhotos(library.core, idOf(path), 10).results.filter((r) => r.copy || r.uncropped);
     if (unrelated.has(idOf(path))) assert.deepEqual(marked, [], `${path} has none (${JSON.stringify(marked)})`);
     else assert.ok(!marked.some((r) => unrelated.has(r.photoId)), `${path}: none of its marks is unrelated`);
   }
 });
 
 test('a crop from outside the library finds the photo it was cut from', async () => {
-  const outside = join(tmp.path, 'outside.jpg');
+  const outside = join(library.tmp.path, 'outside.jpg');
   await sharp(await sceneJpeg(42, 960, 640))
     .extract({ left: 240, top: 240, width: 480, height: 320 })
     .resize(320)
     .jpeg({ quality: 80 })
     .toFile(outside);
-  const { results } = await findSimilarToImage(core, outside, 5);
+  const { results } = await findSimilarToImage(library.core, outside, 5);
   assert.equal(results[0]?.photoId, idOf(scene));
   assert.equal(results[0]?.uncropped, true);
 });

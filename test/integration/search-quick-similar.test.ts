@@ -3,31 +3,24 @@
 // the active model has embedded a photo its embeddings answer, and a photo it has not embedded yet
 // still gets quick matches; so does a picture outside the library. The API says which signal answered.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { dispatch } from '../../src/main/api/dispatch';
 import { LikenessService } from '../../src/main/api/service';
-import { closeCore, openCore, type Core } from '../../src/main/core';
 import { indexFolders } from '../../src/main/library/scan';
 import { findSimilarToImage } from '../../src/main/search/queryImage';
 import { similarPhotos } from '../../src/main/search/quickSimilar';
 import { SearchError } from '../../src/main/search/service';
 import { writeEmbeddings } from '../../src/main/store/embeddings';
-import { photoIdByPath } from '../../src/main/store/photos';
 import type { SimilarPhoto } from '../../src/shared/api';
-import { activeTestModel } from '../helpers/library';
-import { picture, tempDir } from '../helpers/images';
+import { activeTestModel, indexedLibrary } from '../helpers/library';
+import { picture } from '../helpers/images';
 
-const tmp = tempDir('search-quick-similar');
-const photos = join(tmp.path, 'photos');
-let core: Core;
 /** Per scene, the paths of its original and edited copies. */
 const scenes: string[][] = [];
 const singles: string[] = [];
 
-before(async () => {
-  mkdirSync(photos, { recursive: true });
+const library = indexedLibrary('search-quick-similar', async (photos) => {
   for (let s = 0; s < 3; s++) {
     const base = picture(100 + s, 480, 360);
     const paths = [
@@ -49,21 +42,13 @@ before(async () => {
       .toFile(path);
     singles.push(path);
   }
-  core = openCore(join(tmp.path, 'home'));
-  await indexFolders(core, [photos]);
 });
-
-after(() => {
-  closeCore(core);
-  tmp.cleanup();
-});
-
-const idOf = (path: string) => photoIdByPath(core.db, path)!;
+const { idOf } = library;
 
 test('with no model, the pixel signature answers: each photo’s own copies come first', () => {
   for (const scene of scenes) {
     for (const path of scene) {
-      const answer = similarPhotos(core, idOf(path), 5);
+      const answer = similarPhotos(library.core, idOf(path), 5);
       assert.equal(answer.signal, 'pixels');
       const copies = new Set(scene.filter((p) => p !== path).map(idOf));
       assert.deepEqual(new Set(answer.results.slice(0, copies.size).map((r) => r.photoId)), copies, `copies of ${path} first`);
@@ -77,17 +62,17 @@ test('with no model, the pixel signature answers: each photo’s own copies come
     }
   }
   assert.throws(
-    () => similarPhotos(core, 999_999, 5),
+    () => similarPhotos(library.core, 999_999, 5),
     (e: unknown) => e instanceof SearchError && e.code === 'not-found',
   );
 });
 
 test('photos indexed after the first question are found too (the signatures are read again only for them)', async () => {
-  const before = similarPhotos(core, idOf(scenes[2]![0]!), 20).results.length;
-  const late = join(photos, 'scene2-late.jpg');
+  const before = similarPhotos(library.core, idOf(scenes[2]![0]!), 20).results.length;
+  const late = join(library.photos, 'scene2-late.jpg');
   await picture(102, 480, 360).jpeg({ quality: 50 }).toFile(late);
-  await indexFolders(core, [photos]);
-  const after = similarPhotos(core, idOf(scenes[2]![0]!), 20);
+  await indexFolders(library.core, [library.photos]);
+  const after = similarPhotos(library.core, idOf(scenes[2]![0]!), 20);
   assert.equal(after.results.length, before + 1);
   assert.ok(
     after.results.slice(0, scenes[2]!.length).some((r) => r.photoId === idOf(late)),
@@ -97,11 +82,11 @@ test('photos indexed after the first question are found too (the signatures are 
 });
 
 test('a picture outside the library, before any model: quick matches from its pixels, its copies first, nothing added', async () => {
-  const outside = join(tmp.path, 'outside.jpg');
+  const outside = join(library.tmp.path, 'outside.jpg');
   await picture(101, 480, 360).resize(320).jpeg({ quality: 60 }).toFile(outside);
-  const count = () => (core.db.prepare('SELECT count(*) AS n FROM photos').get() as { n: number }).n;
+  const count = () => (library.core.db.prepare('SELECT count(*) AS n FROM photos').get() as { n: number }).n;
   const photosBefore = count();
-  const answer = await findSimilarToImage(core, outside, 6);
+  const answer = await findSimilarToImage(library.core, outside, 6);
   assert.equal(answer.signal, 'pixels');
   assert.deepEqual(new Set(answer.results.slice(0, scenes[1]!.length).map((r) => r.photoId)), new Set(scenes[1]!.map(idOf)));
   assert.equal(count(), photosBefore);
@@ -110,10 +95,10 @@ test('a picture outside the library, before any model: quick matches from its pi
 test('once the active model has embedded a photo, its embeddings answer; photos it has not embedded get quick matches', async () => {
   // A model whose embeddings the test writes: each scene's photos share a direction, as a trained encoder would give them.
   const dim = 8;
-  const modelId = activeTestModel(core, dim);
+  const modelId = activeTestModel(library.core, dim);
   const embedded = [...scenes.flat(), ...singles.slice(0, 3)];
   writeEmbeddings(
-    core.db,
+    library.core.db,
     modelId,
     embedded.map((path, i) => {
       const vector = new Float32Array(dim);
@@ -123,13 +108,13 @@ test('once the active model has embedded a photo, its embeddings answer; photos 
       return { photoId: idOf(path), vector };
     }),
   );
-  const learned = similarPhotos(core, idOf(scenes[1]![0]!), 3);
+  const learned = similarPhotos(library.core, idOf(scenes[1]![0]!), 3);
   assert.equal(learned.signal, 'learned');
   assert.deepEqual(new Set(learned.results.map((r) => r.photoId)), new Set(scenes[1]!.slice(1).map(idOf)));
-  assert.equal(similarPhotos(core, idOf(singles[5]!), 3).signal, 'pixels', 'not embedded yet');
+  assert.equal(similarPhotos(library.core, idOf(singles[5]!), 3).signal, 'pixels', 'not embedded yet');
 
   // Through the API, every result carries the signal that ranked it.
-  const service = new LikenessService(core);
+  const service = new LikenessService(library.core);
   const viaApi = await dispatch(service, 'findSimilar', { id: idOf(singles[5]!), k: 4 });
   assert.ok(viaApi.ok);
   const rows = viaApi.result as SimilarPhoto[];
