@@ -248,9 +248,16 @@ function copiesOf(core: Core, query: Uint8Array, size: number, ranked: readonly 
     if (own < 0) return [];
     hash = library.hashes.slice(own * 8, own * 8 + 8);
   }
-  const copies = wholeCopies(core, library, query, size, ranked.slice(0, RANKED_CANDIDATES), photoId, hash);
+  // The ranked photos' inputs, read once for both tests.
+  const rankedInputs = readModelInputs(
+    core.db,
+    size,
+    ranked.slice(0, RANKED_TESTED).filter((id) => id !== photoId),
+  );
+  const copies = wholeCopies(core, library, query, size, ranked.slice(0, RANKED_CANDIDATES), rankedInputs, photoId, hash);
   const shown = new Set<number | null>([photoId, ...copies.map((c) => c.photoId)]);
-  const crops = cropSources(core, library, query, size, ranked.filter((id) => !shown.has(id)).slice(0, CROP_CANDIDATES), shown);
+  const candidates = ranked.filter((id) => !shown.has(id) && rankedInputs.has(id)).slice(0, CROP_CANDIDATES);
+  const crops = cropSources(library, query, size, new Map(candidates.map((id) => [id, rankedInputs.get(id)!])), shown);
   return [...copies, ...crops];
 }
 
@@ -261,6 +268,7 @@ function wholeCopies(
   query: Uint8Array,
   size: number,
   ranked: readonly number[],
+  rankedInputs: ReadonlyMap<number, Uint8Array>,
   photoId: number | null,
   hash: Uint8Array | undefined,
 ): CopyMatch[] {
@@ -279,12 +287,9 @@ function wholeCopies(
     .sort((a, b) => a.distance - b.distance)
     .slice(0, MAX_CANDIDATES)
     .map((c) => c.id);
-  const barred = readModelInputs(
-    db,
-    size,
-    ranked.filter((id) => id !== photoId && !candidates.includes(id)),
-  );
-  for (const [id, rgb] of barred) {
+  for (const id of ranked) {
+    const rgb = rankedInputs.get(id);
+    if (!rgb || candidates.includes(id)) continue;
     const content = withoutBars(rgb, size);
     if (content === rgb) continue;
     const contentHash = differenceHash({ data: content, width: size, height: size });
@@ -323,26 +328,25 @@ function wholeCopies(
 }
 
 /**
- * The ranked photos the query was cut from (crops.ts), judged against the crops' null photos less
+ * The ranked photos (given by their inputs) the query was cut from (crops.ts), judged against the crops' null photos less
  * the query and its copies. The ranked candidates may be among them: in a small library they would
  * otherwise leave too few, and one photo in the sample moves a median and MAD by little.
  */
 function cropSources(
-  core: Core,
   library: CachedLibrary,
   query: Uint8Array,
   size: number,
-  ranked: readonly number[],
+  inputs: ReadonlyMap<number, Uint8Array>,
   excluded: ReadonlySet<number | null>,
 ): CopyMatch[] {
-  if (ranked.length === 0) return [];
+  if (inputs.size === 0) return [];
   const { photoIds, grey, codes } = library.cropNulls;
   const area = size * size;
   library.cropNullPlanes ??= new Map(
     photoIds.map((id, i) => [id, cropPlanes(grey.subarray(i * area, (i + 1) * area), size, codes.subarray(i * PLANE_CODES, (i + 1) * PLANE_CODES))]),
   );
   const nulls = [...library.cropNullPlanes].flatMap(([id, planes]) => (excluded.has(id) ? [] : [planes])).slice(0, CROP_NULL_SAMPLES);
-  const candidates = new Map([...readModelInputs(core.db, size, ranked)].map(([id, rgb]) => [id, cropPlanes(cropGrey(rgb, size), size)]));
+  const candidates = new Map([...inputs].map(([id, rgb]) => [id, cropPlanes(cropGrey(rgb, size), size)]));
   const crops = findCrops(cropQuery(cropGrey(query, size), size), candidates, nulls, library.photoIds.length);
   return crops.map((c) => ({ ...c, crop: true }));
 }
