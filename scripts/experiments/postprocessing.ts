@@ -4,36 +4,13 @@
 //     each axis scaled by (λ + s·mean λ)^-½, optionally keeping only the top principal axes;
 //   - the ranking by learned cosine + w · raw-pixel cosine (the baseline's own pixels).
 // Usage: node --import tsx scripts/experiments/postprocessing.ts <kept work dir> <labelled folder>
-import { join, resolve } from 'node:path';
-import { closeCore, openCore } from '../../src/main/core';
-import { labelledFiles, precisionAt5, type LabelledPhoto } from '../../src/main/eval/categories';
-import { rawPixelIndex } from '../../src/main/eval/retrieval';
+import { closeCore } from '../../src/main/core';
+import { precisionAt5 } from '../../src/main/eval/categories';
 import { EmbeddingIndex } from '../../src/main/search/knn';
-import { readEmbeddings } from '../../src/main/store/embeddings';
-import { readModelInputs } from '../../src/main/store/modelInputs';
-import { activeModel } from '../../src/main/store/models';
-import { photoIdByPath } from '../../src/main/store/photos';
 import { normaliseRows } from '../../src/main/util/vectors';
+import { openKept } from './keptLibrary';
 
-const [work, folder] = process.argv.slice(2);
-const core = openCore(join(work!, 'home'));
-const photos: LabelledPhoto[] = [];
-for (const f of await labelledFiles(resolve(folder!))) {
-  const id = photoIdByPath(core.db, f.path);
-  if (id !== undefined) photos.push({ id, path: f.path, label: f.label });
-}
-const ids = new Set(photos.map((p) => p.id));
-
-function only(index: EmbeddingIndex): EmbeddingIndex {
-  const rows = index.photoIds.flatMap((id, row) => (ids.has(id) ? [row] : []));
-  const v = new Float32Array(rows.length * index.dim);
-  rows.forEach((row, i) => v.set(index.vector(row), i * index.dim));
-  return new EmbeddingIndex(
-    rows.map((r) => index.photoIds[r]!),
-    v,
-    index.dim,
-  );
-}
+const { core, photos, modelId, learned, raw } = await openKept(process.argv.slice(2), 'postprocessing.ts');
 
 /** Eigen-decomposition of a symmetric matrix by cyclic Jacobi rotations: [values, vectors as columns]. */
 function eig(a: Float64Array, n: number): [Float64Array, Float64Array] {
@@ -103,14 +80,8 @@ function transformed(index: EmbeddingIndex, shrink: number | null, keep?: number
   return new EmbeddingIndex(index.photoIds, normaliseRows(out, order.length), order.length);
 }
 
-const model = activeModel(core.db);
-if (!model) throw new Error('no active model in that library');
-const emb = readEmbeddings(core.db, model.id);
-const all = new EmbeddingIndex(emb.photoIds, normaliseRows(emb.vectors, emb.dim), emb.dim);
-const learned = only(all);
-const raw = only(rawPixelIndex(readModelInputs(core.db, 64, [...ids]), 64));
 const p = (i: EmbeddingIndex) => precisionAt5(photos, i).precision.toFixed(3);
-console.log(`${photos.length} labelled photos, model ${model.id}; raw pixels ${p(raw)}`);
+console.log(`${photos.length} labelled photos, model ${modelId}; raw pixels ${p(raw)}`);
 const whitened = [`plain ${p(learned)}`, `centred ${p(transformed(learned, null))}`];
 for (const s of [0.01, 0.1, 0.3, 1, 3]) whitened.push(`whitened s${s} ${p(transformed(learned, s))}`);
 for (const k of [16, 32, 64]) whitened.push(`top ${k} axes s0.1 ${p(transformed(learned, 0.1, k))}`);

@@ -7,40 +7,13 @@
 // Reads a library kept by `likeness eval categories <folder> --keep` (its active model's embeddings
 // and its stored 64×64 inputs for raw pixels); labels are the first-level subfolders of <folder>.
 // Usage: node --import tsx scripts/experiments/reranking.ts <kept work dir> <labelled folder>
-import { join, resolve } from 'node:path';
-import { closeCore, openCore } from '../../src/main/core';
-import { labelledFiles, precisionAt5, type LabelledPhoto } from '../../src/main/eval/categories';
-import { rawPixelIndex } from '../../src/main/eval/retrieval';
+import { closeCore } from '../../src/main/core';
+import { precisionAt5 } from '../../src/main/eval/categories';
 import { EmbeddingIndex } from '../../src/main/search/knn';
-import { readEmbeddings } from '../../src/main/store/embeddings';
-import { readModelInputs } from '../../src/main/store/modelInputs';
-import { activeModel } from '../../src/main/store/models';
-import { photoIdByPath } from '../../src/main/store/photos';
 import { normaliseRows } from '../../src/main/util/vectors';
+import { openKept } from './keptLibrary';
 
-const [work, folder] = process.argv.slice(2);
-if (!work || !folder) {
-  console.error('usage: node --import tsx scripts/experiments/reranking.ts <kept work dir> <labelled folder>');
-  process.exit(2);
-}
-const core = openCore(join(work, 'home'));
-const photos: LabelledPhoto[] = [];
-for (const f of await labelledFiles(resolve(folder))) {
-  const id = photoIdByPath(core.db, f.path);
-  if (id !== undefined) photos.push({ id, path: f.path, label: f.label });
-}
-const ids = new Set(photos.map((p) => p.id));
-
-function only(index: EmbeddingIndex): EmbeddingIndex {
-  const rows = index.photoIds.flatMap((id, row) => (ids.has(id) ? [row] : []));
-  const v = new Float32Array(rows.length * index.dim);
-  rows.forEach((row, i) => v.set(index.vector(row), i * index.dim));
-  return new EmbeddingIndex(
-    rows.map((r) => index.photoIds[r]!),
-    v,
-    index.dim,
-  );
-}
+const { core, photos, modelId, learned, raw } = await openKept(process.argv.slice(2), 'reranking.ts');
 
 /** Every row replaced by the normalised cosine^α-weighted sum of itself and its m nearest others. */
 function expanded(index: EmbeddingIndex, m: number, alpha: number): EmbeddingIndex {
@@ -72,12 +45,7 @@ function withQueryExpansion(db: EmbeddingIndex, m: number, alpha: number): numbe
   return total / db.photoIds.length;
 }
 
-const model = activeModel(core.db);
-if (!model) throw new Error('no active model in that library');
-const emb = readEmbeddings(core.db, model.id);
-const learned = only(new EmbeddingIndex(emb.photoIds, normaliseRows(emb.vectors, emb.dim), emb.dim));
-const raw = only(rawPixelIndex(readModelInputs(core.db, 64, [...ids]), 64));
-console.log(`${photos.length} photos, model ${model.id}`);
+console.log(`${photos.length} photos, model ${modelId}`);
 for (const [name, index] of [
   ['learned', learned],
   ['raw pixels', raw],
