@@ -328,9 +328,10 @@ function wholeCopies(
 }
 
 /**
- * The ranked photos (given by their inputs) the query was cut from (crops.ts), judged against the crops' null photos less
- * the query and its copies. The ranked candidates may be among them: in a small library they would
- * otherwise leave too few, and one photo in the sample moves a median and MAD by little.
+ * The ranked photos (given by their inputs) the query was cut from (crops.ts), judged against the
+ * crops' null photos less the query and its copies. The ranked candidates may be among them: in a
+ * small library they would otherwise leave too few, and one photo in the sample moves a median and
+ * MAD by little.
  */
 function cropSources(
   library: CachedLibrary,

@@ -8,9 +8,9 @@
 // correlation of the query's whole frame (grey, bars cut, 16×16 cells) with any window of the
 // candidate, at every position one cell apart and at five scales from 42 % to 80 % of each side,
 // then refined between them (bestWindow). Each scale is a plane: the candidate resampled so that a
-// window of that scale is 16×16 cells, over which the query slides in wasm (simd.ts SimdWindows; a
-// with each window's sum and sum of squares). Grey, so that a crop of a grey copy matches
-// too. A window as a share of each side of the square model input is a crop that keeps the
+// window of that scale is 16×16 cells, over which the query slides in wasm (simd.ts SimdWindows: each
+// window's dot product with the query, its sum and its sum of squares). Grey, so that a crop of a
+// grey copy matches too. A window as a share of each side of the square model input is a crop that keeps the
 // picture's proportions; a crop to other proportions (a square cut of a landscape) is not looked for.
 // Judged as a copy is: against the same statistic — the best window — for the query and random
 // library photos (the copies' null sample), so that a smooth query, which matches some window of

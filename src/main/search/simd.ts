@@ -477,7 +477,7 @@ export class SimdWindows {
     this.planeAt = align16(this.queryAt + WINDOW_SIDE * WINDOW_SIDE * 2);
   }
 
-  /** The query, row by row (values within int16), for the next calls to `dots`. */
+  /** The query, row by row (values within int16), for the next calls to `windows`. */
   setQuery(query: ArrayLike<number>): void {
     new Int16Array(this.memory.buffer, this.queryAt, WINDOW_SIDE * WINDOW_SIDE).set(query);
   }
