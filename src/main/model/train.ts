@@ -31,6 +31,7 @@ import type { GpuWindowEngine } from './gpuEngine';
 import { gpuWindowOpener, type GpuWindow } from './gpuWindowOpener';
 import type { SourceSpec } from './source';
 import {
+  budgetImages,
   CONTROL_INTS,
   effectiveBatch,
   requestStop,
@@ -291,16 +292,14 @@ export async function trainModel(core: Core, options: TrainOptions = {}, hooks: 
       const p = m.position;
       if (pendingLoss.length >= 20) flushLoss();
       recordProgress(db, modelId, { photosSeen: p.photosSeen, steps: p.step, durationMs: p.elapsedMs });
-      const total =
-        budget.epochs !== undefined && Number.isFinite(count)
-          ? budget.epochs * count
-          : budget.deadline
-            ? p.photosSeen +
-              ((budget.deadline - Date.now()) / Math.max(1, p.elapsedMs - elapsedBefore)) * (p.photosSeen - (checkpoint?.position.photosSeen ?? 0))
-            : budget.maxSteps
-              ? (checkpoint?.position.photosSeen ?? 0) + budget.maxSteps * m.batch
-              : p.photosSeen;
-      tracker.total = Math.max(p.photosSeen, Math.round(total));
+      tracker.total = budgetImages(budget, {
+        seen: p.photosSeen,
+        seenAtStart: checkpoint?.position.photosSeen ?? 0,
+        photos: count,
+        batch: m.batch,
+        elapsedMs: p.elapsedMs - elapsedBefore,
+        now: Date.now(),
+      });
       tracker.update(
         p.photosSeen,
         `epoch ${p.epoch + 1} step ${p.step}  ${((m.batch * 1000) / m.stepMs).toFixed(1)} img/s  loss ${point.loss.toFixed(4)} (global ${point.globalMi.toFixed(4)}, local ${point.localMi.toFixed(4)}, prior ${point.prior.toFixed(3)})`,

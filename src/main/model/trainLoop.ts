@@ -87,6 +87,24 @@ export function budgetFraction(budget: Budget, seen: number, photos: number, ste
   return Math.min(1, f);
 }
 
+/**
+ * The images seen when this run's budget ends, for its progress bar: the nearest of the budgets
+ * given, since training stops at whichever comes first (a first model aims for ten passes but stops
+ * at its minutes). A deadline's figure is projected from this run's speed so far; with no budget,
+ * or none yet measurable, the images seen so far.
+ */
+export function budgetImages(
+  budget: Budget,
+  run: { seen: number; seenAtStart: number; photos: number; batch: number; elapsedMs: number; now: number },
+): number {
+  let end = Infinity;
+  if (budget.epochs !== undefined && Number.isFinite(run.photos)) end = Math.min(end, budget.epochs * run.photos);
+  if (budget.deadline !== undefined && run.elapsedMs > 0)
+    end = Math.min(end, run.seen + ((budget.deadline - run.now) / run.elapsedMs) * (run.seen - run.seenAtStart));
+  if (budget.maxSteps !== undefined) end = Math.min(end, run.seenAtStart + budget.maxSteps * run.batch);
+  return Number.isFinite(end) ? Math.max(run.seen, Math.round(end)) : run.seen;
+}
+
 /** The learning rate at a fraction of the budget: constant, or a half cosine down to 0. */
 export function learningRateAt(config: Pick<ModelConfig, 'learningRate' | 'lrSchedule'>, fraction: number): number {
   return config.lrSchedule === 'cosine' ? config.learningRate * 0.5 * (1 + Math.cos(Math.PI * fraction)) : config.learningRate;
