@@ -45,6 +45,25 @@ test('well-separated blobs come out as one cluster each, with no number of clust
   }
 });
 
+test('many small kinds of a few photos each stay apart, not melted into one cluster', () => {
+  // Twelve kinds of six photos, loose (cosine to the centre ≈ 0.7): a photo's fifth neighbour is
+  // often of another kind. Read from it, the density joined most kinds into a few impure clusters
+  // (3 to 7 clusters, purity 0.25–0.62, for these seeds); read from the nearest photo, each kind
+  // is a cluster of its own.
+  for (const seed of [1, 2, 3]) {
+    const { vectors, labels } = syntheticBlobs(72, 64, 12, 1, 0, seed);
+    const found = agreement(
+      clusterEmbeddings(indexOf(vectors, 64)).clusters.map((c) => c.memberIds),
+      labels,
+    );
+    assert.ok(found.length >= 11, `seed ${seed}: ${found.length} clusters for 12 kinds`);
+    const clustered = found.reduce((s, f) => s + f.size, 0);
+    const pure = found.reduce((s, f) => s + f.purity * f.size, 0) / clustered;
+    assert.ok(pure >= 0.9, `seed ${seed}: purity ${pure.toFixed(2)}`);
+    assert.ok(clustered >= 65, `seed ${seed}: ${clustered} of 72 clustered`);
+  }
+});
+
 test('scattered outliers are left unclustered', () => {
   const blobs = 5;
   const outliers = 40;
