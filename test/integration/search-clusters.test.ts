@@ -156,3 +156,55 @@ test('a recomputed clustering keeps old ids even when a new cluster is listed be
     closeCore(core);
   }
 });
+
+test('a growing library’s clusters follow its size; a chosen smallest cluster stays chosen', () => {
+  const core = openCore(join(work, 'home-grow'));
+  try {
+    const dir = join(photosDir, 'grow');
+    mkdirSync(dir, { recursive: true });
+    const folder = insertFolder(core.db, dir, sep);
+    const dim = 16;
+    const all = syntheticBlobs(800, dim, 4, 0.5, 0, 3);
+    const model = activeTestModel(core, dim);
+    const first = addPhotos(core, folder.id, 80, 1000);
+    embed(core, model, first, all.vectors.slice(0, 80 * dim), dim);
+    listClusters(core);
+    assert.equal(latestClustering(core.db, model)!.params.minClusterSize, 5, 'the default for 80 photos');
+
+    // The rest of the library arrives: the default for 800 photos (7), not the first folder's 5.
+    const rest = addPhotos(core, folder.id, 720, 2000);
+    embed(core, model, rest, all.vectors.slice(80 * dim), dim);
+    listClusters(core);
+    assert.equal(latestClustering(core.db, model)!.params.minClusterSize, 7);
+
+    // Chosen (`likeness clusters --min-size 12`): kept when more photos arrive.
+    listClusters(core, { minClusterSize: 12 });
+    const more = addPhotos(core, folder.id, 1, 3000);
+    embed(core, model, more, all.vectors.slice(0, dim), dim);
+    listClusters(core);
+    assert.equal(latestClustering(core.db, model)!.params.minClusterSize, 12);
+  } finally {
+    closeCore(core);
+  }
+});
+
+test('a clustering stored with the earlier core-distance neighbour (the 5th) is redone once', () => {
+  const core = openCore(join(work, 'home-min-samples'));
+  try {
+    const dir = join(photosDir, 'min-samples');
+    mkdirSync(dir, { recursive: true });
+    const folder = insertFolder(core.db, dir, sep);
+    const ids = addPhotos(core, folder.id, 40, 4000);
+    const model = activeTestModel(core, 8);
+    embed(core, model, ids, syntheticBlobs(40, 8, 2, 0.5, 0, 5).vectors, 8);
+    const made = latestClustering(core.db, model) ?? (listClusters(core), latestClustering(core.db, model)!);
+    saveClustering(core.db, model, made.generation, { ...made.params, minSamples: 5 }, 40, []);
+    assert.equal(listClusters(core).length, 2, 'recomputed: the stored one had no clusters');
+    const redone = latestClustering(core.db, model)!;
+    assert.equal(redone.params.minSamples, 1);
+    listClusters(core);
+    assert.equal(latestClustering(core.db, model)!.id, redone.id, 'and then kept');
+  } finally {
+    closeCore(core);
+  }
+});

@@ -25,7 +25,7 @@ import { readSnapshot, writeSnapshot } from './embeddingSnapshot';
 import { readModelInputs } from '../store/modelInputs';
 import { activeModel } from '../store/models';
 import { differenceHashes, photoPaths, photoSummaries } from '../store/photos';
-import { clusterEmbeddings, matchClusters, type ClusteringResult } from './clustering';
+import { clusterEmbeddings, defaultMinClusterSize, matchClusters, MIN_SAMPLES, type ClusteringResult } from './clustering';
 import { EmbeddingIndex } from './knn';
 import { loadPixelSignatures } from './pixelSignatures';
 import { modelInputSizes } from '../library/inputSizes';
@@ -129,15 +129,20 @@ export function planClustering(core: Core, options: Pick<ClusterOptions, 'minClu
   // Whether the stored clustering is current needs only the counter: the index is read only to recompute.
   const model = requireActiveModel(core);
   const stored = latestClustering(core.db, model.id);
+  // A clustering made with another core-distance neighbour (before MIN_SAMPLES was 1) is redone once.
   const sameParams =
     (options.minClusterSize === undefined || stored?.params.minClusterSize === options.minClusterSize) &&
-    (options.selection === undefined || (stored?.params.selection ?? 'eom') === options.selection);
+    (options.selection === undefined || (stored?.params.selection ?? 'eom') === options.selection) &&
+    (stored?.params.minSamples ?? MIN_SAMPLES) === MIN_SAMPLES;
   if (stored && !options.force && sameParams && stored.generation === changeGeneration(core.db, embeddingsCounter(model.id)))
     return { current: stored };
   const active = activeIndex(core);
-  // A recomputation keeps the choices of the stored clustering unless told otherwise.
+  // A recomputation keeps the choices of the stored clustering unless told otherwise. Its smallest
+  // cluster is a choice only when it is not the default for the photos it was computed on (else a
+  // library that grew from a first folder of 80 photos to 10,000 would keep clusters of 5).
+  const storedSize = stored?.params.minClusterSize as number | undefined;
   const compute = {
-    minClusterSize: options.minClusterSize ?? (stored?.params.minClusterSize as number | undefined),
+    minClusterSize: options.minClusterSize ?? (stored && storedSize !== defaultMinClusterSize(stored.photoCount) ? storedSize : undefined),
     selection: options.selection ?? (stored?.params.selection as 'eom' | 'leaf' | undefined),
   };
   const save = (result: ClusteringResult): ClusteringRow => {
