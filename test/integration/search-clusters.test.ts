@@ -37,6 +37,14 @@ function embed(core: Core, modelId: number, ids: number[], vectors: Float32Array
   );
 }
 
+/** A library of its own in `work`, with one folder of photos under photosDir. */
+function openLibrary(name: string): { core: Core; folderId: number } {
+  const dir = join(photosDir, name);
+  mkdirSync(dir, { recursive: true });
+  const core = openCore(join(work, `home-${name}`));
+  return { core, folderId: insertFolder(core.db, dir, sep).id };
+}
+
 const clusterOf = (core: Core, photoId: number) => listClusters(core).find((c) => clusterPhotoIds(core, c.id).includes(photoId));
 
 test('find similar, clusters, names that survive re-clustering and retraining, export as an album', async () => {
@@ -123,11 +131,9 @@ test('find similar, clusters, names that survive re-clustering and retraining, e
 });
 
 test('a recomputed clustering keeps old ids even when a new cluster is listed before them', () => {
-  const core = openCore(join(work, 'home-ids'));
+  const { core, folderId } = openLibrary('ids');
   try {
-    const folder = insertFolder(core.db, join(photosDir, 'ids'), sep);
-    mkdirSync(join(photosDir, 'ids'), { recursive: true });
-    const ids = addPhotos(core, folder.id, 6, 500);
+    const ids = addPhotos(core, folderId, 6, 500);
     const model = activeTestModel(core, 4);
     const cluster = (memberIds: number[], id: number | null) => ({
       id,
@@ -158,28 +164,25 @@ test('a recomputed clustering keeps old ids even when a new cluster is listed be
 });
 
 test('a growing library’s clusters follow its size; a chosen smallest cluster stays chosen', () => {
-  const core = openCore(join(work, 'home-grow'));
+  const { core, folderId } = openLibrary('grow');
   try {
-    const dir = join(photosDir, 'grow');
-    mkdirSync(dir, { recursive: true });
-    const folder = insertFolder(core.db, dir, sep);
     const dim = 16;
     const all = syntheticBlobs(800, dim, 4, 0.5, 0, 3);
     const model = activeTestModel(core, dim);
-    const first = addPhotos(core, folder.id, 80, 1000);
+    const first = addPhotos(core, folderId, 80, 1000);
     embed(core, model, first, all.vectors.slice(0, 80 * dim), dim);
     listClusters(core);
     assert.equal(latestClustering(core.db, model)!.params.minClusterSize, 5, 'the default for 80 photos');
 
     // The rest of the library arrives: the default for 800 photos (7), not the first folder's 5.
-    const rest = addPhotos(core, folder.id, 720, 2000);
+    const rest = addPhotos(core, folderId, 720, 2000);
     embed(core, model, rest, all.vectors.slice(80 * dim), dim);
     listClusters(core);
     assert.equal(latestClustering(core.db, model)!.params.minClusterSize, 7);
 
     // Chosen (`likeness clusters --min-size 12`): kept when more photos arrive.
     listClusters(core, { minClusterSize: 12 });
-    const more = addPhotos(core, folder.id, 1, 3000);
+    const more = addPhotos(core, folderId, 1, 3000);
     embed(core, model, more, all.vectors.slice(0, dim), dim);
     listClusters(core);
     assert.equal(latestClustering(core.db, model)!.params.minClusterSize, 12);
@@ -189,15 +192,13 @@ test('a growing library’s clusters follow its size; a chosen smallest cluster 
 });
 
 test('a clustering stored with the earlier core-distance neighbour (the 5th) is redone once', () => {
-  const core = openCore(join(work, 'home-min-samples'));
+  const { core, folderId } = openLibrary('min-samples');
   try {
-    const dir = join(photosDir, 'min-samples');
-    mkdirSync(dir, { recursive: true });
-    const folder = insertFolder(core.db, dir, sep);
-    const ids = addPhotos(core, folder.id, 40, 4000);
+    const ids = addPhotos(core, folderId, 40, 4000);
     const model = activeTestModel(core, 8);
     embed(core, model, ids, syntheticBlobs(40, 8, 2, 0.5, 0, 5).vectors, 8);
-    const made = latestClustering(core.db, model) ?? (listClusters(core), latestClustering(core.db, model)!);
+    listClusters(core);
+    const made = latestClustering(core.db, model)!;
     saveClustering(core.db, model, made.generation, { ...made.params, minSamples: 5 }, 40, []);
     assert.equal(listClusters(core).length, 2, 'recomputed: the stored one had no clusters');
     const redone = latestClustering(core.db, model)!;
