@@ -127,14 +127,23 @@ test('keyboard: arrows move, Enter opens the viewer, Escape closes it', async ()
   await focusOn(columns + 1); // the focus returns to the photo last viewed
 });
 
-test('sorting: by name, oldest first; by folder', async () => {
+test('sorting: by name, A to Z then Z to A; by folder', async () => {
   const toolbar = page.getByRole('region', { name: 'Library' });
   await toolbar.getByLabel('Sort').selectOption('name');
-  await toolbar.getByRole('button', { name: 'Newest first' }).click();
   const all = [...library.scenes.flat(), ...library.singletons].sort();
   await until(page, `document.querySelector('[role="grid"] [data-photo-id] img')?.alt === ${JSON.stringify(all[0])}`);
-  await toolbar.getByRole('button', { name: 'Oldest first' }).click();
-  await until(page, `document.querySelector('[role="grid"] [data-photo-id] img')?.alt === ${JSON.stringify(all[all.length - 1])}`);
+  await toolbar.getByRole('button', { name: 'A to Z' }).click();
+  await toolbar.getByRole('button', { name: 'Z to A' }).waitFor();
+  const lastFirst = `document.querySelector('[role="grid"] [data-photo-id] img')?.alt === ${JSON.stringify(all[all.length - 1])}`;
+  await until(page, lastFirst);
+  // Another screen and back: the grid keeps its order.
+  const nav = page.getByRole('navigation', { name: 'Screens' });
+  await nav.getByRole('button', { name: 'Clusters', exact: true }).click();
+  await page.getByRole('region', { name: 'Clusters' }).waitFor();
+  await nav.getByRole('button', { name: 'Library', exact: true }).click();
+  assert.equal(await toolbar.getByLabel('Sort').inputValue(), 'name');
+  await toolbar.getByRole('button', { name: 'Z to A' }).waitFor();
+  await until(page, lastFirst);
   await toolbar.getByLabel('Folder').selectOption({ index: 1 });
   await toolbar.getByText(`${library.photoCount} photos`, { exact: true }).waitFor();
   await toolbar.getByLabel('Sort').selectOption('taken');
@@ -169,6 +178,8 @@ test('Training: train now shows progress with ETA and the loss chart; the new mo
   await training.getByRole('combobox', { name: 'For' }).selectOption('epochs:5');
   await training.getByRole('button', { name: 'Train now' }).click();
   await training.getByRole('progressbar', { name: 'Training progress' }).waitFor();
+  await training.getByText('the first one is training now').waitFor();
+  assert.ok(await training.getByRole('button', { name: 'Stop' }).isVisible());
   // The chart appears once a couple of steps have been taken.
   await training.getByRole('img', { name: /Total loss over/ }).waitFor({ timeout: 300_000 });
   await page.screenshot({ path: screenshot('07-training-running') });

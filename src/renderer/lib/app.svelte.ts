@@ -16,6 +16,12 @@ class AppState {
   liveLoss = $state<{ modelId: number; points: LossPoint[] } | null>(null);
   error = $state<string | null>(null);
   loaded = $state(false);
+  /** The library grid's sort and folder filter, kept while another screen is shown. */
+  libraryView = $state<{ sort: 'taken' | 'added' | 'name'; order: 'asc' | 'desc'; folderId: number | 'all' }>({
+    sort: 'taken',
+    order: 'desc',
+    folderId: 'all',
+  });
 
   readonly desktop = transport.desktop;
 
