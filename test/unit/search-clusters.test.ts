@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { clusterEmbeddings, defaultMinClusterSize, matchClusters } from '../../src/main/search/clustering';
+import {
+  clusterEmbeddings,
+  defaultMinClusterSize,
+  matchClusters,
+  pickRepresentatives,
+  REPRESENTATIVE_CANDIDATES,
+} from '../../src/main/search/clustering';
 import { EmbeddingIndex } from '../../src/main/search/knn';
 import { syntheticBlobs } from '../../src/main/eval/synthetic';
 
@@ -117,9 +123,26 @@ test('representatives are the members closest to the centre, members sorted by s
   const { vectors } = syntheticBlobs(120, 32, 2, 0.6, 0, 41);
   const result = clusterEmbeddings(indexOf(vectors, 32));
   for (const c of result.clusters) {
+    assert.equal(c.representatives.length, Math.min(REPRESENTATIVE_CANDIDATES, c.memberIds.length));
     assert.deepEqual(c.representatives, c.memberIds.slice(0, c.representatives.length));
     for (let i = 1; i < c.similarities.length; i++) assert.ok(c.similarities[i - 1]! >= c.similarities[i]!);
   }
+});
+
+test('representatives shown: one photo of each near-duplicate group first, then the copies skipped', () => {
+  // Photos 1–4 are copies of one picture (group 10), 6 and 7 a burst (group 11).
+  const groupOf = new Map([
+    [1, 10],
+    [2, 10],
+    [3, 10],
+    [4, 10],
+    [6, 11],
+    [7, 11],
+  ]);
+  assert.deepEqual(pickRepresentatives([1, 2, 3, 4, 5, 6, 7, 8, 9], groupOf, 4), [1, 5, 6, 8]);
+  assert.deepEqual(pickRepresentatives([1, 2, 3, 4, 5, 6, 7, 8, 9], new Map(), 4), [1, 2, 3, 4]);
+  // A cluster made of one picture's copies still shows its photos.
+  assert.deepEqual(pickRepresentatives([1, 2, 3, 4, 6], groupOf, 4), [1, 6, 2, 3]);
 });
 
 test('the minimum cluster size grows slowly with the library', () => {

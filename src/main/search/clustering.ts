@@ -37,7 +37,32 @@ export function defaultMinClusterSize(n: number): number {
   return Math.max(5, Math.round(Math.sqrt(n) / 4));
 }
 
+/** Representatives shown for a cluster (the desktop card shows the first 4, `likeness clusters` all). */
 export const REPRESENTATIVES = 6;
+/** Members closest to the centre kept as candidates, so that copies of one picture can give way to other shots. */
+export const REPRESENTATIVE_CANDIDATES = 24;
+
+/**
+ * The representatives to show, from candidates closest to the centre first: at most one photo of
+ * each near-duplicate group until `count` are found, then (a cluster made mostly of one picture's
+ * copies) the skipped ones in order. Copies sit together at the centre, and a card of four
+ * identical pictures says nothing about the other photos of the cluster.
+ */
+export function pickRepresentatives(candidates: readonly number[], groupOf: ReadonlyMap<number, number>, count = REPRESENTATIVES): number[] {
+  const seen = new Set<number>();
+  const picked: number[] = [];
+  const skipped: number[] = [];
+  for (const id of candidates) {
+    const group = groupOf.get(id);
+    if (group !== undefined && seen.has(group)) skipped.push(id);
+    else {
+      if (group !== undefined) seen.add(group);
+      picked.push(id);
+    }
+    if (picked.length === count) return picked;
+  }
+  return [...picked, ...skipped].slice(0, count);
+}
 
 /**
  * A photo's density is read from its nearest other photo (HDBSCAN's minSamples; its core distance).
@@ -93,7 +118,7 @@ function describeCluster(index: EmbeddingIndex, rows: number[], minSize: number)
   const kept = sims.filter((x) => x.s >= fence).sort((a, b) => b.s - a.s || a.r - b.r);
   if (kept.length < minSize) return null;
   const memberIds = kept.map((x) => index.photoIds[x.r]!);
-  return { memberIds, similarities: kept.map((x) => x.s), representatives: memberIds.slice(0, REPRESENTATIVES) };
+  return { memberIds, similarities: kept.map((x) => x.s), representatives: memberIds.slice(0, REPRESENTATIVE_CANDIDATES) };
 }
 
 /**

@@ -18,14 +18,14 @@ import {
   type ClusteringRow,
 } from '../store/clusters';
 import type { Db } from '../store/db';
-import { keeperFacts, readDuplicateGroups, saveDuplicateGroups, type DuplicateGroupRow } from '../store/duplicates';
+import { duplicateGroupOfPhoto, keeperFacts, readDuplicateGroups, saveDuplicateGroups, type DuplicateGroupRow } from '../store/duplicates';
 import { readEmbeddings } from '../store/embeddings';
 import { stacksAndBursts } from '../store/stacks';
 import { readSnapshot, writeSnapshot } from './embeddingSnapshot';
 import { readModelInputs } from '../store/modelInputs';
 import { activeModel } from '../store/models';
 import { differenceHashes, photoPaths, photoSummaries } from '../store/photos';
-import { clusterEmbeddings, defaultMinClusterSize, matchClusters, MIN_SAMPLES, type ClusteringResult } from './clustering';
+import { clusterEmbeddings, defaultMinClusterSize, matchClusters, MIN_SAMPLES, pickRepresentatives, type ClusteringResult } from './clustering';
 import { EmbeddingIndex } from './knn';
 import { loadPixelSignatures } from './pixelSignatures';
 import { modelInputSizes } from '../library/inputSizes';
@@ -172,8 +172,13 @@ export function currentClustering(core: Core, options: ClusterOptions = {}): Clu
   return plan.save(clusterEmbeddings(plan.index, { ...plan.compute, onProgress: options.onProgress, signal: options.signal }));
 }
 
-function toApiCluster(core: Core, row: { id: number; name: string | null; size: number; representatives: number[] }): Cluster {
-  return { id: row.id, name: row.name, size: row.size, representatives: photoSummaries(core.db, row.representatives) };
+/** `groupOf`: the stored near-duplicate groups, so that a cluster shows other shots than one picture's copies. */
+function toApiCluster(
+  core: Core,
+  row: { id: number; name: string | null; size: number; representatives: number[] },
+  groupOf = duplicateGroupOfPhoto(core.db),
+): Cluster {
+  return { id: row.id, name: row.name, size: row.size, representatives: photoSummaries(core.db, pickRepresentatives(row.representatives, groupOf)) };
 }
 
 export function listClusters(core: Core, options: ClusterOptions = {}): Cluster[] {
@@ -181,7 +186,8 @@ export function listClusters(core: Core, options: ClusterOptions = {}): Cluster[
 }
 
 export function clustersOfClustering(core: Core, clusteringId: number): Cluster[] {
-  return clustersOf(core.db, clusteringId).map((c) => toApiCluster(core, c));
+  const groupOf = duplicateGroupOfPhoto(core.db);
+  return clustersOf(core.db, clusteringId).map((c) => toApiCluster(core, c, groupOf));
 }
 
 /** Member photo ids of a cluster, closest to its centre first. */

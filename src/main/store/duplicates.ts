@@ -31,6 +31,12 @@ export function readDuplicateGroups(db: Db, fingerprint: string): DuplicateGroup
   );
 }
 
+/** Photo id → its stored near-duplicate group (copies or similar shots), for the photos in one. */
+export function duplicateGroupOfPhoto(db: Db): Map<number, number> {
+  const rows = db.prepare('SELECT photo_id AS photoId, group_id AS groupId FROM duplicate_members').all() as { photoId: number; groupId: number }[];
+  return new Map(rows.map((r) => [r.photoId, r.groupId]));
+}
+
 /** The groups stored last, whatever library state they were found in (shown while newer ones are computed). */
 export function storedDuplicateGroups(db: Db): DuplicateGroupRow[] {
   const stored = getSetting(db, FINGERPRINT);
