@@ -45,6 +45,18 @@ export interface Folder {
   lastScanAt: string | null;
 }
 
+/** A directory below a library folder that holds photos (directly or further down). */
+export interface Subfolder {
+  folderId: number;
+  path: string;
+  /** The directory's own name (the last part of its path). */
+  name: string;
+  /** 1 for a directory directly in the library folder, 2 below that, … */
+  depth: number;
+  /** Photos with a file in it or below it. */
+  photoCount: number;
+}
+
 export interface FileProblem {
   path: string;
   reason: string;
@@ -187,6 +199,8 @@ export const requestSchemas = {
       offset: z.number().int().min(0).default(0),
       limit: z.number().int().min(1).max(5000).default(200),
       folderId: z.number().int().positive().optional(),
+      /** Only photos with a file in this directory or below it (a library folder or one of its subfolders). */
+      under: z.string().min(1).max(4096).optional(),
       sort: z.enum(['taken', 'added', 'name']).default('taken'),
       order: z.enum(['asc', 'desc']).default('desc'),
     })
@@ -198,6 +212,7 @@ export const requestSchemas = {
   /** The query and its k nearest neighbours as one PNG, each captioned with its score (the seed article's figure). */
   similarSheet: z.object({ id: PhotoId, k: z.number().int().min(1).max(24).default(9) }).strict(),
   listFolders: z.object({}).strict(),
+  listSubfolders: z.object({}).strict(),
   addFolder: z.object({ path: z.string().min(1).max(4096) }).strict(),
   removeFolder: z.object({ id: z.number().int().positive() }).strict(),
   listProblems: z.object({ limit: z.number().int().min(1).max(10000).default(500) }).strict(),
@@ -265,6 +280,7 @@ export interface ApiResponses {
   /** `png` is base64; `fileName` is a suggestion for saving it. */
   similarSheet: { fileName: string; png: string; signal: SimilarSignal };
   listFolders: Folder[];
+  listSubfolders: Subfolder[];
   addFolder: { folder: Folder; job: Job };
   removeFolder: { removed: boolean };
   listProblems: FileProblem[];

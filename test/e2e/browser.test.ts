@@ -252,11 +252,12 @@ test('right-click → Find similar shows the "Similar photos" panel', async () =
 
 test('adding another folder with a model: indexing, then embedding, then regrouping, all in the status bar', async () => {
   const more = join(tmp.path, 'more');
-  mkdirSync(more, { recursive: true });
+  // Two of the four in a subfolder, for the folder filter.
+  mkdirSync(join(more, 'trip'), { recursive: true });
   for (let i = 0; i < 4; i++)
     await picture(9000 + i, 400, 300)
       .jpeg()
-      .toFile(join(more, `more${i}.jpg`));
+      .toFile(join(more, i < 2 ? 'trip' : '', `more${i}.jpg`));
   await page.evaluate(`(() => {
     const seen = (window.statusSeen = []);
     const bar = document.querySelector('[role="status"]');
@@ -280,6 +281,13 @@ test('adding another folder with a model: indexing, then embedding, then regroup
   await toolbar.getByText('4 photos', { exact: true }).waitFor();
   await until(page, `[...document.querySelectorAll('[role="grid"] [data-photo-id] img')].every((img) => img.alt.startsWith('more'))`);
   assert.deepEqual((await shownNames()).sort(), ['more0.jpg', 'more1.jpg', 'more2.jpg', 'more3.jpg']);
+  // A subfolder, listed under its library folder with its count.
+  const trip = toolbar.getByLabel('Folder').locator(`option[value="dir:${join(more, 'trip')}"]`);
+  assert.equal((await trip.innerText()).trim(), 'trip (2)');
+  await toolbar.getByLabel('Folder').selectOption({ value: `dir:${join(more, 'trip')}` });
+  await toolbar.getByText('2 photos', { exact: true }).waitFor();
+  await until(page, `document.querySelectorAll('[role="grid"] [data-photo-id] img').length === 2`);
+  assert.deepEqual((await shownNames()).sort(), ['more0.jpg', 'more1.jpg']);
   await toolbar.getByLabel('Folder').selectOption({ label: `${library.dir} (${library.photoCount})` });
   await toolbar.getByText(`${library.photoCount} photos`, { exact: true }).waitFor();
   await until(page, `![...document.querySelectorAll('[role="grid"] [data-photo-id] img')].some((img) => img.alt.startsWith('more'))`);

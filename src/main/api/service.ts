@@ -18,7 +18,7 @@ import { packageTrash, type TrashFunction } from '../library/trash';
 import { countEmbeddings } from '../store/embeddings';
 import { activateModel, activeModel, getModel, listModels, lossHistory } from '../store/models';
 import { trainingBackendStatus } from '../model/backendStatus';
-import { getPhoto, libraryCounts, listFolders, listPhotos, listProblems, photoSummaries } from '../store/photos';
+import { getPhoto, libraryCounts, listFolders, listPhotos, listProblems, listSubfolders, photoSummaries, subfoldersKey } from '../store/photos';
 import { notFound, ServiceError } from './errors';
 import { photoProblem } from './media';
 import { EventHub } from './events';
@@ -100,6 +100,15 @@ export class LikenessService implements ServiceHandlers {
 
   async listFolders(): Promise<ApiResponses['listFolders']> {
     return listFolders(this.core.db);
+  }
+
+  /** Kept until the files or folders change: one pass over every file (about half a second for 100k photos in 12k folders). */
+  private subfolders: { key: string; list: ApiResponses['listSubfolders'] } | null = null;
+
+  async listSubfolders(): Promise<ApiResponses['listSubfolders']> {
+    const key = subfoldersKey(this.core.db);
+    if (this.subfolders?.key !== key) this.subfolders = { key, list: listSubfolders(this.core.db) };
+    return this.subfolders.list;
   }
 
   async addFolder({ path }: ParsedRequest<'addFolder'>): Promise<ApiResponses['addFolder']> {

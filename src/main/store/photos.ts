@@ -1,6 +1,7 @@
 // SQL for reading the library: photos, folders, problems and counts, shaped as the API contract.
-import { basename } from 'node:path';
-import type { FileProblem, Folder, ParsedRequest, PhotoDetail, PhotoSummary } from '../../shared/api';
+import { basename, dirname, relative, sep } from 'node:path';
+import type { FileProblem, Folder, ParsedRequest, PhotoDetail, PhotoSummary, Subfolder } from '../../shared/api';
+import { changeGeneration, photosCounter } from './changeCounters';
 import type { Db } from './db';
 import { burstPhotoIds, shownPhoto, stackFiles } from './stacks';
 
@@ -36,15 +37,31 @@ const ORDER_BY = {
   added: (dir: string) => `p.id ${dir}`,
 };
 
+/** The range of paths below a directory: [dir + separator, dir + the next character), so the path index answers it. */
+function pathsUnder(directory: string): { lo: string; hi: string } {
+  const base = directory.endsWith(sep) ? directory.slice(0, -1) : directory;
+  return { lo: base + sep, hi: base + String.fromCharCode(sep.charCodeAt(0) + 1) };
+}
+
 export function listPhotos(db: Db, request: ParsedRequest<'listPhotos'>): { total: number; photos: PhotoSummary[] } {
   const dir = request.order === 'asc' ? 'ASC' : 'DESC';
-  const inFolder = request.folderId !== undefined;
-  const page = { limit: request.limit, offset: request.offset, ...(inFolder ? { folderId: request.folderId } : {}) };
+  // A photo is in the filter when one of its files is: in the library folder, under the directory.
+  const fileFilters = [
+    ...(request.folderId !== undefined ? ['g.folder_id = @folderId'] : []),
+    ...(request.under !== undefined ? ['g.path >= @lo AND g.path < @hi'] : []),
+  ];
+  const inFilter = fileFilters.length > 0;
+  const filter = {
+    ...(request.folderId !== undefined ? { folderId: request.folderId } : {}),
+    ...(request.under !== undefined ? pathsUnder(request.under) : {}),
+  };
+  const page = { ...filter, limit: request.limit, offset: request.offset };
   const total = (
-    inFolder
-      ? db.prepare(`SELECT count(DISTINCT photo_id) AS n FROM files WHERE folder_id = ? AND ${shownPhoto('files.photo_id')}`).get(request.folderId)
+    inFilter
+      ? db.prepare(`SELECT count(DISTINCT photo_id) AS n FROM files g WHERE ${fileFilters.join(' AND ')} AND ${shownPhoto('g.photo_id')}`).get(filter)
       : db.prepare(`SELECT count(*) AS n FROM photos p WHERE ${shownPhoto('p.id')}`).get()
   ) as { n: number };
+  const filterClause = inFilter ? `AND EXISTS (SELECT 1 FROM files g WHERE g.photo_id = p.id AND ${fileFilters.join(' AND ')})` : '';
   let rows: SummaryRow[];
   if (request.sort === 'name') {
     // Walk files by path, keeping each photo's first file only.
@@ -52,7 +69,7 @@ export function listPhotos(db: Db, request: ParsedRequest<'listPhotos'>): { tota
       .prepare(
         `SELECT p.id, f.path, f.folder_id, p.taken_at, p.width, p.height FROM files f JOIN photos p ON p.id = f.photo_id
          WHERE f.id = (SELECT min(id) FROM files WHERE photo_id = f.photo_id) AND ${shownPhoto('p.id')}
-           ${inFolder ? 'AND EXISTS (SELECT 1 FROM files g WHERE g.photo_id = p.id AND g.folder_id = @folderId)' : ''}
+           ${filterClause}
          ORDER BY f.path ${dir} LIMIT @limit OFFSET @offset`,
       )
       .all(page) as SummaryRow[];
@@ -61,7 +78,7 @@ export function listPhotos(db: Db, request: ParsedRequest<'listPhotos'>): { tota
       .prepare(
         `SELECT ${SUMMARY_COLUMNS} FROM photos p ${FIRST_FILE_JOIN}
          WHERE ${shownPhoto('p.id')}
-         ${inFolder ? 'AND EXISTS (SELECT 1 FROM files g WHERE g.photo_id = p.id AND g.folder_id = @folderId)' : ''}
+         ${filterClause}
          ORDER BY ${ORDER_BY[request.sort](dir)} LIMIT @limit OFFSET @offset`,
       )
       .all(page) as SummaryRow[];
@@ -157,6 +174,51 @@ export function listFolders(db: Db): Folder[] {
     )
     .all() as { id: number; path: string; status: 'online' | 'offline'; last_scan_at: string | null; photo_count: number }[];
   return rows.map((r) => ({ id: r.id, path: r.path, status: r.status, photoCount: r.photo_count, lastScanAt: r.last_scan_at }));
+}
+
+/**
+ * Every directory below a library folder that holds photos, directly or further down, with the
+ * number of photos under it; in path order. One pass over the files in photo order, so a photo
+ * with several files under one directory (RAW+JPEG, a copy in a subfolder) counts once there.
+ */
+export function listSubfolders(db: Db): Subfolder[] {
+  const roots = new Map((db.prepare('SELECT id, path FROM folders').all() as { id: number; path: string }[]).map((r) => [r.id, r.path]));
+  const found = new Map<string, { folderId: number; root: string; photoCount: number; lastPhoto: number }>();
+  const files = db.prepare(
+    `SELECT folder_id AS folderId, path, photo_id AS photoId FROM files WHERE ${shownPhoto('files.photo_id')} ORDER BY photo_id`,
+  );
+  for (const file of files.iterate() as Iterable<{ folderId: number; path: string; photoId: number }>) {
+    const root = roots.get(file.folderId);
+    if (root === undefined) continue;
+    for (let d = dirname(file.path); d.length > root.length && d.startsWith(root + sep); d = dirname(d)) {
+      let entry = found.get(d);
+      if (!entry) found.set(d, (entry = { folderId: file.folderId, root, photoCount: 0, lastPhoto: 0 }));
+      if (entry.lastPhoto !== file.photoId) {
+        entry.photoCount++;
+        entry.lastPhoto = file.photoId;
+      }
+    }
+  }
+  return [...found]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([path, e]) => ({
+      folderId: e.folderId,
+      path,
+      name: basename(path),
+      depth: relative(e.root, path).split(sep).length,
+      photoCount: e.photoCount,
+    }));
+}
+
+/** Changes whenever listSubfolders' answer can: photos shown or hidden, files added, removed or moved, folders added, removed or merged. */
+export function subfoldersKey(db: Db): string {
+  const files = db.prepare('SELECT count(*) AS n, max(id) AS last FROM files').get() as { n: number; last: number | null };
+  const folders = db.prepare('SELECT count(*) AS n, max(id) AS last, total(length(path)) AS chars FROM folders').get() as {
+    n: number;
+    last: number | null;
+    chars: number;
+  };
+  return [changeGeneration(db, photosCounter), files.n, files.last, folders.n, folders.last, folders.chars].join(':');
 }
 
 export function listProblems(db: Db, limit: number): FileProblem[] {

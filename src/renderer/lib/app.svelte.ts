@@ -16,11 +16,12 @@ class AppState {
   liveLoss = $state<{ modelId: number; points: LossPoint[] } | null>(null);
   error = $state<string | null>(null);
   loaded = $state(false);
-  /** The library grid's sort and folder filter, kept while another screen is shown. */
-  libraryView = $state<{ sort: 'taken' | 'added' | 'name'; order: 'asc' | 'desc'; folderId: number | 'all' }>({
+  /** The library grid's sort and folder filter (a library folder, or a directory below one), kept while another screen is shown. */
+  libraryView = $state<{ sort: 'taken' | 'added' | 'name'; order: 'asc' | 'desc'; folderId: number | 'all'; under: string | null }>({
     sort: 'taken',
     order: 'desc',
     folderId: 'all',
+    under: null,
   });
 
   readonly desktop = transport.desktop;
