@@ -7,8 +7,9 @@
 // <target>/<set>/SOURCES.tsv (each file, its package and path in the package). Needs apt-get
 // (run `apt-get update` once first). Each set gets a README.md (what, where from, licence).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
+import { inflateSync } from 'node:zlib';
 import sharp from 'sharp';
 
 const target = process.argv[2] ?? '/work/devsets';
@@ -121,6 +122,74 @@ function wallpapers() {
   };
 }
 
+/**
+ * Unpacks a Qt resource file (.rcc, as GCompris ships its activities' data) once into a folder.
+ * The format (Qt's rcc): "qres", version, then offsets of the tree, the data and the names; a tree
+ * entry is a directory (children) or a file (its data, zlib-compressed when flag 1 is set).
+ */
+function unpackRcc(file) {
+  const out = `${file}.d`;
+  if (existsSync(out)) return out;
+  const b = readFileSync(file);
+  if (b.toString('latin1', 0, 4) !== 'qres') throw new Error(`${file}: not a Qt resource file`);
+  const [version, tree, data, names] = [4, 8, 12, 16].map((o) => b.readUInt32BE(o));
+  const entrySize = version >= 2 ? 22 : 14;
+  const nameAt = (o) =>
+    b
+      .subarray(names + o + 6, names + o + 6 + 2 * b.readUInt16BE(names + o))
+      .swap16()
+      .toString('utf16le');
+  const walk = (i, dir) => {
+    const at = tree + i * entrySize;
+    const name = i === 0 ? '' : nameAt(b.readUInt32BE(at));
+    const flags = b.readUInt16BE(at + 4);
+    if (flags & 2) {
+      const [count, first] = [b.readUInt32BE(at + 6), b.readUInt32BE(at + 10)];
+      for (let c = 0; c < count; c++) walk(first + c, join(dir, name));
+      return;
+    }
+    if (flags & 4) throw new Error(`${file}: zstd-compressed entries are not supported`);
+    const start = data + b.readUInt32BE(at + 10);
+    const blob = b.subarray(start + 4, start + 4 + b.readUInt32BE(start));
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, name), flags & 1 ? inflateSync(blob.subarray(4)) : blob);
+  };
+  walk(0, out);
+  return out;
+}
+
+/**
+ * Set "gcompris": photographs of objects in their scenes (not cut out), as most of a family's or a
+ * photographer's library is, from the educational suite GCompris (gcompris-qt-data): the pictures of
+ * its "categorization" and "explore animals" activities, each credited in a README beside it (CC0,
+ * public domain or CC-BY-SA, with the source). Category = the activity's own folder (fish, tools,
+ * monuments, animals) or file name (windmills, solar, dams).
+ */
+function gcompris() {
+  const rcc = join(unpack('gcompris-qt-data'), 'usr/share/gcompris-qt/rcc');
+  const activity = (name, dir) => join(unpackRcc(join(rcc, `${name}.rcc`)), 'gcompris/src/activities', name, 'resource', dir);
+  const categorization = (dir) => images(activity('categorization', `images/${dir}`));
+  const renewable = (prefix) => categorization('renewable').filter((f) => basename(f).startsWith(prefix));
+  return {
+    name: 'gcompris',
+    about:
+      'Photographs of objects in their scenes from GCompris: fish, hand tools, monuments, animals, windmills, solar panels and cookers, dams. Category = the activity folder or the file name.',
+    package: 'gcompris-qt-data',
+    licence: 'CC0 / public domain / CC-BY-SA 4.0 per picture (the README beside it in the package)',
+    root: null,
+    categories: {
+      fish: categorization('fishes'),
+      tools: categorization('tools'),
+      monuments: categorization('monuments'),
+      animals: [...images(activity('explore_farm_animals', 'animals')), ...images(activity('explore_world_animals', 'animals'))],
+      windmills: renewable('windmill'),
+      solar: renewable('solar'),
+      dams: renewable('dam'),
+    },
+    flatten: true,
+  };
+}
+
 /** A package's picture as a set's file: at most 1024 px on the long side (enough for 64×64 model inputs and sheets, small on disk), JPEG q92, transparency flattened onto white when asked. */
 async function saveJpeg(file, dest, flatten) {
   let img = sharp(file, { autoOrient: true }).resize(1024, 1024, { fit: 'inside', withoutEnlargement: true });
@@ -201,9 +270,9 @@ async function otherStamps() {
   console.log(`stamps-other: ${n} unlabelled → ${out}`);
 }
 
-for (const set of [stamps(), wallpapers()]) await write(set);
+for (const set of [stamps(), wallpapers(), gcompris()]) await write(set);
 await otherStamps();
-for (const pkg of ['tuxpaint-stamps-default', 'mate-backgrounds', 'plasma-workspace-wallpapers']) {
+for (const pkg of ['tuxpaint-stamps-default', 'mate-backgrounds', 'plasma-workspace-wallpapers', 'gcompris-qt-data']) {
   const copyright = join(cache, `x-${pkg}`, 'usr/share/doc', pkg, 'copyright');
   if (existsSync(copyright)) copyFileSync(copyright, join(target, `${pkg}.copyright`));
 }
