@@ -5,6 +5,7 @@
 // a link to "." short of the OS's ELOOP limit, and two such links multiply).
 import { realpathSync, statfsSync } from 'node:fs';
 import { posix, win32 } from 'node:path';
+import { isWithin } from '../util/paths';
 
 /** System folders by platform (real paths). A library folder may be none of these, inside one, or contain one. */
 function systemFolders(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): string[] {
@@ -116,11 +117,6 @@ export function systemFolderReason(realPath: string, options: PlaceOptions = {})
     }
   }
   return null;
-}
-
-/** True when `inner` is `outer` or inside it (both absolute, same platform). */
-export function isWithin(inner: string, outer: string, sep: string): boolean {
-  return inner === outer || inner.startsWith(outer.endsWith(sep) ? outer : outer + sep);
 }
 
 export function realPathOr(path: string): string {

@@ -10,9 +10,10 @@ import { removeRenditions } from './thumbnails';
 import { modelInputSizes } from './inputSizes';
 import { regroupAfterScan } from './stacks';
 import { ingestOne, isReachable, type ScanSummary } from './scan';
+import { isWithin } from '../util/paths';
 
 function folderOf(folders: FolderRow[], path: string): FolderRow | undefined {
-  return folders.find((f) => path === f.path || path.startsWith(f.path.endsWith(sep) ? f.path : f.path + sep));
+  return folders.find((f) => isWithin(path, f.path, sep));
 }
 
 export async function syncPaths(core: Core, paths: readonly string[]): Promise<ScanSummary> {

@@ -210,13 +210,22 @@ export function activeModelInputSize(db: Db): number | undefined {
   return row?.size;
 }
 
+/**
+ * The paths below a directory as a range, [dir + separator, dir + the next character), so that the
+ * files' path index answers `path >= lo AND path < hi` (a prefix test would read every file).
+ */
+export function pathsUnder(directory: string, separator: string): { lo: string; hi: string } {
+  const base = directory.endsWith(separator) ? directory.slice(0, -1) : directory;
+  return { lo: base + separator, hi: base + String.fromCharCode(separator.charCodeAt(0) + 1) };
+}
+
 /** The library file rows at these paths, or anywhere under these folders. */
 export function filesAtOrUnder(db: Db, paths: readonly string[], separator: string): KnownFile[] {
   const exact = db.prepare('SELECT id, photo_id AS photoId, bytes, mtime_ms AS mtimeMs FROM files WHERE path = ?');
-  const under = db.prepare('SELECT id, photo_id AS photoId, bytes, mtime_ms AS mtimeMs FROM files WHERE substr(path, 1, length(?)) = ?');
+  const under = db.prepare('SELECT id, photo_id AS photoId, bytes, mtime_ms AS mtimeMs FROM files WHERE path >= @lo AND path < @hi');
   const rows = new Map<number, KnownFile>();
   for (const path of paths) {
-    for (const row of [exact.get(path), ...under.all(path + separator, path + separator)] as (KnownFile | undefined)[]) {
+    for (const row of [exact.get(path), ...under.all(pathsUnder(path, separator))] as (KnownFile | undefined)[]) {
       if (row) rows.set(row.id, row);
     }
   }

@@ -3,6 +3,8 @@ import { basename, dirname, relative, sep } from 'node:path';
 import type { FileProblem, Folder, ParsedRequest, PhotoDetail, PhotoSummary, Subfolder } from '../../shared/api';
 import { changeGeneration, photosCounter } from './changeCounters';
 import type { Db } from './db';
+import { pathsUnder } from './library';
+import { isWithin } from '../util/paths';
 import { burstPhotoIds, shownPhoto, stackFiles } from './stacks';
 
 interface SummaryRow {
@@ -37,12 +39,6 @@ const ORDER_BY = {
   added: (dir: string) => `p.id ${dir}`,
 };
 
-/** The range of paths below a directory: [dir + separator, dir + the next character), so the path index answers it. */
-function pathsUnder(directory: string): { lo: string; hi: string } {
-  const base = directory.endsWith(sep) ? directory.slice(0, -1) : directory;
-  return { lo: base + sep, hi: base + String.fromCharCode(sep.charCodeAt(0) + 1) };
-}
-
 export function listPhotos(db: Db, request: ParsedRequest<'listPhotos'>): { total: number; photos: PhotoSummary[] } {
   const dir = request.order === 'asc' ? 'ASC' : 'DESC';
   // A photo is in the filter when one of its files is: in the library folder, under the directory.
@@ -53,7 +49,7 @@ export function listPhotos(db: Db, request: ParsedRequest<'listPhotos'>): { tota
   const inFilter = fileFilters.length > 0;
   const filter = {
     ...(request.folderId !== undefined ? { folderId: request.folderId } : {}),
-    ...(request.under !== undefined ? pathsUnder(request.under) : {}),
+    ...(request.under !== undefined ? pathsUnder(request.under, sep) : {}),
   };
   const page = { ...filter, limit: request.limit, offset: request.offset };
   const total = (
@@ -190,7 +186,7 @@ export function listSubfolders(db: Db): Subfolder[] {
   for (const file of files.iterate() as Iterable<{ folderId: number; path: string; photoId: number }>) {
     const root = roots.get(file.folderId);
     if (root === undefined) continue;
-    for (let d = dirname(file.path); d.length > root.length && d.startsWith(root + sep); d = dirname(d)) {
+    for (let d = dirname(file.path); d !== root && isWithin(d, root, sep); d = dirname(d)) {
       let entry = found.get(d);
       if (!entry) found.set(d, (entry = { folderId: file.folderId, root, photoCount: 0, lastPhoto: 0 }));
       if (entry.lastPhoto !== file.photoId) {
