@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/main/model/backend';
-import { mapSize, presetConfig, type ModelConfig } from '../../src/main/model/config';
+import { blockMapSizes, localBlock, mapSize, presetConfig, validateConfig, type ModelConfig } from '../../src/main/model/config';
+import { encode } from '../../src/main/model/encoder';
 import { infoNceLoss, jsLoss, klLoss, localTerm, globalTerm, permutationMatrix, dimLoss } from '../../src/main/model/loss';
 import { Params } from '../../src/main/model/params';
 import { derangement, Rng } from '../../src/main/util/rng';
@@ -104,8 +105,8 @@ test('concat critics that output a known logit give the known JS loss', async ()
     const local = tf.randomNormal([3, m, m, c.blockFilters.at(-1)!]) as tf.Tensor4D;
     const z = tf.randomNormal([3, c.zDim]) as tf.Tensor2D;
     const neg = { perm: [1, 2, 0], P: permutationMatrix([1, 2, 0]) };
-    close(value(globalTerm(p, c, { local, z }, neg)), softplus(-1.5) + softplus(1.5));
-    close(value(localTerm(p, c, { local, z }, neg)), softplus(0.5) + softplus(-0.5));
+    close(value(globalTerm(p, c, { map: local, local, z }, neg)), softplus(-1.5) + softplus(1.5));
+    close(value(localTerm(p, c, { map: local, local, z }, neg)), softplus(0.5) + softplus(-0.5));
     p.dispose();
   }
 });
@@ -134,13 +135,15 @@ function referenceDotLosses(phi: number[][], psi: number[][], rowsPerItem: numbe
 
 test('dot critics: InfoNCE and JS over the batch match a loop-by-loop computation', async () => {
   await initBackend('wasm');
+  // The local term reads the first block's 8×8 map, the global critic the last block's 4×4 one.
   for (const estimator of ['nce', 'js'] as const) {
-    const c = tinyConfig({ estimator, globalCritic: 'dot', localCritic: 'dot', temperature: 0.5 });
+    const c: ModelConfig = { ...presetConfig('tiny', 16), estimator, globalCritic: 'dot', localCritic: 'dot', temperature: 0.5, localMapSize: 8 };
     const p = Params.init(c, 3);
     const b = 4;
     const m = mapSize(c);
-    const hw = m * m;
-    const local = tf.randomNormal([b, m, m, c.blockFilters.at(-1)!], 0, 1, 'float32', 11) as tf.Tensor4D;
+    const hw = 8 * 8;
+    const map = tf.randomNormal([b, m, m, c.blockFilters.at(-1)!], 0, 1, 'float32', 10) as tf.Tensor4D;
+    const local = tf.randomNormal([b, 8, 8, c.blockFilters[0]!], 0, 1, 'float32', 11) as tf.Tensor4D;
     const z = tf.randomNormal([b, c.zDim], 0, 1, 'float32', 12) as tf.Tensor2D;
     const perm = [3, 0, 1, 2];
     const neg = { perm, P: permutationMatrix(perm) };
@@ -156,12 +159,12 @@ test('dot critics: InfoNCE and JS over the batch match a loop-by-loop computatio
         .arraySync() as number[][];
     const lphi = proj('local/phi', tf.reshape(local, [b * hw, -1]) as tf.Tensor2D);
     const lpsi = proj('local/psi', z);
-    const gphi = proj('global/phi', tf.reshape(local, [b, -1]) as tf.Tensor2D);
+    const gphi = proj('global/phi', tf.reshape(map, [b, -1]) as tf.Tensor2D);
     const gpsi = proj('global/psi', z);
     const lref = referenceDotLosses(lphi, lpsi, hw, perm, 0.5);
     const gref = referenceDotLosses(gphi, gpsi, 1, perm, 0.5);
-    close(value(localTerm(p, c, { local, z }, neg)), lref[estimator], 1e-4);
-    close(value(globalTerm(p, c, { local, z }, neg)), gref[estimator], 1e-4);
+    close(value(localTerm(p, c, { map, local, z }, neg)), lref[estimator], 1e-4);
+    close(value(globalTerm(p, c, { map, local, z }, neg)), gref[estimator], 1e-4);
     p.dispose();
   }
 });
@@ -205,4 +208,26 @@ test('unit rows: a zero row stays zero and has a finite gradient', async () => {
     ),
   )(x);
   assert.ok(Array.from(g.dataSync()).every(Number.isFinite));
+});
+
+test('the local term can read an earlier, larger map: the encoder hands it out and its critic is sized for it', async () => {
+  await initBackend('wasm');
+  const c: ModelConfig = { ...presetConfig('tiny', 32), localMapSize: 8 };
+  assert.deepEqual(blockMapSizes(c), [16, 8, 4]);
+  assert.equal(localBlock(c), 1);
+  assert.equal(localBlock({ ...c, localMapSize: undefined }), 2);
+  assert.throws(() => validateConfig({ ...c, localMapSize: 5 }), /local map size 5: the blocks' maps are 16, 8, 4/);
+  const p = Params.init(c, 2);
+  assert.deepEqual(p.get('local/phi1/w').shape, [c.blockFilters[1], c.criticDim]);
+  assert.deepEqual(p.get('global/phi1/w').shape, [4 * 4 * c.blockFilters[2]!, c.criticDim]);
+  const x = tf.randomUniform([2, 32, 32, 3], -1, 1) as tf.Tensor4D;
+  const enc = encode(p, x, false);
+  assert.deepEqual(enc.local.shape, [2, 8, 8, c.blockFilters[1]]);
+  assert.deepEqual(enc.map.shape, [2, 4, 4, c.blockFilters[2]]);
+  // Training through it gives every trainable parameter a finite gradient.
+  const eps = tf.randomNormal([4, c.zDim]) as tf.Tensor2D;
+  const batch = { x1: x, x2: tf.randomUniform([2, 32, 32, 3], -1, 1) as tf.Tensor4D, eps, perm: [1, 0] };
+  const { grads } = tf.variableGrads(() => dimLoss(p, c, batch).total, p.trainableVariables());
+  for (const [name, g] of Object.entries(grads)) assert.ok(Array.from(g.dataSync()).every(Number.isFinite), name);
+  p.dispose();
 });

@@ -28,6 +28,7 @@ export const trainOptionSpec = {
   grey: { type: 'string' },
   rotate: { type: 'string' },
   pooling: { type: 'string' },
+  'local-map-size': { type: 'string' },
   'lr-schedule': { type: 'string' },
   workers: { type: 'string' },
   seed: { type: 'string' },
@@ -79,6 +80,8 @@ export function trainOptionsFrom(values: Record<string, string | boolean | undef
   if (schedule) overrides.lrSchedule = schedule;
   const pooling = oneOf<'max' | 'flatten'>('pooling', s('pooling'), ['max', 'flatten']);
   if (pooling) overrides.pooling = pooling;
+  const localMap = num('local-map-size', s('local-map-size'), Number.isInteger);
+  if (localMap) overrides.localMapSize = localMap;
   const crop = num('crop-min-scale', s('crop-min-scale'), (n) => n > 0 && n <= 1);
   if (crop) overrides.cropMinScale = crop;
   const jitter = num('jitter', s('jitter'), (n) => n >= 0 && n < 1);

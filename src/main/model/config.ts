@@ -16,8 +16,13 @@ export interface ModelConfig {
   inputSize: number;
   /** Filters of each conv block (conv3×3 + BN + LeakyReLU + maxpool 2); the map size follows from the input. */
   blockFilters: number[];
-  /** Filters of the conv layers after the local map, before global max pooling. */
+  /** Filters of the conv layers after the last block's map C(x), before global max pooling. */
   headFilters: number[];
+  /**
+   * Side of the map the local term reads: the output of the conv block that has this size (smaller
+   * patches as it grows). Absent: the last block's map C(x), about 4×4, as the global critic.
+   */
+  localMapSize?: number;
   /**
    * How the head's map becomes one vector for μ and log σ²: 'max' = global max pooling (the article;
    * default), 'flatten' = every position kept, so the code can say where things are in the frame.
@@ -60,9 +65,22 @@ export function blockCount(inputSize: number): number {
 }
 
 export function mapSize(config: Pick<ModelConfig, 'inputSize' | 'blockFilters'>): number {
+  return blockMapSizes(config).at(-1)!;
+}
+
+/** Side of each conv block's output map, first to last. */
+export function blockMapSizes(config: Pick<ModelConfig, 'inputSize' | 'blockFilters'>): number[] {
   let s = config.inputSize;
-  for (let i = 0; i < config.blockFilters.length; i++) s = Math.ceil(s / 2);
-  return s;
+  return config.blockFilters.map(() => (s = Math.ceil(s / 2)));
+}
+
+/** The conv block whose output the local term reads. */
+export function localBlock(config: Pick<ModelConfig, 'inputSize' | 'blockFilters' | 'localMapSize'>): number {
+  const sizes = blockMapSizes(config);
+  if (config.localMapSize === undefined) return sizes.length - 1;
+  const i = sizes.indexOf(config.localMapSize);
+  if (i < 0) throw new Error(`local map size ${config.localMapSize}: the blocks' maps are ${sizes.join(', ')}`);
+  return i;
 }
 
 /** Filters per block: the widest last block is 4×width, each earlier block half the next (min 8). */
@@ -145,6 +163,7 @@ export function validateConfig(c: ModelConfig): void {
   if (c.jitter !== undefined && !(c.jitter >= 0 && c.jitter < 1)) throw new Error('jitter must be in [0, 1)');
   if (c.greyscale !== undefined && !(c.greyscale >= 0 && c.greyscale <= 1)) throw new Error('greyscale must be in [0, 1]');
   if (c.rotate !== undefined && !(c.rotate >= 0 && c.rotate <= 1)) throw new Error('rotate must be in [0, 1]');
+  localBlock(c);
   if (c.alpha === 0 && c.beta === 0) throw new Error('at least one of alpha (global) and beta (local) must be > 0');
   if (c.batchSize < 2) throw new Error('batch size must be ≥ 2 (negatives come from the batch)');
 }

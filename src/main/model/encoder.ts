@@ -1,14 +1,19 @@
-// The encoder: conv blocks (conv3×3 + batch norm + LeakyReLU 0.2 + maxpool 2) to the local feature
-// map C(x), more conv layers, global max pooling, then dense layers to μ(x) and log σ²(x).
+// The encoder: conv blocks (conv3×3 + batch norm + LeakyReLU 0.2 + maxpool 2) to the feature map
+// C(x), more conv layers, global max pooling, then dense layers to μ(x) and log σ²(x). The local
+// term reads C(x) or an earlier block's larger map (config.localMapSize).
 // In training mode batch norm uses the batch's statistics (and can hand them out for
 // recalibration); in inference mode it uses the stored ones.
 import * as tf from '@tensorflow/tfjs';
 import { plainInto, type SourceImage } from './augment';
+import { localBlock } from './config';
 import type { Params } from './params';
 
 export type BnStats = Map<string, { mean: tf.Tensor1D; variance: tf.Tensor1D }>;
 
 export interface Encoded {
+  /** The last block's map C(x), which the global critic reads. */
+  map: tf.Tensor4D;
+  /** The map the local term reads: C(x), or an earlier block's. */
   local: tf.Tensor4D;
   mu: tf.Tensor2D;
   logvar: tf.Tensor2D;
@@ -119,17 +124,20 @@ export const maxPool2 = tf.customGrad(((input: tf.Tensor, save: tf.GradSaveFunc)
 /** x: [B, S, S, 3] scaled to [-1, 1]. */
 export function encode(p: Params, x: tf.Tensor4D, training: boolean, stats?: BnStats): Encoded {
   let h = x;
+  let local = h;
+  const fromBlock = localBlock(p.config);
   p.config.blockFilters.forEach((_, i) => {
     h = maxPool2(convBnAct(p, `enc/block${i}`, h, training, stats));
+    if (i === fromBlock) local = h;
   });
-  const local = h;
+  const map = h;
   p.config.headFilters.forEach((_, i) => {
     h = convBnAct(p, `enc/head${i}`, h, training, stats);
   });
   const pooled = (p.config.pooling === 'flatten' ? tf.reshape(h, [h.shape[0], -1]) : tf.max(h, [1, 2])) as tf.Tensor2D;
   const mu = tf.add(tf.matMul(pooled, p.get('enc/mu/w') as tf.Tensor2D), p.get('enc/mu/b')) as tf.Tensor2D;
   const logvar = tf.add(tf.matMul(pooled, p.get('enc/logvar/w') as tf.Tensor2D), p.get('enc/logvar/b')) as tf.Tensor2D;
-  return { local, mu, logvar };
+  return { map, local, mu, logvar };
 }
 
 /** μ(x), L2-normalised: the stored embedding. */

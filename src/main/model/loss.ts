@@ -64,7 +64,9 @@ function concatCritic(p: Params, prefix: string, a: tf.Tensor2D, b: tf.Tensor2D)
 }
 
 export interface PairSource {
-  /** Local feature map of the "x" side: [B, h, w, c]. */
+  /** Feature map C(x) of the "x" side, for the global critic: [B, h, w, c]. */
+  map: tf.Tensor4D;
+  /** The map the local term reads (C(x) or an earlier block's): [B, h', w', c']. */
   local: tf.Tensor4D;
   /** Code of the "z" side: [B, zDim]. */
   z: tf.Tensor2D;
@@ -82,7 +84,7 @@ export function globalTerm(p: Params, c: ModelConfig, s: PairSource, neg: Negati
   if (c.globalCritic === 'zz') {
     return jsLoss(concatCritic(p, 'global', s.z, s.z), concatCritic(p, 'global', s.z, tf.matMul(neg.P, s.z)));
   }
-  const flat = tf.reshape(s.local, [b, -1]) as tf.Tensor2D;
+  const flat = tf.reshape(s.map, [b, -1]) as tf.Tensor2D;
   if (c.globalCritic === 'concat') {
     const shuffled = tf.matMul(neg.P, flat) as tf.Tensor2D;
     const pos = concatCritic(p, 'global', flat, s.z);
@@ -155,12 +157,14 @@ export function dimLoss(p: Params, c: ModelConfig, batch: BatchInputs, stats?: B
   const pairs: PairSource[] = [];
   if (two) {
     const b = batch.x1.shape[0];
-    const [l1, l2] = tf.split(enc.local, [b, b], 0) as tf.Tensor4D[];
+    const halves = (t: tf.Tensor4D) => tf.split(t, [b, b], 0) as tf.Tensor4D[];
+    const [m1, m2] = halves(enc.map);
+    const [l1, l2] = enc.local === enc.map ? [m1, m2] : halves(enc.local);
     const [z1, z2] = tf.split(z, [b, b], 0) as tf.Tensor2D[];
     // Mutual information across views, both ways: C(view 1) with z(view 2) and C(view 2) with z(view 1).
-    pairs.push({ local: l1, z: z2 }, { local: l2, z: z1 });
+    pairs.push({ map: m1, local: l1, z: z2 }, { map: m2, local: l2, z: z1 });
   } else {
-    pairs.push({ local: enc.local, z });
+    pairs.push({ map: enc.map, local: enc.local, z });
   }
   const mean = (f: (s: PairSource) => tf.Scalar) => tf.div(tf.addN(pairs.map(f)), pairs.length) as tf.Scalar;
   const global = c.alpha > 0 ? mean((s) => globalTerm(p, c, s, neg)) : zero;

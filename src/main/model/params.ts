@@ -3,7 +3,7 @@
 // JSON manifest (weightsFile.ts): loading gives back exactly the same bits. No Node imports here:
 // the desktop app's GPU training window runs this same file in Chromium.
 import * as tf from '@tensorflow/tfjs';
-import { mapSize, type ModelConfig } from './config';
+import { localBlock, mapSize, type ModelConfig } from './config';
 import { Rng } from '../util/rng';
 
 type Init = 'he' | 'glorot' | 'zeros' | 'ones' | 'small';
@@ -33,8 +33,9 @@ function convBn(specs: ParamSpec[], name: string, inC: number, outC: number): vo
   specs.push({ name: `${name}/var`, shape: [outC], init: 'ones', trainable: false });
 }
 
+/** Channels of the map the local term reads. */
 export function localChannels(config: ModelConfig): number {
-  return config.blockFilters[config.blockFilters.length - 1];
+  return config.blockFilters[localBlock(config)];
 }
 
 export function paramSpecs(config: ModelConfig): ParamSpec[] {
@@ -52,14 +53,13 @@ export function paramSpecs(config: ModelConfig): ParamSpec[] {
   const pooled = config.pooling === 'flatten' ? m * m * c : c;
   dense(specs, 'enc/mu', pooled, config.zDim, 'glorot');
   dense(specs, 'enc/logvar', pooled, config.zDim, 'small');
-  const lc = localChannels(config);
-  const flat = m * m * lc;
+  const flat = m * m * config.blockFilters.at(-1)!;
   const h = config.criticDim;
   const z = config.zDim;
   // The global critic sees the flattened map C(x) (or z itself, for the reference (z, z) critic),
   // the local one each position's features; both score them against z.
   if (config.alpha > 0) critic(specs, 'global', config.globalCritic === 'dot', config.globalCritic === 'zz' ? z : flat, z, h);
-  if (config.beta > 0) critic(specs, 'local', config.localCritic === 'dot', lc, z, h);
+  if (config.beta > 0) critic(specs, 'local', config.localCritic === 'dot', localChannels(config), z, h);
   return specs;
 }
 
