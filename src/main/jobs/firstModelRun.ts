@@ -1,15 +1,13 @@
 // The first model's training run (the job spec { kind: 'train', mode: 'first-model' }): its budget
-// is worked out when it starts, from the library's size and the backend's speed (jobs/firstModel.ts),
+// is worked out when it starts, from the library's size (jobs/firstModel.ts),
 // and the version it trains becomes the active one. What queues it is api/firstModel.ts.
 import type { LossPoint, ModelVersion } from '../../shared/api';
 import { formatDuration } from '../../shared/format';
 import type { Core } from '../core';
 import { modelInputSizes } from '../library/inputSizes';
-import { trainingBackendStatus } from '../model/backendStatus';
 import { trainModel } from '../model/train';
-import { defaultWorkers } from '../model/workerStart';
 import { countModelInputs } from '../store/modelInputs';
-import { firstModelBudget, firstModelSetting, NOMINAL_IMAGES_PER_SECOND, speedClassOf } from './firstModel';
+import { firstModelBudget, firstModelSetting } from './firstModel';
 import type { JobContext } from './runner';
 
 export async function trainFirstModel(
@@ -18,10 +16,7 @@ export async function trainFirstModel(
   onLoss?: (point: LossPoint, modelId: number) => void,
 ): Promise<{ model: ModelVersion; summary: string }> {
   const photos = countModelInputs(core.db, modelInputSizes(core.db)[0]!);
-  const backend = await trainingBackendStatus(core);
-  const speed = speedClassOf(backend.uses, backend.reason);
-  const rate = NOMINAL_IMAGES_PER_SECOND[speed] * (speed === 'gpu' ? 1 : defaultWorkers());
-  const budget = firstModelBudget(photos, rate, firstModelSetting(core).maxMinutes);
+  const budget = firstModelBudget(photos, firstModelSetting(core).maxMinutes);
   const model = await trainModel(
     core,
     { minutes: budget.minutes, epochs: budget.epochs, activate: true },
