@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EmbeddingIndex } from '../../src/main/search/knn';
 import { normaliseRows } from '../../src/main/util/vectors';
-import { chooseKeeper, duplicateThreshold, findDuplicateGroups, normalQuantile } from '../../src/main/search/nearDuplicates';
+import { chooseKeeper, duplicateThreshold, findDuplicateGroups, normalQuantile, similarShotThreshold } from '../../src/main/search/nearDuplicates';
 import { seededRandom } from '../../src/main/util/rng';
 
 test('normal quantile and the Bonferroni threshold', () => {
@@ -11,6 +11,17 @@ test('normal quantile and the Bonferroni threshold', () => {
   assert.ok(duplicateThreshold(1000, 1) > 5.3 && duplicateThreshold(1000, 1) < 5.7);
   assert.ok(duplicateThreshold(1000, 2) > duplicateThreshold(1000, 1));
   assert.ok(duplicateThreshold(100000) > duplicateThreshold(1000));
+});
+
+test('similar shots: one expected chance suggestion over all pairs, never under z 2, always under the duplicate rule', () => {
+  assert.equal(similarShotThreshold(5), 2, 'a handful of photos: the conventional two standard deviations');
+  // 300 photos, 44,850 pairs: the one-sided tail of 1/44,850.
+  assert.ok(Math.abs(similarShotThreshold(300) + normalQuantile(1 / 44_850)) < 1e-9);
+  assert.ok(Math.abs(similarShotThreshold(300) - 4.08) < 0.01);
+  for (const n of [10, 100, 1000, 100_000]) {
+    assert.ok(similarShotThreshold(n * 10) > similarShotThreshold(n), `rises with the library (${n})`);
+    assert.ok(similarShotThreshold(n) < duplicateThreshold(n, 1), `laxer than a duplicate (${n})`);
+  }
 });
 
 test('the keeper is the largest resolution, then the oldest', () => {

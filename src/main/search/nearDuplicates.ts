@@ -35,8 +35,8 @@
 // Similar shots (bursts, nearby viewpoints) fall short of z*: a moved camera changes more than any
 // edit. A candidate pair is also joined when its pixels are at least as alike as either photo is
 // to itself moved by one cell of the 16×16 signal (a nearby viewpoint of one scene: pixelSignatures'
-// shiftReference), two standard deviations more alike than unrelated pairs (z ≥ 2), and the embedding does not
-// put them apart (z < 0). duplicateKinds.ts then tells copies from similar shots.
+// shiftReference), more alike than unrelated pairs by similarShotThreshold (one expected chance
+// pair in the library, and z ≥ 2), and the embedding does not put them apart (z < 0). duplicateKinds.ts then tells copies from similar shots.
 // Groups are the connected components of duplicate and similar-shot pairs.
 import { hammingDistance } from '../library/hamming';
 import { Components } from './components';
@@ -109,7 +109,7 @@ export function normalQuantile(p: number): number {
 }
 
 /** Bumped whenever the rule changes, so stored groups found by an older rule are recomputed. */
-export const DUPLICATE_RULE_VERSION = 7;
+export const DUPLICATE_RULE_VERSION = 8;
 
 /** Expected false duplicates among all unrelated pairs of the library. */
 export const EXPECTED_FALSE_PAIRS = 0.01;
@@ -285,17 +285,27 @@ export function combineEvidence(z: PairEvidence): number | null {
   return weakest < MIN_SIGNAL_Z ? weakest : Math.max(...present);
 }
 
-/**
- * A similar shot must stand out from unrelated pairs by the conventional two standard deviations
- * (one-sided p ≈ 0.02): a suggestion to review, not the duplicate rule's near-certainty.
- */
+/** A similar shot stands out from unrelated pairs by at least the conventional two standard deviations. */
 export const SIMILAR_SHOT_MIN_Z = 2;
+/** Expected similar-shot suggestions among all unrelated pairs of the library: one, against the duplicate rule's 0.01. */
+export const EXPECTED_FALSE_SIMILAR_PAIRS = 1;
 
-/** The similar-shot rule of the module comment (for a pair that is not a duplicate). */
-export function isSimilarShotPair(signals: DuplicateSignals, z: PairEvidence, a: number, b: number): boolean {
+/**
+ * How far a similar shot's pixels must stand out from unrelated pairs: a suggestion to review, so a
+ * hundred times laxer than the duplicate rule, but like it counted over the library's N(N−1)/2
+ * pairs: z 2 (one-sided p ≈ 0.02) alone let a few hundred photos of objects on white suggest dozens
+ * of "similar shots" by chance (3.5 at 100 photos, 4.1 at 300, 5.5 at 10,000).
+ */
+export function similarShotThreshold(photoCount: number): number {
+  const pairs = Math.max(1, (photoCount * (photoCount - 1)) / 2);
+  return Math.max(SIMILAR_SHOT_MIN_Z, -normalQuantile(Math.min(0.5, EXPECTED_FALSE_SIMILAR_PAIRS / pairs)));
+}
+
+/** The similar-shot rule of the module comment (for a pair that is not a duplicate), with similarShotThreshold's z. */
+export function isSimilarShotPair(signals: DuplicateSignals, z: PairEvidence, a: number, b: number, minZ: number): boolean {
   const pixels = signals.pixels;
   const rows = pixels ? pixelRowsOf(pixels, a, b) : null;
-  if (!rows || z.pixels === null || z.pixels < SIMILAR_SHOT_MIN_Z || (z.embedding !== null && z.embedding < MIN_SIGNAL_Z)) return false;
+  if (!rows || z.pixels === null || z.pixels < minZ || (z.embedding !== null && z.embedding < MIN_SIGNAL_Z)) return false;
   const reference = Math.max(pixels!.shiftReference[rows[0]]!, pixels!.shiftReference[rows[1]]!);
   return pixelSimilarity(pixels!, rows[0], rows[1]) >= reference;
 }
@@ -365,12 +375,13 @@ export function findDuplicateGroups(
   const fallback = (stats.embedding ? 1 : 0) + (stats.hash ? 1 : 0);
   const everyPhotoHasPixels = !!signals.pixels && photoIds.every((id) => pixelRowsOf(signals.pixels!, id, id) !== null);
   const threshold = duplicateThreshold(photoIds.length, stats.pixels ? (everyPhotoHasPixels ? 1 : Math.max(1, fallback)) : fallback);
+  const similarZ = similarShotThreshold(photoIds.length);
   const pairs = candidatePairs(signals, photoIds, options.neighbours ?? 10, options);
   const components = new Components();
   for (const key of pairs) {
     const [a, b] = key.split(',').map(Number) as [number, number];
     const z = pairSignals(signals, stats, a, b);
-    if (isDuplicatePair(z, threshold) || isSimilarShotPair(signals, z, a, b)) components.join(a, b);
+    if (isDuplicatePair(z, threshold) || isSimilarShotPair(signals, z, a, b, similarZ)) components.join(a, b);
   }
   const result = [...components.members().values()].filter((g) => g.length > 1).map((g) => g.sort((x, y) => x - y));
   result.sort((x, y) => y.length - x.length || x[0]! - y[0]!);
