@@ -7,16 +7,17 @@ import { UsageError } from '../../src/main/cli/command';
 import { buildConfig } from '../../src/main/model/train';
 import { paramSpecs } from '../../src/main/model/params';
 
-test('--local-map-size 8 puts the local term on the 8×8 map of a 64×64 encoder; other sizes are refused', () => {
+test('the local term reads the 8×8 map of a 64×64 encoder by default; --local-map-size 4 moves it to the last; other sizes are refused', () => {
   const plain = buildConfig(trainOptionsFrom({}));
-  const options = trainOptionsFrom({ 'local-map-size': '8', 'crop-min-scale': '0.5' });
+  const options = trainOptionsFrom({ 'local-map-size': '4', 'crop-min-scale': '0.5' });
   const config = buildConfig(options);
-  assert.equal(config.localMapSize, 8);
+  assert.equal(config.localMapSize, 4);
   assert.equal(config.cropMinScale, 0.5);
-  assert.equal(plain.localMapSize, undefined, 'absent by default: the last map, as before');
+  assert.equal(plain.localMapSize, 8, 'the default: the map one block before the last');
   const localInput = (c: typeof config) => paramSpecs(c).find((s) => s.name === 'local/phi1/w')!.shape[0];
-  assert.equal(localInput(plain), plain.blockFilters.at(-1));
-  assert.equal(localInput(config), config.blockFilters.at(-2), 'the 8×8 map is the block before the last');
+  assert.equal(localInput(plain), plain.blockFilters.at(-2));
+  assert.equal(localInput(config), config.blockFilters.at(-1), 'the 4×4 map is the last block map');
+  assert.equal(buildConfig(trainOptionsFrom({ 'input-size': '96' })).localMapSize, 6, 'at 96×96 the map before the last is 6×6');
   assert.throws(() => buildConfig(trainOptionsFrom({ 'local-map-size': '5' })), /local map size 5: the blocks' maps are 32, 16, 8, 4/);
   assert.throws(() => trainOptionsFrom({ 'local-map-size': '8.5' }), UsageError);
 });

@@ -126,10 +126,16 @@ export function presetConfig(preset: PresetName, inputSize?: number): ModelConfi
   }
   // 'fast': the measured default — a lean encoder, two augmented views, separable critics, InfoNCE.
   const size = inputSize ?? 64;
+  const blockFilters = filtersFor(size, 32);
+  const maps = blockMapSizes({ inputSize: size, blockFilters });
   return {
     inputSize: size,
-    blockFilters: filtersFor(size, 32),
+    blockFilters,
     headFilters: [128],
+    // The local term on the map one block before the last (8×8 at 64×64 inputs; smaller patches):
+    // measured against the last 4×4 map (docs/model.md, eighth round), photographs in their scenes
+    // gain at 1,000 steps and the stamps are level or ahead.
+    ...(maps.length > 1 ? { localMapSize: maps.at(-2)! } : {}),
     zDim: 128,
     alpha: 1,
     beta: 1,
