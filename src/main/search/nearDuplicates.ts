@@ -36,7 +36,8 @@
 // edit. A candidate pair is also joined when its pixels are at least as alike as either photo is
 // to itself moved by one cell of the 16×16 signal (a nearby viewpoint of one scene: pixelSignatures'
 // shiftReference), more alike than unrelated pairs by similarShotThreshold (one expected chance
-// pair in the library, and z ≥ 2), and the embedding does not put them apart (z < 0). duplicateKinds.ts then tells copies from similar shots.
+// pair in the library, and z ≥ 2), and the embedding does not put them apart (z < 0).
+// duplicateKinds.ts then tells copies from similar shots.
 // Groups are the connected components of duplicate and similar-shot pairs.
 import { hammingDistance } from '../library/hamming';
 import { Components } from './components';
@@ -291,10 +292,10 @@ export const SIMILAR_SHOT_MIN_Z = 2;
 export const EXPECTED_FALSE_SIMILAR_PAIRS = 1;
 
 /**
- * How far a similar shot's pixels must stand out from unrelated pairs: a suggestion to review, so a
- * hundred times laxer than the duplicate rule, but like it counted over the library's N(N−1)/2
- * pairs: z 2 (one-sided p ≈ 0.02) alone let a few hundred photos of objects on white suggest dozens
- * of "similar shots" by chance (3.5 at 100 photos, 4.1 at 300, 5.5 at 10,000).
+ * How far a similar shot's pixels must stand out from unrelated pairs: z 3.5 at 100 photos, 4.1 at
+ * 300, 5.5 at 10,000. A suggestion to review, so a hundred times laxer than the duplicate rule, but
+ * like it counted over the library's N(N−1)/2 pairs: z 2 (one-sided p ≈ 0.02 per pair) let 280
+ * photos of objects on white and in scenes suggest 14 groups of "similar shots", one of them real.
  */
 export function similarShotThreshold(photoCount: number): number {
   const pairs = Math.max(1, (photoCount * (photoCount - 1)) / 2);
