@@ -116,10 +116,15 @@ export const DUPLICATE_RULE_VERSION = 8;
 export const EXPECTED_FALSE_PAIRS = 0.01;
 /** A signal below this (farther apart than the median unrelated pair) vetoes the pair. */
 export const MIN_SIGNAL_Z = 0;
+/** The z at which a library's N(N−1)/2 unrelated pairs, tested on `signals` signals each, pass `expected` times by chance (Bonferroni). */
+function chanceThreshold(expected: number, photoCount: number, signals: number): number {
+  const tests = Math.max(1, (photoCount * (photoCount - 1)) / 2) * Math.max(1, signals);
+  return -normalQuantile(Math.min(0.5, expected / tests));
+}
+
 /** z* such that N(N−1)/2 unrelated pairs, tested on `signals` signals each, give fewer than EXPECTED_FALSE_PAIRS false duplicates. */
 export function duplicateThreshold(photoCount: number, signals = 2): number {
-  const tests = Math.max(1, (photoCount * (photoCount - 1)) / 2) * Math.max(1, signals);
-  return -normalQuantile(EXPECTED_FALSE_PAIRS / tests);
+  return chanceThreshold(EXPECTED_FALSE_PAIRS, photoCount, signals);
 }
 
 /** Median and 1.4826·MAD (the standard deviation for Gaussian data, unmoved by a minority of duplicates). */
@@ -298,8 +303,7 @@ export const EXPECTED_FALSE_SIMILAR_PAIRS = 1;
  * photos of objects on white and in scenes suggest 14 groups of "similar shots", one of them real.
  */
 export function similarShotThreshold(photoCount: number): number {
-  const pairs = Math.max(1, (photoCount * (photoCount - 1)) / 2);
-  return Math.max(SIMILAR_SHOT_MIN_Z, -normalQuantile(Math.min(0.5, EXPECTED_FALSE_SIMILAR_PAIRS / pairs)));
+  return Math.max(SIMILAR_SHOT_MIN_Z, chanceThreshold(EXPECTED_FALSE_SIMILAR_PAIRS, photoCount, 1));
 }
 
 /** The similar-shot rule of the module comment (for a pair that is not a duplicate), with similarShotThreshold's z. */
