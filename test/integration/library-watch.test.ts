@@ -1,8 +1,9 @@
 // Folder watching: new, changed, moved and deleted photos reach the library within seconds.
 import assert from 'node:assert/strict';
 import { mkdirSync, renameSync, rmSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
+import { NodeFsHandler } from 'chokidar/handler.js';
 import { closeCore, openCore } from '../../src/main/core';
 import { LibraryWatcher } from '../../src/main/jobs/watcher';
 import type { ScanSummary } from '../../src/main/library/scan';
@@ -71,6 +72,36 @@ test('syncing paths of a deleted folder removes its photos; an unreachable libra
     renameSync(away, folder);
     mkdirSync(join(folder, 'c'));
   } finally {
+    closeCore(core);
+  }
+});
+
+test('a photo written into a new folder between chokidar listing it and watching it is still ingested', async () => {
+  // chokidar lists a new folder, then watches it; a file written in between sends no event
+  // (chokidar #1112, #1471). The race is made certain by writing the file right after the listing.
+  const folder = join(tmp.path, 'race');
+  await writePicture(join(folder, 'first.jpg'), 20);
+  const late = join(folder, 'copied', 'late.jpg');
+  const original = NodeFsHandler.prototype._handleRead;
+  let raced = false;
+  NodeFsHandler.prototype._handleRead = async function (this: NodeFsHandler, ...args: Parameters<typeof original>) {
+    await original.apply(this, args);
+    if (!raced && args[0] === dirname(late)) {
+      raced = true;
+      await writePicture(late, 21);
+    }
+  };
+  const core = openCore(join(tmp.path, 'data-race'));
+  const watcher = new LibraryWatcher(core, { settleMs: 200 });
+  try {
+    await indexFolders(core, [folder]);
+    await watcher.start();
+    mkdirSync(dirname(late));
+    await until(() => photoIdByPath(core.db, late) !== undefined, 'the photo written during the race is ingested');
+    assert.ok(raced, 'the race was staged');
+  } finally {
+    NodeFsHandler.prototype._handleRead = original;
+    await watcher.stop();
     closeCore(core);
   }
 });

@@ -4,6 +4,8 @@
 // Symbolic links are followed as the scanner follows them, but never into a loop, a system folder
 // or a pseudo-filesystem (/proc), nor into Likeness's own data folder: chokidar's own loop check
 // stops a link to "." only at the OS's ELOOP limit, and a few such links multiply without end.
+// A new folder is also listed by the watcher itself once it settles: chokidar reads a new folder
+// before it watches it, so a file written in between sends no event (chokidar #1112, #1471).
 import { watch, type FSWatcher } from 'chokidar';
 import type { Stats } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
@@ -12,7 +14,7 @@ import { looksLikePhoto } from '../library/formats';
 import { isLinkLoop, realPathOr } from '../library/places';
 import { isWithin } from '../util/paths';
 import { libraryRefusal, type ScanSummary } from '../library/scan';
-import type { Refusal } from '../library/walk';
+import { walkPhotos, type Refusal } from '../library/walk';
 import { syncPaths } from '../library/sync';
 import { folderRows } from '../store/library';
 
@@ -38,6 +40,9 @@ export interface WatcherOptions {
 export class LibraryWatcher {
   private watcher: FSWatcher | null = null;
   private pending = new Set<string>();
+  /** New folders to list once they settle (see the header). */
+  private newFolders = new Set<string>();
+  private refuse: Refusal = () => null;
   private removals = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private syncing: Promise<void> = Promise.resolve();
@@ -50,7 +55,7 @@ export class LibraryWatcher {
   /** Starts (or restarts) watching every library folder. Resolves once the watches are in place. */
   async start(): Promise<void> {
     await this.stop();
-    const refuse = libraryRefusal(this.core);
+    const refuse = (this.refuse = libraryRefusal(this.core));
     // A library folder added before system folders were refused is not watched (nor scanned).
     const roots = folderRows(this.core.db)
       .map((f) => ({ path: f.path, real: realPathOr(f.path) }))
@@ -71,23 +76,30 @@ export class LibraryWatcher {
     this.watcher = watcher;
     const changed = (path: string | Error) => typeof path === 'string' && this.queue(path, false);
     const removed = (path: string | Error) => typeof path === 'string' && this.queue(path, true);
-    watcher.on('add', changed).on('change', changed).on('unlink', removed).on('unlinkDir', removed);
+    const folderAdded = (path: string | Error) => typeof path === 'string' && this.queueFolder(path);
+    watcher.on('add', changed).on('change', changed).on('unlink', removed).on('unlinkDir', removed).on('addDir', folderAdded);
     watcher.on('error', (error) => this.options.onError?.(error as Error));
     await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+    // Changes seen before a restart (a scan pauses the watcher) are synced now.
+    if (this.pending.size > 0 || this.newFolders.size > 0 || this.removals.size > 0) this.schedule(0);
   }
 
   async stop(): Promise<void> {
+    const watcher = this.watcher;
+    this.watcher = null;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    await this.watcher?.close();
-    this.watcher = null;
+    await watcher?.close();
     await this.syncing;
   }
 
   /** Resolves when every change seen so far has been synced. */
   async idle(): Promise<void> {
-    while (this.timer || this.pending.size > 0 || this.removals.size > 0) await new Promise((r) => setTimeout(r, 50));
-    await this.syncing;
+    const busy = () => this.timer !== null || this.pending.size > 0 || this.newFolders.size > 0 || this.removals.size > 0;
+    do {
+      while (busy()) await new Promise((r) => setTimeout(r, 50));
+      await this.syncing;
+    } while (busy());
   }
 
   private queue(path: string, removal: boolean): void {
@@ -99,7 +111,32 @@ export class LibraryWatcher {
     this.schedule(this.options.settleMs ?? 500);
   }
 
+  private queueFolder(path: string): void {
+    this.newFolders.add(path);
+    this.removals.delete(path);
+    this.schedule(this.options.settleMs ?? 500);
+  }
+
+  /**
+   * The photos in new folders that have stopped changing, as chokidar's awaitWriteFinish waits for
+   * them. A folder with a file still being written is listed again at the next flush.
+   */
+  private async listNewFolders(folders: readonly string[]): Promise<string[]> {
+    const found: string[] = [];
+    // A copied tree announces each of its folders; the outermost listing covers the rest.
+    const outermost = folders.filter((f) => !folders.some((other) => other !== f && isWithin(f, other, sep)));
+    for (const folder of outermost) {
+      const { files } = await walkPhotos(folder, undefined, this.refuse);
+      // A file being written has the present as its time; a copy that keeps the original's time sets it at the end.
+      const settled = files.filter((f) => Math.abs(Date.now() - f.mtimeMs) >= AWAIT_WRITE_MS);
+      found.push(...settled.map((f) => f.path));
+      if (settled.length < files.length) this.queueFolder(folder);
+    }
+    return found;
+  }
+
   private schedule(delayMs: number): void {
+    if (!this.watcher) return; // stopped
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => this.flush(), delayMs);
   }
@@ -111,15 +148,17 @@ export class LibraryWatcher {
     const due = [...this.removals].filter(([, at]) => now - at >= grace).map(([path]) => path);
     for (const path of due) this.removals.delete(path);
     const batch = [...this.pending, ...due];
+    const folders = [...this.newFolders];
     this.pending.clear();
+    this.newFolders.clear();
     if (this.removals.size > 0) {
       const oldest = Math.min(...this.removals.values());
       this.schedule(Math.max(50, oldest + grace - now));
     }
-    if (batch.length === 0) return;
+    if (batch.length === 0 && folders.length === 0) return;
     this.syncing = this.syncing.then(async () => {
       try {
-        const summary = await syncPaths(this.core, batch);
+        const summary = await syncPaths(this.core, [...batch, ...(await this.listNewFolders(folders))]);
         this.options.onSynced?.(summary);
       } catch (error) {
         this.options.onError?.(error as Error);
