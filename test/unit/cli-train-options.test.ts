@@ -1,11 +1,13 @@
 // Recipe flags of `likeness train` (shared by eval and bench) become the stored model settings:
-// here the local term's map size, which must name one of the encoder's block maps.
+// here the local term's map size (which must name one of the encoder's block maps) and the debiased InfoNCE prior.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { trainOptionsFrom } from '../../src/main/cli/train';
 import { UsageError } from '../../src/main/cli/command';
 import { buildConfig } from '../../src/main/model/train';
 import { paramSpecs } from '../../src/main/model/params';
+import { describeConfig } from '../../src/main/model/trainer';
+import { validateConfig } from '../../src/main/model/config';
 
 test('the local term reads the 8×8 map of a 64×64 encoder by default; --local-map-size 4 moves it to the last; other sizes are refused', () => {
   const plain = buildConfig(trainOptionsFrom({}));
@@ -20,4 +22,12 @@ test('the local term reads the 8×8 map of a 64×64 encoder by default; --local-
   assert.equal(buildConfig(trainOptionsFrom({ 'input-size': '96' })).localMapSize, 6, 'at 96×96 the map before the last is 6×6');
   assert.throws(() => buildConfig(trainOptionsFrom({ 'local-map-size': '5' })), /local map size 5: the blocks' maps are 32, 16, 8, 4/);
   assert.throws(() => trainOptionsFrom({ 'local-map-size': '8.5' }), UsageError);
+});
+
+test('--same-kind-prior reaches the stored settings and the model description; values outside [0, 1) are refused', () => {
+  const config = buildConfig(trainOptionsFrom({ 'same-kind-prior': '0.1' }));
+  assert.equal(config.sameKindPrior, 0.1);
+  assert.match(describeConfig(config), /NCE debiased τ⁺ 0\.1/);
+  assert.throws(() => trainOptionsFrom({ 'same-kind-prior': '1' }), UsageError);
+  assert.throws(() => validateConfig({ ...config, sameKindPrior: -0.1 }), /same-kind prior/);
 });

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/main/model/backend';
 import { blockMapSizes, localBlock, mapSize, presetConfig, validateConfig, type ModelConfig } from '../../src/main/model/config';
 import { encode } from '../../src/main/model/encoder';
-import { infoNceLoss, jsLoss, klLoss, localTerm, globalTerm, permutationMatrix, dimLoss } from '../../src/main/model/loss';
+import { debiasedInfoNceLoss, infoNceLoss, jsLoss, klLoss, localTerm, globalTerm, permutationMatrix, dimLoss } from '../../src/main/model/loss';
 import { Params } from '../../src/main/model/params';
 import { derangement, Rng } from '../../src/main/util/rng';
 
@@ -52,6 +52,41 @@ test('InfoNCE loss of known logits', async () => {
     ),
     Math.log(4),
   );
+});
+
+test('debiased InfoNCE: a loop over the rows, its floor, and plain InfoNCE at prior 0', async () => {
+  await initBackend('wasm');
+  const t = 0.1;
+  const logits = [
+    [8, 2, -3, 9.5],
+    [1, 7, 6.5, -10],
+    [-10, -9, 10, -10],
+  ];
+  const positive = [0, 1, 2];
+  const expected = (prior: number) =>
+    logits
+      .map((row, i) => {
+        const pos = Math.exp(row[positive[i]!]!);
+        const neg = row.reduce((a, l, j) => (j === positive[i] ? a : a + Math.exp(l)), 0);
+        const n = row.length - 1;
+        const ng = Math.max((neg - n * prior * pos) / (1 - prior), n * Math.exp(-1 / t));
+        return Math.log(pos + ng) - Math.log(pos);
+      })
+      .reduce((a, b) => a + b, 0) / logits.length;
+  const mask = tf.tensor2d(logits.map((row, i) => row.map((_, j) => (j === positive[i] ? 1 : 0))));
+  const at = (prior: number) => value(debiasedInfoNceLoss(tf.tensor2d(logits), mask, t, prior));
+  close(at(0.1), expected(0.1), 1e-4);
+  close(at(0.5), expected(0.5), 1e-4);
+  // The third row's positive dwarfs its negatives: with a prior its negatives' sum would go below
+  // zero, and the floor N·e^(−1/t) holds it.
+  assert.ok(expected(0.5) < expected(0.1), 'a larger prior removes more of the negatives');
+  // Prior 0 (and no floor reached) is plain InfoNCE.
+  const plain = [
+    [2, 0, 1],
+    [0, 2, 1],
+  ];
+  const plainMask = tf.eye(2, 3) as tf.Tensor2D;
+  close(value(debiasedInfoNceLoss(tf.tensor2d(plain), plainMask, 1, 0)), value(infoNceLoss(tf.tensor2d(plain), plainMask)), 1e-5);
 });
 
 test('KL prior: zero at the prior, known value elsewhere', async () => {
@@ -229,5 +264,11 @@ test('the local term can read an earlier, larger map: the encoder hands it out a
   const batch = { x1: x, x2: tf.randomUniform([2, 32, 32, 3], -1, 1) as tf.Tensor4D, eps, perm: [1, 0] };
   const { grads } = tf.variableGrads(() => dimLoss(p, c, batch).total, p.trainableVariables());
   for (const [name, g] of Object.entries(grads)) assert.ok(Array.from(g.dataSync()).every(Number.isFinite), name);
+  // So does the debiased InfoNCE, which changes the loss.
+  const debiased = { ...c, sameKindPrior: 0.1 };
+  const losses = [c, debiased].map((config) => value(dimLoss(p, config, batch).total));
+  assert.notEqual(losses[0], losses[1]);
+  const { grads: dGrads } = tf.variableGrads(() => dimLoss(p, debiased, batch).total, p.trainableVariables());
+  for (const [name, g] of Object.entries(dGrads)) assert.ok(Array.from(g.dataSync()).every(Number.isFinite), `debiased ${name}`);
   p.dispose();
 });

@@ -23,6 +23,7 @@ export const trainOptionSpec = {
   'batch-size': { type: 'string' },
   lr: { type: 'string' },
   temperature: { type: 'string' },
+  'same-kind-prior': { type: 'string' },
   'crop-min-scale': { type: 'string' },
   jitter: { type: 'string' },
   grey: { type: 'string' },
@@ -76,6 +77,8 @@ export function trainOptionsFrom(values: Record<string, string | boolean | undef
   if (lr) overrides.learningRate = lr;
   const t = num('temperature', s('temperature'));
   if (t) overrides.temperature = t;
+  const sameKind = num('same-kind-prior', s('same-kind-prior'), (n) => n >= 0 && n < 1);
+  if (sameKind !== undefined) overrides.sameKindPrior = sameKind;
   const schedule = oneOf<'constant' | 'cosine'>('lr-schedule', s('lr-schedule'), ['constant', 'cosine']);
   if (schedule) overrides.lrSchedule = schedule;
   const pooling = oneOf<'max' | 'flatten'>('pooling', s('pooling'), ['max', 'flatten']);

@@ -39,6 +39,11 @@ export interface ModelConfig {
   criticDim: number;
   /** Temperature of the dot critics. */
   temperature: number;
+  /**
+   * InfoNCE only: the share of a photo's negatives taken to be of its own kind, removed from the
+   * negatives' sum (debiased contrastive loss, Chuang et al. 2020). Absent or 0: plain InfoNCE.
+   */
+  sameKindPrior?: number;
   /** 1: one image, shuffled negatives (reference). 2: two augmented views, positives across views. */
   views: 1 | 2;
   /** Random crop/flip/jitter on training inputs (always on with two views). */
@@ -169,6 +174,7 @@ export function validateConfig(c: ModelConfig): void {
   if (c.jitter !== undefined && !(c.jitter >= 0 && c.jitter < 1)) throw new Error('jitter must be in [0, 1)');
   if (c.greyscale !== undefined && !(c.greyscale >= 0 && c.greyscale <= 1)) throw new Error('greyscale must be in [0, 1]');
   if (c.rotate !== undefined && !(c.rotate >= 0 && c.rotate <= 1)) throw new Error('rotate must be in [0, 1]');
+  if (c.sameKindPrior !== undefined && !(c.sameKindPrior >= 0 && c.sameKindPrior < 1)) throw new Error('same-kind prior must be in [0, 1)');
   localBlock(c);
   if (c.alpha === 0 && c.beta === 0) throw new Error('at least one of alpha (global) and beta (local) must be > 0');
   if (c.batchSize < 2) throw new Error('batch size must be ≥ 2 (negatives come from the batch)');

@@ -20,6 +20,26 @@ export function infoNceLoss(logits: tf.Tensor2D, positiveMask: tf.Tensor2D): tf.
   return tf.mean(tf.sub(tf.logSumExp(logits, 1), tf.sum(tf.mul(logits, positiveMask), 1))) as tf.Scalar;
 }
 
+/**
+ * Debiased InfoNCE (Chuang et al. 2020, "Debiased Contrastive Learning"): with a share τ⁺ of each
+ * row's N negatives assumed to be of the positive's own kind, their part of the negatives' sum is
+ * estimated from the positive and taken out: Ng = max((Σ neg − N·τ⁺·pos) / (1 − τ⁺), N·e^(−1/t)),
+ * loss = mean(log(pos + Ng) − log pos), with pos = e^(positive logit). Logits are cosine / t, at
+ * most 1/t, so the exponentials stay finite for the temperatures used (t ≥ 0.02).
+ */
+export function debiasedInfoNceLoss(logits: tf.Tensor2D, positiveMask: tf.Tensor2D, temperature: number, sameKindPrior: number): tf.Scalar {
+  const e = tf.exp(logits);
+  const pos = tf.sum(tf.mul(e, positiveMask), 1);
+  const n = logits.shape[1] - 1;
+  const negatives = tf.sub(tf.sum(e, 1), pos);
+  const ng = tf.maximum(tf.div(tf.sub(negatives, tf.mul(n * sameKindPrior, pos)), 1 - sameKindPrior), n * Math.exp(-1 / temperature));
+  return tf.mean(tf.sub(tf.log(tf.add(pos, ng)), tf.log(pos))) as tf.Scalar;
+}
+
+function nceLoss(c: ModelConfig, logits: tf.Tensor2D, positiveMask: tf.Tensor2D): tf.Scalar {
+  return c.sameKindPrior ? debiasedInfoNceLoss(logits, positiveMask, c.temperature, c.sameKindPrior) : infoNceLoss(logits, positiveMask);
+}
+
 /** Mean over the batch of KL(N(μ, σ²) ‖ N(0, I)), summed over dimensions. */
 export function klLoss(mu: tf.Tensor2D, logvar: tf.Tensor2D): tf.Scalar {
   return tf.mean(tf.mul(0.5, tf.sum(tf.sub(tf.add(tf.square(mu), tf.exp(logvar)), tf.add(1, logvar)), 1))) as tf.Scalar;
@@ -95,7 +115,7 @@ export function globalTerm(p: Params, c: ModelConfig, s: PairSource, neg: Negati
   const psi = project(p, 'global/psi', s.z);
   // scores[a, j] = T(x_a, z_j)
   const scores = tf.div(tf.matMul(phi, psi, false, true), c.temperature) as tf.Tensor2D;
-  if (c.estimator === 'nce') return infoNceLoss(scores, tf.eye(b) as tf.Tensor2D);
+  if (c.estimator === 'nce') return nceLoss(c, scores, tf.eye(b) as tf.Tensor2D);
   // JS: positive (x_i, z_i), negative (x_perm[i], z_i) = scores[perm[i], i].
   const pos = tf.sum(tf.mul(scores, tf.eye(b)), 1);
   const negs = tf.sum(tf.mul(tf.transpose(scores), neg.P), 1);
@@ -117,7 +137,7 @@ export function localTerm(p: Params, c: ModelConfig, s: PairSource, neg: Negativ
   // scores[r, j] = T(C at row r, z_j); row r belongs to image floor(r / hw).
   const scores = tf.div(tf.matMul(phi, psi, false, true), c.temperature) as tf.Tensor2D;
   const posMask = rowMask(b, hw, (i) => i);
-  if (c.estimator === 'nce') return infoNceLoss(scores, posMask);
+  if (c.estimator === 'nce') return nceLoss(c, scores, posMask);
   // Rows of image k are the negative for z_i with perm[i] = k.
   const inverse = new Array<number>(b);
   neg.perm.forEach((k, i) => (inverse[k] = i));
