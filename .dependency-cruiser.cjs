@@ -30,7 +30,7 @@ layerRules.push({
   to: { path: `${main}(library|model|search|jobs|api|cli|app)/` },
 });
 
-const modelCore = `${main}model/(config|params|encoder|loss|trainer|augment)\\.ts$`;
+const modelCore = `${main}model/(config|params|encoder|loss|trainer|augment|cutMix)\\.ts$`;
 
 module.exports = {
   forbidden: [

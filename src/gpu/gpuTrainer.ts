@@ -114,7 +114,7 @@ export function serveGpuTrainer(port: GpuPort<ToGpuWindow, FromGpuWindow>): void
       if (m.weights) params.writeTrainable(m.weights);
       const t0 = performance.now();
       const grads = new Float32Array(params.trainableCount);
-      const l = await gradientsFor(params, { x1: m.x1, x2: m.x2, size: m.size, count: m.count }, m.eps, m.perm, grads);
+      const l = await gradientsFor(params, { x1: m.x1, x2: m.x2, size: m.size, count: m.count, cutMix: m.cutMix }, m.eps, m.perm, grads);
       return { type: 'gradients', id: m.id, grads, ...l, stepMs: performance.now() - t0 };
     }
     if (m.type === 'recalibrate') {

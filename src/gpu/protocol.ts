@@ -4,6 +4,7 @@
 // checkpoints and model versions exactly as for CPU training, and sends the updated weights with
 // the next step. Requests carry an id; every request gets one reply with the same id.
 import type { ModelConfig } from '../main/model/config';
+import type { CutMixBox } from '../main/model/cutMix';
 
 /** What the window's GPU says about itself (WebGPU adapter info, or the WebGL renderer strings). */
 export interface GpuAdapterInfo {
@@ -49,6 +50,8 @@ export type ToGpuWindow =
       count: number;
       eps: Float32Array;
       perm: number[];
+      /** The box pasted into x1 (recipe option cutMix), when this step mixes. */
+      cutMix?: CutMixBox;
       weights?: Float32Array;
     }
   /** Batch-norm statistics from un-augmented batches (end of training). */

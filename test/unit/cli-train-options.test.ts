@@ -1,5 +1,5 @@
 // Recipe flags of `likeness train` (shared by eval and bench) become the stored model settings:
-// here the local term's map size (which must name one of the encoder's block maps) and the debiased InfoNCE prior.
+// here the local term's map size (which must name one of the encoder's block maps), the debiased InfoNCE prior and CutMix.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { trainOptionsFrom } from '../../src/main/cli/train';
@@ -30,4 +30,12 @@ test('--same-kind-prior reaches the stored settings and the model description; v
   assert.match(describeConfig(config), /NCE debiased τ⁺ 0\.1/);
   assert.throws(() => trainOptionsFrom({ 'same-kind-prior': '1' }), UsageError);
   assert.throws(() => validateConfig({ ...config, sameKindPrior: -0.1 }), /same-kind prior/);
+});
+
+test('--cutmix reaches the stored settings and the model description; values outside [0, 1] are refused', () => {
+  const config = buildConfig(trainOptionsFrom({ cutmix: '1' }));
+  assert.equal(config.cutMix, 1);
+  assert.match(describeConfig(config), /, CutMix 1,/);
+  assert.equal(buildConfig(trainOptionsFrom({})).cutMix, undefined, 'off by default');
+  assert.throws(() => trainOptionsFrom({ cutmix: '1.5' }), UsageError);
 });

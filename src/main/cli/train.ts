@@ -24,6 +24,7 @@ export const trainOptionSpec = {
   lr: { type: 'string' },
   temperature: { type: 'string' },
   'same-kind-prior': { type: 'string' },
+  cutmix: { type: 'string' },
   'crop-min-scale': { type: 'string' },
   jitter: { type: 'string' },
   grey: { type: 'string' },
@@ -79,6 +80,8 @@ export function trainOptionsFrom(values: Record<string, string | boolean | undef
   if (t) overrides.temperature = t;
   const sameKind = num('same-kind-prior', s('same-kind-prior'), (n) => n >= 0 && n < 1);
   if (sameKind !== undefined) overrides.sameKindPrior = sameKind;
+  const cutMix = num('cutmix', s('cutmix'), (n) => n >= 0 && n <= 1);
+  if (cutMix !== undefined) overrides.cutMix = cutMix;
   const schedule = oneOf<'constant' | 'cosine'>('lr-schedule', s('lr-schedule'), ['constant', 'cosine']);
   if (schedule) overrides.lrSchedule = schedule;
   const pooling = oneOf<'max' | 'flatten'>('pooling', s('pooling'), ['max', 'flatten']);

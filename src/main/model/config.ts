@@ -44,6 +44,11 @@ export interface ModelConfig {
    * negatives' sum (debiased contrastive loss, Chuang et al. 2020). Absent or 0: plain InfoNCE.
    */
   sameKindPrior?: number;
+  /**
+   * Two views only: the probability that a step's first views get a box of another photo pasted in,
+   * with InfoNCE targets that follow it (CutMix, cutMix.ts). Absent or 0: off.
+   */
+  cutMix?: number;
   /** 1: one image, shuffled negatives (reference). 2: two augmented views, positives across views. */
   views: 1 | 2;
   /** Random crop/flip/jitter on training inputs (always on with two views). */
@@ -175,6 +180,8 @@ export function validateConfig(c: ModelConfig): void {
   if (c.greyscale !== undefined && !(c.greyscale >= 0 && c.greyscale <= 1)) throw new Error('greyscale must be in [0, 1]');
   if (c.rotate !== undefined && !(c.rotate >= 0 && c.rotate <= 1)) throw new Error('rotate must be in [0, 1]');
   if (c.sameKindPrior !== undefined && !(c.sameKindPrior >= 0 && c.sameKindPrior < 1)) throw new Error('same-kind prior must be in [0, 1)');
+  if (c.cutMix !== undefined && !(c.cutMix >= 0 && c.cutMix <= 1)) throw new Error('cutmix must be in [0, 1]');
+  if (c.cutMix && (c.views !== 2 || c.estimator !== 'nce' || c.sameKindPrior)) throw new Error('cutmix needs two views and plain InfoNCE');
   localBlock(c);
   if (c.alpha === 0 && c.beta === 0) throw new Error('at least one of alpha (global) and beta (local) must be > 0');
   if (c.batchSize < 2) throw new Error('batch size must be ≥ 2 (negatives come from the batch)');

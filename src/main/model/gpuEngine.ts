@@ -87,7 +87,10 @@ export class GpuWindowEngine implements GradientEngine {
   async gradients(batch: HostBatch, eps: Float32Array, perm: number[], gradOut: Float32Array): Promise<StepLosses> {
     const weights = this.pendingWeights;
     this.pendingWeights = undefined;
-    const r = await this.request({ type: 'step', x1: batch.x1, x2: batch.x2, size: batch.size, count: batch.count, eps, perm, weights }, 'gradients');
+    const r = await this.request(
+      { type: 'step', x1: batch.x1, x2: batch.x2, size: batch.size, count: batch.count, cutMix: batch.cutMix, eps, perm, weights },
+      'gradients',
+    );
     gradOut.set(r.grads);
     this.lastStepMs = r.stepMs;
     return { loss: r.loss, globalMi: r.globalMi, localMi: r.localMi, prior: r.prior };

@@ -7,6 +7,7 @@
 // gradient of gather is missing), or, for InfoNCE, every other item of the batch.
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from './config';
+import { mixedLocalTargets, mixedTargets, type CutMixBox } from './cutMix';
 import { encode, type BnStats } from './encoder';
 import type { Params } from './params';
 
@@ -90,6 +91,10 @@ export interface PairSource {
   local: tf.Tensor4D;
   /** Code of the "z" side: [B, zDim]. */
   z: tf.Tensor2D;
+  /** InfoNCE targets [B, B] when a side is mixed (cutMix.ts); otherwise each row's own column. */
+  target?: tf.Tensor2D;
+  /** The local term's targets for a map of h × w positions, when they differ from `target`'s. */
+  localTarget?: (h: number, w: number) => tf.Tensor2D;
 }
 
 export interface Negatives {
@@ -115,7 +120,7 @@ export function globalTerm(p: Params, c: ModelConfig, s: PairSource, neg: Negati
   const psi = project(p, 'global/psi', s.z);
   // scores[a, j] = T(x_a, z_j)
   const scores = tf.div(tf.matMul(phi, psi, false, true), c.temperature) as tf.Tensor2D;
-  if (c.estimator === 'nce') return nceLoss(c, scores, tf.eye(b) as tf.Tensor2D);
+  if (c.estimator === 'nce') return nceLoss(c, scores, s.target ?? (tf.eye(b) as tf.Tensor2D));
   // JS: positive (x_i, z_i), negative (x_perm[i], z_i) = scores[perm[i], i].
   const pos = tf.sum(tf.mul(scores, tf.eye(b)), 1);
   const negs = tf.sum(tf.mul(tf.transpose(scores), neg.P), 1);
@@ -136,7 +141,11 @@ export function localTerm(p: Params, c: ModelConfig, s: PairSource, neg: Negativ
   const psi = project(p, 'local/psi', s.z);
   // scores[r, j] = T(C at row r, z_j); row r belongs to image floor(r / hw).
   const scores = tf.div(tf.matMul(phi, psi, false, true), c.temperature) as tf.Tensor2D;
-  const posMask = rowMask(b, hw, (i) => i);
+  const posMask = s.localTarget
+    ? s.localTarget(h, w)
+    : s.target
+      ? (tf.reshape(tf.tile(tf.expandDims(s.target, 1), [1, hw, 1]), [b * hw, b]) as tf.Tensor2D)
+      : rowMask(b, hw, (i) => i);
   if (c.estimator === 'nce') return nceLoss(c, scores, posMask);
   // Rows of image k are the negative for z_i with perm[i] = k.
   const inverse = new Array<number>(b);
@@ -164,6 +173,8 @@ export interface BatchInputs {
   /** Standard normal noise for the reparameterisation, [B·views, zDim]. */
   eps: tf.Tensor2D;
   perm: number[];
+  /** The box pasted into x1 from x1[perm] (cutMix.ts), when this step mixes. */
+  cutMix?: CutMixBox;
 }
 
 /** The whole objective on one batch. Call inside a gradient scope; returns the weighted total and its terms. */
@@ -182,7 +193,13 @@ export function dimLoss(p: Params, c: ModelConfig, batch: BatchInputs, stats?: B
     const [l1, l2] = enc.local === enc.map ? [m1, m2] : halves(enc.local);
     const [z1, z2] = tf.split(z, [b, b], 0) as tf.Tensor2D[];
     // Mutual information across views, both ways: C(view 1) with z(view 2) and C(view 2) with z(view 1).
-    pairs.push({ map: m1, local: l1, z: z2 }, { map: m2, local: l2, z: z1 });
+    const box = batch.cutMix;
+    pairs.push(
+      box
+        ? { map: m1, local: l1, z: z2, target: mixedTargets(box, batch.perm, false), localTarget: (h, w) => mixedLocalTargets(box, batch.perm, h, w) }
+        : { map: m1, local: l1, z: z2 },
+      box ? { map: m2, local: l2, z: z1, target: mixedTargets(box, batch.perm, true) } : { map: m2, local: l2, z: z1 },
+    );
   } else {
     pairs.push({ map: enc.map, local: enc.local, z });
   }

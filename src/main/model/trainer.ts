@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from './config';
 import { augmentOptionsOf } from './augment';
+import { cutMix, type CutMixBox } from './cutMix';
 import { encode, type BnStats } from './encoder';
 import { dimLoss } from './loss';
 import { Params } from './params';
@@ -23,14 +24,22 @@ export interface HostBatch {
   x2?: Float32Array;
   size: number;
   count: number;
+  /** The box pasted into the first views from other photos' (cutMix.ts), when the step mixes. */
+  cutMix?: CutMixBox;
 }
 
-/** The step's random inputs: prior noise for z and the derangement pairing negatives. */
+/**
+ * The step's random inputs: prior noise for z and the derangement pairing negatives; with the
+ * cutMix option, the first views mixed (on the batch) with probability cutMix. Off, it draws
+ * nothing more, so other recipes keep their batches.
+ */
 export function stepNoise(c: ModelConfig, batch: HostBatch, rng: Rng): { eps: Float32Array; perm: number[] } {
   const views = c.views === 2 && batch.x2 ? 2 : 1;
   const eps = new Float32Array(batch.count * views * c.zDim);
   for (let i = 0; i < eps.length; i++) eps[i] = rng.normal();
-  return { eps, perm: derangement(batch.count, rng) };
+  const perm = derangement(batch.count, rng);
+  if (c.cutMix && views === 2 && rng.next() < c.cutMix) cutMix(batch, perm, rng);
+  return { eps, perm };
 }
 
 /** Forward and backward on one batch; writes the gradient into `gradOut` (trainable spec order). */
@@ -55,7 +64,7 @@ export async function gradientsFor(params: Params, batch: HostBatch, eps: Float3
     const epsT = tf.tensor2d(eps, [b * views, c.zDim]);
     let terms: tf.Scalar[] = [];
     const { value, grads } = tf.variableGrads(() => {
-      const t = dimLoss(params, c, { x1, x2, eps: epsT, perm });
+      const t = dimLoss(params, c, { x1, x2, eps: epsT, perm, cutMix: batch.cutMix });
       // Kept past variableGrads' own scope; disposed below.
       terms = [tf.keep(t.global), tf.keep(t.local), tf.keep(t.prior)];
       return t.total;
@@ -149,5 +158,5 @@ export async function recalibrateBatchNorm(params: Params, batches: Iterable<{ x
 export function describeConfig(c: ModelConfig, params?: Params): string {
   const count = params ? `, ${(params.trainableCount / 1e6).toFixed(2)} M params` : '';
   const augment = augmentOptionsOf(c);
-  return `${c.inputSize}×${c.inputSize}, blocks ${c.blockFilters.join('/')}, head ${c.headFilters.join('/')}${c.pooling === 'flatten' ? ' flattened' : ''}, z ${c.zDim}, ${c.views} view(s), global ${c.globalCritic}, local ${c.localCritic}${c.localMapSize ? ` on the ${c.localMapSize}×${c.localMapSize} map` : ''}, ${c.estimator.toUpperCase()}${c.sameKindPrior ? ` debiased τ⁺ ${c.sameKindPrior}` : ''}, α ${c.alpha} β ${c.beta} γ ${c.gamma}, crops ≥ ${augment.minScale}, jitter ${augment.jitter}${augment.greyscale ? `, grey ${augment.greyscale}` : ''}${augment.rotate ? `, turned ${augment.rotate}` : ''}, lr ${c.learningRate}${c.lrSchedule === 'cosine' ? ' cosine' : ''}${count}`;
+  return `${c.inputSize}×${c.inputSize}, blocks ${c.blockFilters.join('/')}, head ${c.headFilters.join('/')}${c.pooling === 'flatten' ? ' flattened' : ''}, z ${c.zDim}, ${c.views} view(s), global ${c.globalCritic}, local ${c.localCritic}${c.localMapSize ? ` on the ${c.localMapSize}×${c.localMapSize} map` : ''}, ${c.estimator.toUpperCase()}${c.sameKindPrior ? ` debiased τ⁺ ${c.sameKindPrior}` : ''}${c.cutMix ? `, CutMix ${c.cutMix}` : ''}, α ${c.alpha} β ${c.beta} γ ${c.gamma}, crops ≥ ${augment.minScale}, jitter ${augment.jitter}${augment.greyscale ? `, grey ${augment.greyscale}` : ''}${augment.rotate ? `, turned ${augment.rotate}` : ''}, lr ${c.learningRate}${c.lrSchedule === 'cosine' ? ' cosine' : ''}${count}`;
 }
