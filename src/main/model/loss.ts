@@ -193,12 +193,16 @@ export function dimLoss(p: Params, c: ModelConfig, batch: BatchInputs, stats?: B
     const [l1, l2] = enc.local === enc.map ? [m1, m2] : halves(enc.local);
     const [z1, z2] = tf.split(z, [b, b], 0) as tf.Tensor2D[];
     // Mutual information across views, both ways: C(view 1) with z(view 2) and C(view 2) with z(view 1).
+    // With CutMix, view 1 holds a box of another photo: the targets follow it (cutMix.ts).
     const box = batch.cutMix;
     pairs.push(
-      box
-        ? { map: m1, local: l1, z: z2, target: mixedTargets(box, batch.perm, false), localTarget: (h, w) => mixedLocalTargets(box, batch.perm, h, w) }
-        : { map: m1, local: l1, z: z2 },
-      box ? { map: m2, local: l2, z: z1, target: mixedTargets(box, batch.perm, true) } : { map: m2, local: l2, z: z1 },
+      {
+        map: m1,
+        local: l1,
+        z: z2,
+        ...(box && { target: mixedTargets(box, batch.perm, false), localTarget: (h: number, w: number) => mixedLocalTargets(box, batch.perm, h, w) }),
+      },
+      { map: m2, local: l2, z: z1, ...(box && { target: mixedTargets(box, batch.perm, true) }) },
     );
   } else {
     pairs.push({ map: enc.map, local: enc.local, z });
