@@ -32,10 +32,16 @@ test('--same-kind-prior reaches the stored settings and the model description; v
   assert.throws(() => validateConfig({ ...config, sameKindPrior: -0.1 }), /same-kind prior/);
 });
 
-test('--cutmix reaches the stored settings and the model description; values outside [0, 1] are refused', () => {
-  const config = buildConfig(trainOptionsFrom({ cutmix: '1' }));
-  assert.equal(config.cutMix, 1);
+test('CutMix is on by default and gives way to options it does not apply with; --cutmix sets it; values outside [0, 1] are refused', () => {
+  const config = buildConfig(trainOptionsFrom({}));
+  assert.equal(config.cutMix, 1, 'on by default');
   assert.match(describeConfig(config), /, CutMix 1,/);
-  assert.equal(buildConfig(trainOptionsFrom({})).cutMix, undefined, 'off by default');
+  assert.equal(buildConfig(trainOptionsFrom({ cutmix: '0.5' })).cutMix, 0.5);
+  assert.doesNotMatch(describeConfig(buildConfig(trainOptionsFrom({ cutmix: '0' }))), /CutMix/);
+  for (const other of [{ views: '1' }, { estimator: 'js' }, { 'same-kind-prior': '0.1' }]) {
+    assert.equal(buildConfig(trainOptionsFrom(other)).cutMix, undefined, JSON.stringify(other));
+    assert.throws(() => buildConfig(trainOptionsFrom({ ...other, cutmix: '1' })), /cutmix needs two views and plain InfoNCE/);
+  }
+  assert.equal(buildConfig(trainOptionsFrom({ preset: 'reference' })).cutMix, undefined, "the article's settings have one view");
   assert.throws(() => trainOptionsFrom({ cutmix: '1.5' }), UsageError);
 });

@@ -1,4 +1,5 @@
-// CutMix for Deep InfoMax (recipe option `cutMix`, off by default; docs/model.md, tenth round): a
+// CutMix for Deep InfoMax (recipe option `cutMix`, on in the default preset; docs/model.md, tenth and
+// eleventh rounds): a
 // step's first views get a box of another photo of the batch pasted in, the same box for every
 // photo, and the InfoNCE targets follow what each part of the picture shows. The box is whole cells
 // of an 8×8 grid (the local term's map at 64×64 inputs), so each position of that map is asked for
@@ -24,11 +25,15 @@ export function keptShare(box: CutMixBox): number {
 }
 
 /**
- * Pastes into each photo i's first view the same box of photo perm[i]'s first view (perm: a
- * derangement, so never its own), on a copy of the views; records the box on the batch. Sides of 1
- * to GRID − 1 cells, each √U of the grid, at a uniform position.
+ * The batch with each photo i's first view given the same box of photo perm[i]'s first view (perm:
+ * a derangement, so never its own), on a copy of the views, and the box recorded; the batch given is
+ * not changed. Sides of 1 to GRID − 1 cells, each √U of the grid, at a uniform position.
  */
-export function cutMix(batch: { x1: Float32Array; size: number; count: number; cutMix?: CutMixBox }, perm: readonly number[], rng: Rng): CutMixBox {
+export function cutMix<T extends { x1: Float32Array; size: number; count: number }>(
+  batch: T,
+  perm: readonly number[],
+  rng: Rng,
+): T & { cutMix: CutMixBox } {
   const side = () => Math.max(1, Math.min(CUTMIX_GRID - 1, Math.round(Math.sqrt(rng.next()) * CUTMIX_GRID)));
   const w = side();
   const h = side();
@@ -46,17 +51,9 @@ export function cutMix(batch: { x1: Float32Array; size: number; count: number; c
       const end = (y * size + pixel(box.x1)) * 3;
       mixed.set(from.subarray(perm[i]! * per + row, perm[i]! * per + end), i * per + row);
     }
-  batch.x1 = mixed;
-  batch.cutMix = box;
-  return box;
+  return { ...batch, x1: mixed, cutMix: box };
 }
 
-/**
- * InfoNCE targets [B, B] for a pairing whose rows or columns are the mixed views: row i shares its
- * weight between photo i (the kept share) and photo perm[i] (the box). `transposed`: the mixed
- * views are the columns (the z side), so row a is owed by column a and by the column j with
- * perm[j] = a.
- */
 export function mixedTargets(box: CutMixBox, perm: readonly number[], transposed: boolean): tf.Tensor2D {
   const b = perm.length;
   const kept = keptShare(box);

@@ -24,7 +24,7 @@ import { photoIdsWithInputs } from '../store/modelInputs';
 import { getSetting } from '../store/settings';
 import { BACKEND_SETTING, backendChoice, planBackend, type BackendChoice, type BackendName, type BackendPlan } from './backend';
 import { loadCheckpoint, removeCheckpoint, type TrainPosition } from './checkpoint';
-import { filtersFor, presetConfig, validateConfig, type ModelConfig, type PresetName } from './config';
+import { cutMixApplies, filtersFor, presetConfig, validateConfig, type ModelConfig, type PresetName } from './config';
 import { paramSpecs } from './params';
 import { serveEngine } from './engineRelay';
 import type { GpuWindowEngine } from './gpuEngine';
@@ -105,6 +105,8 @@ export function buildConfig(options: TrainOptions): ModelConfig {
     ...(options.beta !== undefined ? { beta: options.beta } : {}),
     ...(options.gamma !== undefined ? { gamma: options.gamma } : {}),
   };
+  // The preset's CutMix gives way to options it does not apply with (one view, JS, debiased InfoNCE).
+  if (options.overrides?.cutMix === undefined && !cutMixApplies(config)) delete config.cutMix;
   validateConfig(config);
   return config;
 }

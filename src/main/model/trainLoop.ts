@@ -214,9 +214,8 @@ export async function runTrainingWorker(init: WorkerInit, post: (m: WorkerMessag
       const slot = grads.subarray((parity * W + k) * P, (parity * W + k + 1) * P);
       let l: StepLosses;
       try {
-        const hostBatch = buildBatch(source, mine, config, rng);
-        const { eps, perm } = stepNoise(config, hostBatch, rng);
-        l = await engine.gradients(hostBatch, eps, perm, slot);
+        const step = stepNoise(config, buildBatch(source, mine, config, rng), rng);
+        l = await engine.gradients(step.batch, step.eps, step.perm, slot);
         if (device && init.loseGpuAfterStep === position.step + 1) device.destroy();
         if (device) await Promise.race([device.lost, new Promise((r) => setImmediate(r))]);
         if (deviceLost) throw new Error(deviceLost);

@@ -3,7 +3,7 @@
 // arrays (so every worker that applies the same averaged gradient ends with bit-identical weights,
 // and the optimiser state is trivially checkpointed).
 import * as tf from '@tensorflow/tfjs';
-import type { ModelConfig } from './config';
+import { cutMixApplies, type ModelConfig } from './config';
 import { augmentOptionsOf } from './augment';
 import { cutMix, type CutMixBox } from './cutMix';
 import { encode, type BnStats } from './encoder';
@@ -29,23 +29,24 @@ export interface HostBatch {
 }
 
 /**
- * The step's random inputs: prior noise for z and the derangement pairing negatives; with the
- * cutMix option, the first views mixed (on the batch) with probability cutMix. Off, it draws
- * nothing more, so other recipes keep their batches.
+ * The step's random inputs: prior noise for z and the derangement pairing negatives; and the batch
+ * the step trains on: with the cutMix option (where it applies), a copy whose first views are mixed
+ * (cutMix.ts) with probability cutMix, otherwise the batch given. Off, it draws nothing more, so
+ * other recipes keep their batches.
  */
-export function stepNoise(c: ModelConfig, batch: HostBatch, rng: Rng): { eps: Float32Array; perm: number[] } {
+export function stepNoise(c: ModelConfig, batch: HostBatch, rng: Rng): { eps: Float32Array; perm: number[]; batch: HostBatch } {
   const views = c.views === 2 && batch.x2 ? 2 : 1;
   const eps = new Float32Array(batch.count * views * c.zDim);
   for (let i = 0; i < eps.length; i++) eps[i] = rng.normal();
   const perm = derangement(batch.count, rng);
-  if (c.cutMix && views === 2 && rng.next() < c.cutMix) cutMix(batch, perm, rng);
-  return { eps, perm };
+  const mixes = c.cutMix && views === 2 && cutMixApplies(c) && rng.next() < c.cutMix;
+  return { eps, perm, batch: mixes ? cutMix(batch, perm, rng) : batch };
 }
 
 /** Forward and backward on one batch; writes the gradient into `gradOut` (trainable spec order). */
 export async function computeGradients(params: Params, batch: HostBatch, rng: Rng, gradOut: Float32Array): Promise<StepLosses> {
-  const { eps, perm } = stepNoise(params.config, batch, rng);
-  return gradientsFor(params, batch, eps, perm, gradOut);
+  const step = stepNoise(params.config, batch, rng);
+  return gradientsFor(params, step.batch, step.eps, step.perm, gradOut);
 }
 
 /**
