@@ -32,7 +32,7 @@ test('cutMix pastes the same box of the partner photo into each first view, on a
     assert.equal(given.cutMix, undefined);
     assert.ok(box.x0 >= 0 && box.x0 < box.x1 && box.x1 <= CUTMIX_GRID && box.y0 >= 0 && box.y0 < box.y1 && box.y1 <= CUTMIX_GRID);
     assert.ok(box.x1 - box.x0 < CUTMIX_GRID && box.y1 - box.y0 < CUTMIX_GRID, 'never the whole picture');
-    assert.notEqual(batch.x1, original, 'the stored views are not changed');
+    assert.notEqual(batch.x1, original, 'the mixed views are a copy');
     assert.ok(original.every((v, k) => v === Math.fround((Math.floor(k / (16 * 16 * 3)) + 1) / 10)));
     const cell = 16 / CUTMIX_GRID;
     let kept = 0;

@@ -1,10 +1,9 @@
-// CutMix for Deep InfoMax (recipe option `cutMix`, on in the default preset; docs/model.md, tenth and
-// eleventh rounds): a
-// step's first views get a box of another photo of the batch pasted in, the same box for every
-// photo, and the InfoNCE targets follow what each part of the picture shows. The box is whole cells
-// of an 8×8 grid (the local term's map at 64×64 inputs), so each position of that map is asked for
-// the code of the photo its cell came from; the global term, and the local term read against a
-// mixed view's code, take the two photos' shares of the area.
+// CutMix for Deep InfoMax (recipe option `cutMix`, on in the default preset; docs/model.md, tenth
+// and eleventh rounds): a step's first views get a box of another photo of the batch pasted in, the
+// same box for every photo, and the InfoNCE targets follow what each part of the picture shows. The
+// box is whole cells of an 8×8 grid (the local term's map at 64×64 inputs), so each position of that
+// map is asked for the code of the photo its cell came from; the global term, and the local term
+// read against a mixed view's code, take the two photos' shares of the area.
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../util/rng';
 
@@ -54,6 +53,12 @@ export function cutMix<T extends { x1: Float32Array; size: number; count: number
   return { ...batch, x1: mixed, cutMix: box };
 }
 
+/**
+ * InfoNCE targets [B, B] for a pairing whose rows or columns are the mixed views: row i shares its
+ * weight between photo i (the kept share) and photo perm[i] (the box). `transposed`: the mixed
+ * views are the columns (the z side), so row a is owed by column a and by the column j with
+ * perm[j] = a.
+ */
 export function mixedTargets(box: CutMixBox, perm: readonly number[], transposed: boolean): tf.Tensor2D {
   const b = perm.length;
   const kept = keptShare(box);
