@@ -226,7 +226,10 @@ export async function runTrainingWorker(init: WorkerInit, post: (m: WorkerMessag
         if (!lost) throw error;
         saveCheckpoint(init.modelDir, { config, values: hostValues(specs, weights, initial), adam: copyAdam(adam), position });
         post({ type: 'deviceLost', message: lost, position });
-        await engine.dispose();
+        // A lost local device's buffers are gone with it, and destroying them can abort the whole
+        // process (Dawn's releaseBuffer, napi_throw: seen once, in the unit tests under load); the
+        // GPU window's engine is released as usual.
+        if (!device) await engine.dispose();
         return;
       }
       losses.set([l.loss, l.globalMi, l.localMi, l.prior], (parity * W + k) * 4);
