@@ -67,6 +67,8 @@ export const RANKED_TESTED = Math.max(RANKED_CANDIDATES, CROP_CANDIDATES);
 export const COPIES_AT_MOST = MAX_CANDIDATES + RANKED_TESTED;
 /** Random library photos each query and candidate are compared with, for the null. */
 const NULL_SAMPLES = 128;
+/** The most photos the copies test sets aside from its null: the query and its candidates. */
+const NULL_SET_ASIDE = 1 + MAX_CANDIDATES + RANKED_CANDIDATES;
 /** Expected false copies among all the library's photos, for one query. */
 const EXPECTED_FALSE_COPIES = 0.01;
 
@@ -187,7 +189,7 @@ function nullSamples(db: Db, photoIds: readonly number[], size: number): Pick<Co
   const ordered = photoIdsByContent(db).filter((id) => shown.has(id));
   const random = seededRandom(11);
   const ids = new Set<number>();
-  const wanted = Math.min(ordered.length, NULL_SAMPLES + COPIES_AT_MOST + 1);
+  const wanted = Math.min(ordered.length, NULL_SAMPLES + NULL_SET_ASIDE);
   while (ids.size < wanted) ids.add(ordered[Math.floor(random() * ordered.length)]!);
   const inputs = readModelInputs(db, size, [...ids]);
   const cropIds = [...inputs.keys()].slice(0, CROP_NULL_SAMPLES + 1);
