@@ -100,3 +100,34 @@ test('augmentation: rotate 1 turns every view a quarter, so a left/right split b
     assert.notEqual(red(turned, 0, 0), red(turned, 0, size - 1), 'and the other along the bottom');
   }
 });
+
+test('augmentation: hue turns colours about the grey axis, keeping grey pixels and luminance', async () => {
+  const { augmentInto, defaultAugment } = await import('../../src/main/model/augment');
+  const { Rng } = await import('../../src/main/util/rng');
+  const size = 8;
+  const source = (rgb: number[]) => ({ data: new Uint8Array(16 * 16 * 3).map((_, i) => rgb[i % 3]!), width: 16, height: 16, channels: 3 });
+  const opt = { ...defaultAugment, jitter: 0 };
+  const view = (src: ReturnType<typeof source>, hue: number, seed: number) => {
+    const out = new Float32Array(size * size * 3);
+    augmentInto(src, size, new Rng(seed), out, 0, { ...opt, hue });
+    return [...out.subarray(0, 3)].map((v) => (v + 1) * 127.5);
+  };
+  for (let seed = 1; seed <= 5; seed++) {
+    const grey = view(source([120, 120, 120]), 0.5, seed);
+    assert.ok(
+      grey.every((v) => Math.abs(v - 120) < 1e-3),
+      'a grey pixel stays grey',
+    );
+    // A colour whose every turn stays within 0–255, so nothing is clipped.
+    const [r, g, b] = view(source([160, 100, 100]), 0.5, seed);
+    const luminance = (x: number, y: number, z: number) => 0.213 * x + 0.715 * y + 0.072 * z;
+    assert.ok(Math.abs(luminance(r!, g!, b!) - luminance(160, 100, 100)) < 0.5, 'luminance kept, to the matrix rounding');
+    assert.deepEqual(
+      view(source([200, 60, 60]), 0, seed),
+      [200, 60, 60].map((v) => Math.fround(v / 127.5 - 1)).map((v) => (v + 1) * 127.5),
+    );
+  }
+  // Half a turn either way at most: over seeds the red pixel changes hue in both directions.
+  const turns = Array.from({ length: 20 }, (_, i) => view(source([200, 60, 60]), 0.25, i + 1));
+  assert.ok(turns.some(([, g, b]) => g! > b! + 20) && turns.some(([, g, b]) => b! > g! + 20), 'towards yellow and towards magenta');
+});

@@ -29,6 +29,7 @@ export const trainOptionSpec = {
   jitter: { type: 'string' },
   grey: { type: 'string' },
   rotate: { type: 'string' },
+  hue: { type: 'string' },
   pooling: { type: 'string' },
   'local-map-size': { type: 'string' },
   'lr-schedule': { type: 'string' },
@@ -96,6 +97,8 @@ export function trainOptionsFrom(values: Record<string, string | boolean | undef
   if (grey !== undefined) overrides.greyscale = grey;
   const rotate = num('rotate', s('rotate'), (n) => n >= 0 && n <= 1);
   if (rotate !== undefined) overrides.rotate = rotate;
+  const hue = num('hue', s('hue'), (n) => n >= 0 && n <= 0.5);
+  if (hue !== undefined) overrides.hue = hue;
   const options: TrainOptions = {
     epochs: num('epochs', s('epochs')),
     minutes: num('minutes', s('minutes')),

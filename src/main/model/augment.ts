@@ -19,18 +19,27 @@ export interface AugmentOptions {
   greyscale: number;
   /** Probability of a view turned 90° clockwise or anticlockwise. */
   rotate: number;
+  /** Hue turned by up to ± this fraction of the colour circle, about the grey axis (0: never). */
+  hue: number;
 }
 
-export const defaultAugment: AugmentOptions = { minScale: 0.35, flip: true, jitter: 0.4, greyscale: 0, rotate: 0 };
+export const defaultAugment: AugmentOptions = { minScale: 0.35, flip: true, jitter: 0.4, greyscale: 0, rotate: 0, hue: 0 };
 
 /** The augmentation a model's settings ask for (older versions stored none: the defaults). */
-export function augmentOptionsOf(config: { cropMinScale?: number; jitter?: number; greyscale?: number; rotate?: number }): AugmentOptions {
+export function augmentOptionsOf(config: {
+  cropMinScale?: number;
+  jitter?: number;
+  greyscale?: number;
+  rotate?: number;
+  hue?: number;
+}): AugmentOptions {
   return {
     ...defaultAugment,
     minScale: config.cropMinScale ?? defaultAugment.minScale,
     jitter: config.jitter ?? defaultAugment.jitter,
     greyscale: config.greyscale ?? defaultAugment.greyscale,
     rotate: config.rotate ?? defaultAugment.rotate,
+    hue: config.hue ?? defaultAugment.hue,
   };
 }
 
@@ -100,7 +109,36 @@ function turnQuarter(out: Float32Array, offset: number, size: number, clockwise:
   }
 }
 
-/** One random view: crop of area fraction [minScale, 1] and aspect 3/4..4/3, flip, brightness/contrast/saturation. */
+/**
+ * Turns the hue of n RGB pixels (0–255) at `offset` by `angle` radians about the grey axis, keeping
+ * each pixel's luminance (the matrix of CSS's hue-rotate filter).
+ */
+function turnHue(out: Float32Array, offset: number, n: number, angle: number): void {
+  const c = Math.cos(angle);
+  const s = Math.sin(angle);
+  const m = [
+    0.213 + c * 0.787 - s * 0.213,
+    0.715 - c * 0.715 - s * 0.715,
+    0.072 - c * 0.072 + s * 0.928,
+    0.213 - c * 0.213 + s * 0.143,
+    0.715 + c * 0.285 + s * 0.14,
+    0.072 - c * 0.072 - s * 0.283,
+    0.213 - c * 0.213 - s * 0.787,
+    0.715 - c * 0.715 + s * 0.715,
+    0.072 + c * 0.928 + s * 0.072,
+  ] as const;
+  for (let i = 0; i < n; i++) {
+    const o = offset + i * 3;
+    const r = out[o]!;
+    const g = out[o + 1]!;
+    const b = out[o + 2]!;
+    out[o] = m[0] * r + m[1] * g + m[2] * b;
+    out[o + 1] = m[3] * r + m[4] * g + m[5] * b;
+    out[o + 2] = m[6] * r + m[7] * g + m[8] * b;
+  }
+}
+
+/** One random view: crop of area fraction [minScale, 1] and aspect 3/4..4/3, flip, brightness/contrast/saturation (and hue). */
 export function augmentInto(src: SourceImage, size: number, rng: Rng, out: Float32Array, offset: number, opt: AugmentOptions = defaultAugment): void {
   const area = src.width * src.height * rng.uniform(opt.minScale, 1);
   const aspect = Math.exp(rng.uniform(Math.log(3 / 4), Math.log(4 / 3)));
@@ -115,6 +153,7 @@ export function augmentInto(src: SourceImage, size: number, rng: Rng, out: Float
   const contrast = 1 + rng.uniform(-opt.jitter, opt.jitter);
   // Drawn only when asked for, so that recipes without it keep their random stream.
   const saturation = opt.greyscale > 0 && rng.next() < opt.greyscale ? 0 : 1 + rng.uniform(-opt.jitter, opt.jitter);
+  if (opt.hue > 0) turnHue(out, offset, n, rng.uniform(-opt.hue, opt.hue) * 2 * Math.PI);
   let mean = 0;
   for (let i = 0; i < n * 3; i++) mean += out[offset + i];
   mean /= n * 3;

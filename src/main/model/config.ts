@@ -61,6 +61,8 @@ export interface ModelConfig {
   greyscale?: number;
   /** Probability that an augmented view is turned 90° (either way), as photos stored sideways without EXIF are (default 0). */
   rotate?: number;
+  /** Hue turned by up to ± this fraction of the colour circle in an augmented view (default 0). */
+  hue?: number;
   learningRate: number;
   /** 'cosine': the rate falls from learningRate to 0 along a half cosine over the run's budget. Absent: constant. */
   lrSchedule?: 'constant' | 'cosine';
@@ -188,6 +190,7 @@ export function validateConfig(c: ModelConfig): void {
   if (c.jitter !== undefined && !(c.jitter >= 0 && c.jitter < 1)) throw new Error('jitter must be in [0, 1)');
   if (c.greyscale !== undefined && !(c.greyscale >= 0 && c.greyscale <= 1)) throw new Error('greyscale must be in [0, 1]');
   if (c.rotate !== undefined && !(c.rotate >= 0 && c.rotate <= 1)) throw new Error('rotate must be in [0, 1]');
+  if (c.hue !== undefined && !(c.hue >= 0 && c.hue <= 0.5)) throw new Error('hue must be in [0, 0.5]');
   if (c.sameKindPrior !== undefined && !(c.sameKindPrior >= 0 && c.sameKindPrior < 1)) throw new Error('same-kind prior must be in [0, 1)');
   if (c.cutMix !== undefined && !(c.cutMix >= 0 && c.cutMix <= 1)) throw new Error('cutmix must be in [0, 1]');
   if (c.cutMix && !cutMixApplies(c)) throw new Error('cutmix needs two views and plain InfoNCE');
