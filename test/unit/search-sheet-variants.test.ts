@@ -125,9 +125,10 @@ test('augmentation: hue turns colours about the grey axis, keeping grey pixels a
     assert.deepEqual(
       view(source([200, 60, 60]), 0, seed),
       [200, 60, 60].map((v) => Math.fround(v / 127.5 - 1)).map((v) => (v + 1) * 127.5),
+      'hue 0 leaves the colour as it is',
     );
   }
-  // Half a turn either way at most: over seeds the red pixel changes hue in both directions.
+  // Up to a quarter turn either way: over seeds the red pixel turns both ways round the circle.
   const turns = Array.from({ length: 20 }, (_, i) => view(source([200, 60, 60]), 0.25, i + 1));
   assert.ok(turns.some(([, g, b]) => g! > b! + 20) && turns.some(([, g, b]) => b! > g! + 20), 'towards yellow and towards magenta');
 });
