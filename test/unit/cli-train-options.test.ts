@@ -1,5 +1,5 @@
 // Recipe flags of `likeness train` (shared by eval and bench) become the stored model settings:
-// here the local term's map size (which must name one of the encoder's block maps), the debiased InfoNCE prior and CutMix.
+// here the local term's map size (which must name one of the encoder's block maps), the debiased InfoNCE prior, CutMix and the hue turn.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { trainOptionsFrom } from '../../src/main/cli/train';
@@ -44,4 +44,14 @@ test('CutMix is on by default and gives way to options it does not apply with; -
   }
   assert.equal(buildConfig(trainOptionsFrom({ preset: 'reference' })).cutMix, undefined, "the article's settings have one view");
   assert.throws(() => trainOptionsFrom({ cutmix: '1.5' }), UsageError);
+});
+
+test('the hue turn is ±0.1 by default; --hue sets it and reaches the model description; values outside [0, 0.5] are refused', () => {
+  const config = buildConfig(trainOptionsFrom({}));
+  assert.equal(config.hue, 0.1, 'on by default');
+  assert.match(describeConfig(config), /, hue ±0\.1,/);
+  assert.equal(buildConfig(trainOptionsFrom({ hue: '0.2' })).hue, 0.2);
+  assert.doesNotMatch(describeConfig(buildConfig(trainOptionsFrom({ hue: '0' }))), /hue/);
+  assert.throws(() => trainOptionsFrom({ hue: '0.6' }), UsageError);
+  assert.throws(() => validateConfig({ ...config, hue: -0.1 }), /hue must be in/);
 });
