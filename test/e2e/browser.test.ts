@@ -105,11 +105,14 @@ test('keyboard: arrows move, Enter opens the viewer, Escape closes it', async ()
   const viewer = page.getByRole('dialog');
   const label = () => viewer.getAttribute('aria-label');
   await eventually(page, label, (l) => l === name, `the viewer on ${name}`);
+  // The full-size original, not a thumbnail: the image's own width is the one the caption gives
+  // (the fixture's photos are 480 or 400 pixels wide, depending on the variant).
   await until(
     page,
     `(() => {
     const img = document.querySelector('[role="dialog"] img');
-    return !!img && img.complete && img.naturalWidth >= 480;
+    const size = /(\\d+)×\\d+/.exec(document.querySelector('[role="dialog"] .caption')?.textContent ?? '');
+    return !!img && !!size && img.complete && img.naturalWidth === Number(size[1]) && img.naturalWidth >= 400;
   })()`,
   );
   await page.screenshot({ path: screenshot('04-viewer') });
