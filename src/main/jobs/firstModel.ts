@@ -4,7 +4,7 @@
 // The rule: FIRST_EPOCHS passes over the library, and at least MIN_IMAGES images seen (a handful of
 // photos still gets 300 steps of batch 64), never longer than the cap (setting firstModel.maxMinutes,
 // default 20; LIKENESS_FIRST_MODEL_MINUTES overrides it, for tests and trials). Training stops at
-// whichever comes first. So a small library gets its passes in a minute or two, a large one is
+// whichever comes first. So a small library gets its steps in about four minutes, a large one is
 // capped, and a faster backend reaches the passes sooner or, when capped, sees more images. The
 // time is only a cap: a laptop slower than expected, or busy with something else, still gets its
 // steps (until session 15 the limit was the time the passes take at a nominal speed, and a busy
