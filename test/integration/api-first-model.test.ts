@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import { startLikeness, type Started } from '../../src/main/api/startup';
 import { closeCore, openCore, type Core } from '../../src/main/core';
 import { countEmbeddings } from '../../src/main/store/embeddings';
-import { MIN_IMAGES } from '../../src/main/jobs/firstModel';
+import { MIN_STEPS } from '../../src/main/jobs/firstModel';
 import { activeModel, getModelRecord } from '../../src/main/store/models';
 import type { SimilarPhoto } from '../../src/shared/api';
 import { tempDir, writePicture } from '../helpers/images';
@@ -70,9 +70,9 @@ test('a folder added to a library with no model: first model, embeddings, learne
       .map((j) => `${j.kind}:${j.state}`);
     assert.deepEqual(kinds, ['scan:done', 'train:done', 'embed:done', 'cluster:done'], 'each step a job of its own');
     assert.match(service.jobs.list().find((j) => j.kind === 'train')!.message, /First model #\d+ is active/);
-    // Its budget: the passes of 100 steps of 64 (8 photos), and the cap as the only time limit.
+    // Its budget: MIN_STEPS steps of the whole library (8 photos, fewer than a batch), and the cap as the only time limit.
     const { plan } = getModelRecord(core.db, model.id)!.config as { plan: { minutes: number; epochs: number } };
-    assert.deepEqual({ minutes: plan.minutes, epochs: plan.epochs }, { minutes: 0.05, epochs: MIN_IMAGES / 8 });
+    assert.deepEqual({ minutes: plan.minutes, epochs: plan.epochs }, { minutes: 0.05, epochs: MIN_STEPS });
     const learned: SimilarPhoto[] = await service.findSimilar({ id: (await firstPhoto())!.id, k: 3 });
     assert.equal(learned.length, 3);
     assert.ok(learned.every((r) => r.signal === 'learned'));

@@ -10,7 +10,7 @@ import {
   FIRST_EPOCHS,
   firstModelBudget,
   firstModelSetting,
-  MIN_IMAGES,
+  MIN_STEPS,
   saveFirstModelSetting,
 } from '../../src/main/jobs/firstModel';
 import { tempDir } from '../helpers/images';
@@ -18,10 +18,14 @@ import { tempDir } from '../helpers/images';
 const tmp = tempDir('first-model-budget');
 after(() => tmp.cleanup());
 
-test('a small library gets at least MIN_IMAGES images; a larger one FIRST_EPOCHS passes', () => {
-  const small = firstModelBudget(23);
-  assert.equal(small.images, MIN_IMAGES);
-  assert.equal(small.epochs, MIN_IMAGES / 23);
+test('a small library gets at least MIN_STEPS steps; a larger one FIRST_EPOCHS passes', () => {
+  // Fewer photos than a batch: each step is the whole library, so the steps are passes.
+  const tiny = firstModelBudget(23);
+  assert.equal(tiny.images, MIN_STEPS * 23);
+  assert.equal(tiny.epochs, MIN_STEPS);
+  const small = firstModelBudget(200);
+  assert.equal(small.images, MIN_STEPS * 64);
+  assert.equal(small.epochs, (MIN_STEPS * 64) / 200);
   const b = firstModelBudget(2000);
   assert.equal(b.epochs, FIRST_EPOCHS);
   assert.equal(b.images, 20_000);
