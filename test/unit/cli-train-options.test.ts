@@ -1,5 +1,5 @@
 // Recipe flags of `likeness train` (shared by eval and bench) become the stored model settings:
-// here the local term's map size (which must name one of the encoder's block maps), the debiased InfoNCE prior, CutMix and the hue turn.
+// here the local term's map size (which must name one of the encoder's block maps), the debiased InfoNCE prior, CutMix, the hue turn and weight decay.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { trainOptionsFrom } from '../../src/main/cli/train';
@@ -54,4 +54,15 @@ test('the hue turn is ±0.1 by default; --hue sets it and reaches the model desc
   assert.doesNotMatch(describeConfig(buildConfig(trainOptionsFrom({ hue: '0' }))), /hue/);
   assert.throws(() => trainOptionsFrom({ hue: '0.6' }), UsageError);
   assert.throws(() => validateConfig({ ...config, hue: -0.1 }), /hue must be in/);
+});
+
+test('weight decay is off by default; --weight-decay sets it and reaches the model description; negative values are refused', () => {
+  const config = buildConfig(trainOptionsFrom({}));
+  assert.equal(config.weightDecay, undefined, 'plain Adam by default');
+  assert.doesNotMatch(describeConfig(config), /weight decay/);
+  const decayed = buildConfig(trainOptionsFrom({ 'weight-decay': '1' }));
+  assert.equal(decayed.weightDecay, 1);
+  assert.match(describeConfig(decayed), /, weight decay 1\b/);
+  assert.throws(() => trainOptionsFrom({ 'weight-decay': '-1' }), UsageError);
+  assert.throws(() => validateConfig({ ...config, weightDecay: 1000 }), /weight decay must be/);
 });

@@ -75,6 +75,22 @@ test('training steps leak no tensors and reduce the loss on a fixed batch', asyn
   p.dispose();
 });
 
+test('Adam with decoupled weight decay: a zero gradient only shrinks the weights by lr × λ; λ 0 is plain Adam', () => {
+  const w = Float32Array.from([2, -1, 0.5]);
+  adamUpdate(w, new Float32Array(3), newAdamState(3), 0.01, 5);
+  assert.deepEqual([...w], [...Float32Array.from([2 * 0.95, -1 * 0.95, 0.5 * 0.95])]);
+  const grad = Float32Array.from([0.3, -0.2, 0.1]);
+  const plain = Float32Array.from([2, -1, 0.5]);
+  const zero = Float32Array.from([2, -1, 0.5]);
+  adamUpdate(plain, grad, newAdamState(3), 0.01);
+  adamUpdate(zero, grad, newAdamState(3), 0.01, 0);
+  assert.deepEqual([...zero], [...plain]);
+  const decayed = Float32Array.from([2, -1, 0.5]);
+  adamUpdate(decayed, grad, newAdamState(3), 0.01, 5);
+  // Adam's first step moves each weight by lr against its gradient's sign; the decay comes on top.
+  for (let i = 0; i < 3; i++) assert.ok(Math.abs(decayed[i] - (plain[i] - 0.05 * [2, -1, 0.5][i])) < 1e-6, `weight ${i}`);
+});
+
 test('weights (with recalibrated batch-norm statistics) load back bit-identically', async () => {
   await initBackend('wasm');
   const c = presetConfig('tiny', 16);

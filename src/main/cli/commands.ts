@@ -69,7 +69,7 @@ export const commands: LazyCommand[] = [
     name: 'train',
     summary: 'train a new encoder version on the library (resumes an interrupted run)',
     usage:
-      'train [--epochs N | --minutes M | --max-steps N] [--preset fast|reference] [--input-size S] [--width W] [--z-dim D] [--alpha A --beta B --gamma G] [--estimator js|nce] [--views 1|2] [--global-critic zz|concat|dot] [--local-critic concat|dot] [--temperature T] [--same-kind-prior P] [--cutmix P] [--pooling max|flatten] [--local-map-size S] [--crop-min-scale F] [--jitter J] [--grey P] [--rotate P] [--hue H] [--batch-size B] [--lr R] [--lr-schedule constant|cosine] [--seed N] [--from-scratch] [--checkpoint-every SECONDS] [--workers W] [--backend auto|webgpu|wasm|cpu|tensorflow] [--json]',
+      'train [--epochs N | --minutes M | --max-steps N] [--preset fast|reference] [--input-size S] [--width W] [--z-dim D] [--alpha A --beta B --gamma G] [--estimator js|nce] [--views 1|2] [--global-critic zz|concat|dot] [--local-critic concat|dot] [--temperature T] [--same-kind-prior P] [--cutmix P] [--pooling max|flatten] [--local-map-size S] [--crop-min-scale F] [--jitter J] [--grey P] [--rotate P] [--hue H] [--batch-size B] [--lr R] [--lr-schedule constant|cosine] [--weight-decay L] [--seed N] [--from-scratch] [--checkpoint-every SECONDS] [--workers W] [--backend auto|webgpu|wasm|cpu|tensorflow] [--json]',
     load: async () => (await import('./train')).trainCommand,
   },
   {

@@ -33,6 +33,7 @@ export const trainOptionSpec = {
   pooling: { type: 'string' },
   'local-map-size': { type: 'string' },
   'lr-schedule': { type: 'string' },
+  'weight-decay': { type: 'string' },
   workers: { type: 'string' },
   seed: { type: 'string' },
   'from-scratch': { type: 'boolean' },
@@ -85,6 +86,8 @@ export function trainOptionsFrom(values: Record<string, string | boolean | undef
   if (cutMix !== undefined) overrides.cutMix = cutMix;
   const schedule = oneOf<'constant' | 'cosine'>('lr-schedule', s('lr-schedule'), ['constant', 'cosine']);
   if (schedule) overrides.lrSchedule = schedule;
+  const decay = num('weight-decay', s('weight-decay'), (n) => n >= 0);
+  if (decay !== undefined) overrides.weightDecay = decay;
   const pooling = oneOf<'max' | 'flatten'>('pooling', s('pooling'), ['max', 'flatten']);
   if (pooling) overrides.pooling = pooling;
   const localMap = num('local-map-size', s('local-map-size'), Number.isInteger);

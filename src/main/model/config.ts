@@ -66,6 +66,11 @@ export interface ModelConfig {
   learningRate: number;
   /** 'cosine': the rate falls from learningRate to 0 along a half cosine over the run's budget. Absent: constant. */
   lrSchedule?: 'constant' | 'cosine';
+  /**
+   * Decoupled weight decay (AdamW, Loshchilov & Hutter 2019): every step each weight is shrunk by
+   * the step's learning rate × this. Absent or 0: plain Adam.
+   */
+  weightDecay?: number;
   batchSize: number;
 }
 
@@ -196,6 +201,8 @@ export function validateConfig(c: ModelConfig): void {
   if (c.greyscale !== undefined && !(c.greyscale >= 0 && c.greyscale <= 1)) throw new Error('greyscale must be in [0, 1]');
   if (c.rotate !== undefined && !(c.rotate >= 0 && c.rotate <= 1)) throw new Error('rotate must be in [0, 1]');
   if (c.hue !== undefined && !(c.hue >= 0 && c.hue <= 0.5)) throw new Error('hue must be in [0, 0.5]');
+  if (c.weightDecay !== undefined && !(c.weightDecay >= 0 && c.weightDecay * c.learningRate < 1))
+    throw new Error('weight decay must be ≥ 0, and its product with the learning rate < 1');
   if (c.sameKindPrior !== undefined && !(c.sameKindPrior >= 0 && c.sameKindPrior < 1)) throw new Error('same-kind prior must be in [0, 1)');
   if (c.cutMix !== undefined && !(c.cutMix >= 0 && c.cutMix <= 1)) throw new Error('cutmix must be in [0, 1]');
   if (c.cutMix && !cutMixApplies(c)) throw new Error('cutmix needs two views and plain InfoNCE');

@@ -264,7 +264,7 @@ export async function runTrainingWorker(init: WorkerInit, post: (m: WorkerMessag
         );
       }
       if (W > 1) for (let i = 0; i < P; i++) average[i] /= W;
-      adamUpdate(weights, average, adam, losses[rateSlot + parity]);
+      adamUpdate(weights, average, adam, losses[rateSlot + parity], config.weightDecay);
       engine.setTrainable(weights);
       position = {
         step: position.step + 1,

@@ -92,8 +92,11 @@ export function newAdamState(n: number): AdamState {
   return { step: 0, m: new Float32Array(n), v: new Float32Array(n) };
 }
 
-/** In-place Adam (β1 0.9, β2 0.999, ε 1e-7 as in Keras) on flat weights. */
-export function adamUpdate(weights: Float32Array, grad: Float32Array, state: AdamState, lr: number): void {
+/**
+ * In-place Adam (β1 0.9, β2 0.999, ε 1e-7 as in Keras) on flat weights; with a weight decay λ, AdamW's
+ * decoupled form: each weight is also shrunk by lr × λ × itself.
+ */
+export function adamUpdate(weights: Float32Array, grad: Float32Array, state: AdamState, lr: number, weightDecay = 0): void {
   const b1 = 0.9;
   const b2 = 0.999;
   state.step += 1;
@@ -101,11 +104,12 @@ export function adamUpdate(weights: Float32Array, grad: Float32Array, state: Ada
   const c2 = 1 - b2 ** state.step;
   const stepSize = (lr * Math.sqrt(c2)) / c1;
   const { m, v } = state;
+  const keep = 1 - lr * weightDecay;
   for (let i = 0; i < weights.length; i++) {
     const g = grad[i];
     const mi = (m[i] = b1 * m[i] + (1 - b1) * g);
     const vi = (v[i] = b2 * v[i] + (1 - b2) * g * g);
-    weights[i] -= (stepSize * mi) / (Math.sqrt(vi) + 1e-7);
+    weights[i] = keep * weights[i] - (stepSize * mi) / (Math.sqrt(vi) + 1e-7);
   }
 }
 
@@ -159,5 +163,5 @@ export async function recalibrateBatchNorm(params: Params, batches: Iterable<{ x
 export function describeConfig(c: ModelConfig, params?: Params): string {
   const count = params ? `, ${(params.trainableCount / 1e6).toFixed(2)} M params` : '';
   const augment = augmentOptionsOf(c);
-  return `${c.inputSize}×${c.inputSize}, blocks ${c.blockFilters.join('/')}, head ${c.headFilters.join('/')}${c.pooling === 'flatten' ? ' flattened' : ''}, z ${c.zDim}, ${c.views} view(s), global ${c.globalCritic}, local ${c.localCritic}${c.localMapSize ? ` on the ${c.localMapSize}×${c.localMapSize} map` : ''}, ${c.estimator.toUpperCase()}${c.sameKindPrior ? ` debiased τ⁺ ${c.sameKindPrior}` : ''}${c.cutMix ? `, CutMix ${c.cutMix}` : ''}, α ${c.alpha} β ${c.beta} γ ${c.gamma}, crops ≥ ${augment.minScale}, jitter ${augment.jitter}${augment.greyscale ? `, grey ${augment.greyscale}` : ''}${augment.rotate ? `, turned ${augment.rotate}` : ''}${augment.hue ? `, hue ±${augment.hue}` : ''}, lr ${c.learningRate}${c.lrSchedule === 'cosine' ? ' cosine' : ''}${count}`;
+  return `${c.inputSize}×${c.inputSize}, blocks ${c.blockFilters.join('/')}, head ${c.headFilters.join('/')}${c.pooling === 'flatten' ? ' flattened' : ''}, z ${c.zDim}, ${c.views} view(s), global ${c.globalCritic}, local ${c.localCritic}${c.localMapSize ? ` on the ${c.localMapSize}×${c.localMapSize} map` : ''}, ${c.estimator.toUpperCase()}${c.sameKindPrior ? ` debiased τ⁺ ${c.sameKindPrior}` : ''}${c.cutMix ? `, CutMix ${c.cutMix}` : ''}, α ${c.alpha} β ${c.beta} γ ${c.gamma}, crops ≥ ${augment.minScale}, jitter ${augment.jitter}${augment.greyscale ? `, grey ${augment.greyscale}` : ''}${augment.rotate ? `, turned ${augment.rotate}` : ''}${augment.hue ? `, hue ±${augment.hue}` : ''}, lr ${c.learningRate}${c.lrSchedule === 'cosine' ? ' cosine' : ''}${c.weightDecay ? `, weight decay ${c.weightDecay}` : ''}${count}`;
 }
