@@ -10,7 +10,7 @@
 // steps (until session 15 the limit was the time the passes take at a nominal speed, and a busy
 // 2-core machine stopped after 50 of its 100 steps). Later models come from the overnight retrain.
 import type { Core } from '../core';
-import { presetConfig } from '../model/config';
+import { effectiveBatch, presetConfig } from '../model/config';
 import { getSetting, setSetting } from '../store/settings';
 
 export const FIRST_EPOCHS = 10;
@@ -22,8 +22,6 @@ export const FIRST_EPOCHS = 10;
  * (docs/model.md, thirteenth round). So the floor counts steps, not images.
  */
 export const MIN_STEPS = 300;
-/** The default recipe's batch (presetConfig('fast')); a library with fewer photos trains on all of them each step. */
-const BATCH = presetConfig('fast').batchSize;
 export const DEFAULT_MAX_MINUTES = 20;
 
 export interface FirstModelBudget {
@@ -38,7 +36,7 @@ export interface FirstModelBudget {
 /** The budget for a library of `photos`. */
 export function firstModelBudget(photos: number, maxMinutes = DEFAULT_MAX_MINUTES): FirstModelBudget {
   if (!(photos > 0) || !(maxMinutes > 0)) throw new RangeError('photos and cap must be positive');
-  const images = Math.max(FIRST_EPOCHS * photos, MIN_STEPS * Math.min(BATCH, photos));
+  const images = Math.max(FIRST_EPOCHS * photos, MIN_STEPS * effectiveBatch(presetConfig('fast'), photos));
   return { epochs: images / photos, minutes: maxMinutes, images };
 }
 

@@ -185,6 +185,12 @@ export function presetConfig(preset: PresetName, inputSize?: number): ModelConfi
   };
 }
 
+/** Batch size per step: the configured one, or the whole source when it is smaller, divisible by the workers. */
+export function effectiveBatch(config: Pick<ModelConfig, 'batchSize'>, count: number, workers = 1): number {
+  const b = Math.min(config.batchSize, count);
+  return b - (b % workers);
+}
+
 /** CutMix's targets are InfoNCE's across two views, without the debiased negatives. */
 export function cutMixApplies(c: Pick<ModelConfig, 'views' | 'estimator' | 'sameKindPrior'>): boolean {
   return c.views === 2 && c.estimator === 'nce' && !c.sameKindPrior;

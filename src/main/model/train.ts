@@ -24,7 +24,7 @@ import { photoIdsWithInputs } from '../store/modelInputs';
 import { getSetting } from '../store/settings';
 import { BACKEND_SETTING, backendChoice, planBackend, type BackendChoice, type BackendName, type BackendPlan } from './backend';
 import { loadCheckpoint, removeCheckpoint, type TrainPosition } from './checkpoint';
-import { cutMixApplies, filtersFor, presetConfig, validateConfig, type ModelConfig, type PresetName } from './config';
+import { cutMixApplies, effectiveBatch, filtersFor, presetConfig, validateConfig, type ModelConfig, type PresetName } from './config';
 import { paramSpecs } from './params';
 import { serveEngine } from './engineRelay';
 import type { GpuWindowEngine } from './gpuEngine';
@@ -33,7 +33,6 @@ import type { SourceSpec } from './source';
 import {
   budgetImages,
   CONTROL_INTS,
-  effectiveBatch,
   requestStop,
   sharedBuffers,
   type Budget,

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { initBackend, webgpuDevice, type BackendName } from './backend';
 import { augmentInto, augmentOptionsOf, plainInto } from './augment';
 import { loadCheckpoint, saveCheckpoint, type TrainPosition } from './checkpoint';
-import type { ModelConfig } from './config';
+import { effectiveBatch, type ModelConfig } from './config';
 import type { MessagePort } from 'node:worker_threads';
 import type { RemoteEngine } from './engineRelay';
 import { GpuDeviceLostError } from './gpuEngine';
@@ -131,12 +131,6 @@ function epochOrder(count: number, seed: number, epoch: number): number[] {
     Array.from({ length: count }, (_, i) => i),
     new Rng((seed ^ Math.imul(epoch + 1, 0x9e3779b1)) >>> 0),
   );
-}
-
-/** Batch size per step: the configured one, or the whole source when it is smaller, divisible by the workers. */
-export function effectiveBatch(config: ModelConfig, count: number, workers: number): number {
-  const b = Math.min(config.batchSize, count);
-  return b - (b % workers);
 }
 
 function buildBatch(source: ImageSource, positions: number[], config: ModelConfig, rng: Rng): HostBatch {
