@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
 import { closeCore, openCore, type Core } from '../../src/main/core';
-import { retrain } from '../../src/main/jobs/retrain';
+import { RETRAIN_WEIGHT_DECAY, retrain } from '../../src/main/jobs/retrain';
 import { ensureModelInputs } from '../../src/main/library/modelInput';
 import { indexFolders } from '../../src/main/library/scan';
 import { embedLibrary } from '../../src/main/model/embed';
@@ -82,6 +82,8 @@ test('a full retrain trains, embeds, gates and activates, and says so in one lin
   assert.deepEqual(stages.slice(0, 3), ['training', 'embedding', 'checking quality']);
   const model = getModel(core.db, outcome.modelId)!;
   assert.notEqual(model.id, before.id);
+  const stored = getModelRecord(core.db, model.id)!.config as { model: { weightDecay?: number } };
+  assert.equal(stored.model.weightDecay, RETRAIN_WEIGHT_DECAY, 'retrains decay the weights');
   assert.ok(model.note && model.note.length > 0, 'the gate result is recorded on the version');
   if (outcome.activated) {
     assert.equal(activeModel(core.db)?.id, outcome.modelId);
