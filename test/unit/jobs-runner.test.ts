@@ -1,4 +1,4 @@
-// The job queue: one job at a time in order, progress with rate/ETA, cancel, pause/resume, failures.
+// The job queue: one job at a time in order, light work in a lane beside it, progress with rate/ETA, cancel, pause/resume, failures.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Job } from '../../src/shared/api';
@@ -59,6 +59,33 @@ test('runs one job at a time, in order, reporting progress', async () => {
     [b.id, a.id],
     'newest first',
   );
+});
+
+test('work in the lane beside the queue runs while heavy work does, but never beside a job of its kind', async () => {
+  const runner = new JobRunner();
+  const log: string[] = [];
+  let finishTraining = () => {};
+  const training = runner.enqueue('train', 'T', async () => {
+    log.push('start train');
+    await new Promise<void>((resolve) => (finishTraining = resolve));
+    log.push('end train');
+  });
+  runner.enqueue('embed', 'E', counting(2, log, 'embed'));
+  const batch = runner.enqueue('scan', 'B', counting(3, log, 'batch'), undefined, 'beside');
+  for (let i = 0; i < 1000 && runner.get(batch.id)!.state !== 'done'; i++) await new Promise((r) => setTimeout(r, 5));
+  assert.equal(runner.get(batch.id)!.state, 'done', 'the batch did not wait for the training');
+  assert.equal(runner.get(training.id)!.state, 'running');
+  assert.deepEqual(log, ['start train', 'start batch', 'end batch']);
+  finishTraining();
+  await runner.idle();
+  assert.deepEqual(log, ['start train', 'start batch', 'end batch', 'end train', 'start embed', 'end embed']);
+
+  // A scan in the queue and a batch beside it take turns: they would read the same files.
+  log.length = 0;
+  runner.enqueue('scan', 'S', counting(3, log, 'scan'));
+  runner.enqueue('scan', 'B2', counting(3, log, 'batch'), undefined, 'beside');
+  await runner.idle();
+  assert.deepEqual(log, ['start scan', 'end scan', 'start batch', 'end batch']);
 });
 
 test('cancelling a running job stops it; cancelling a queued one removes it', async () => {

@@ -1,9 +1,11 @@
 // The in-process job queue: heavy work (scan, train, embed, …) runs one job at a time, in the order
-// it was asked for. Each job reports done/total/rate/ETA through a ProgressTracker and is cancelled
-// through its AbortController. Pausing stops a running job at its next progress check and puts it
-// back in the queue as 'paused'; resuming re-queues it. That is cheap and honest because every long
-// operation in the core resumes where it stopped (scan skips unchanged files, embedding skips done
-// photos, training continues from its checkpoint).
+// it was asked for. Light work that must not wait behind it (the folder watcher's batches) runs in
+// a second lane beside it, also in order; two jobs of the same kind never run at once. Each job
+// reports done/total/rate/ETA through a ProgressTracker and is cancelled through its AbortController.
+// Pausing stops a running job at its next progress check and puts it back in its lane as 'paused';
+// resuming re-queues it. That is cheap and honest because every long operation in the core resumes
+// where it stopped (scan skips unchanged files, embedding skips done photos, training continues from
+// its checkpoint).
 // Jobs live in a JobStore: the in-memory one below for tests and one-off runs, SqliteJobStore for the
 // app and `likeness serve`, whose jobs resume after a restart.
 import type { Job, JobKind } from '../../shared/api';
@@ -64,7 +66,11 @@ export function isFinished(state: Job['state']): boolean {
 
 class PauseRequest extends Error {}
 
+/** Where a job waits its turn: the heavy work's queue, or the lane beside it. */
+export type Lane = 'queue' | 'beside';
+
 interface Entry {
+  lane: Lane;
   work: JobWork;
   controller: AbortController | null;
   stopAs: 'cancelled' | 'paused' | 'shutdown' | null;
@@ -72,8 +78,10 @@ interface Entry {
 
 export class JobRunner {
   private readonly entries = new Map<number, Entry>();
-  private readonly queue: number[] = [];
-  private running: number | null = null;
+  private readonly lanes: Record<Lane, { queue: number[]; running: number | null }> = {
+    queue: { queue: [], running: null },
+    beside: { queue: [], running: null },
+  };
   private readonly listeners = new Set<(job: Job) => void>();
   private idleWaiters: (() => void)[] = [];
 
@@ -88,8 +96,11 @@ export class JobRunner {
     return () => this.listeners.delete(listener);
   }
 
-  /** Queues work; its spec (`params`) is kept by persistent stores so the job can be started again. */
-  enqueue(kind: JobKind, message: string, work: JobWork, params?: HeavySpec): Job {
+  /**
+   * Queues work; its spec (`params`) is kept by persistent stores so the job can be started again.
+   * Work in the lane beside the queue does not wait for the heavy work (nor for the gate).
+   */
+  enqueue(kind: JobKind, message: string, work: JobWork, params?: HeavySpec, lane: Lane = 'queue'): Job {
     const job: Job = {
       id: this.store.nextId(kind),
       kind,
@@ -103,8 +114,8 @@ export class JobRunner {
       startedAt: null,
       finishedAt: null,
     };
-    this.entries.set(job.id, { work, controller: null, stopAs: null });
-    this.queue.push(job.id);
+    this.entries.set(job.id, { lane, work, controller: null, stopAs: null });
+    this.lanes[lane].queue.push(job.id);
     this.update(job);
     if (params !== undefined) this.store.setParams?.(job.id, params);
     queueMicrotask(() => this.pump());
@@ -127,8 +138,8 @@ export class JobRunner {
       startedAt: null,
       finishedAt: null,
     };
-    this.entries.set(job.id, { work, controller: null, stopAs: null });
-    this.queue.push(job.id);
+    this.entries.set(job.id, { lane: 'queue', work, controller: null, stopAs: null });
+    this.lanes.queue.queue.push(job.id);
     this.update(job);
     queueMicrotask(() => this.pump());
     return { ...job };
@@ -140,11 +151,6 @@ export class JobRunner {
 
   get(id: number): Job | undefined {
     return this.store.get(id);
-  }
-
-  /** The job running now, if any. */
-  current(): Job | undefined {
-    return this.running === null ? undefined : this.store.get(this.running);
   }
 
   /** An unfinished job of this kind (queued, running or paused), so callers can avoid duplicates. */
@@ -183,7 +189,7 @@ export class JobRunner {
   resume(id: number): Job {
     const job = this.require(id);
     if (job.state !== 'paused') return job;
-    this.queue.push(id);
+    this.lanes[this.entries.get(id)?.lane ?? 'queue'].queue.push(id);
     const queued = this.update({ ...job, state: 'queued', rate: null, etaSeconds: null });
     queueMicrotask(() => this.pump());
     return queued;
@@ -191,8 +197,12 @@ export class JobRunner {
 
   /** Resolves when nothing is running or queued (tests, shutdown). */
   idle(): Promise<void> {
-    if (this.running === null && (this.queue.length === 0 || this.shuttingDown)) return Promise.resolve();
+    if (this.isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private isIdle(): boolean {
+    return Object.values(this.lanes).every((lane) => lane.running === null && (lane.queue.length === 0 || this.shuttingDown));
   }
 
   /** Cancels everything. */
@@ -209,10 +219,12 @@ export class JobRunner {
    */
   async shutdown(): Promise<void> {
     this.shuttingDown = true;
-    const entry = this.running === null ? undefined : this.entries.get(this.running);
-    if (entry?.controller) {
-      entry.stopAs = 'shutdown';
-      entry.controller.abort(new CancelledError());
+    for (const { running } of Object.values(this.lanes)) {
+      const entry = running === null ? undefined : this.entries.get(running);
+      if (entry?.controller) {
+        entry.stopAs = 'shutdown';
+        entry.controller.abort(new CancelledError());
+      }
     }
     await this.idle();
   }
@@ -224,8 +236,10 @@ export class JobRunner {
   }
 
   private removeFromQueue(id: number): void {
-    const at = this.queue.indexOf(id);
-    if (at >= 0) this.queue.splice(at, 1);
+    for (const { queue } of Object.values(this.lanes)) {
+      const at = queue.indexOf(id);
+      if (at >= 0) queue.splice(at, 1);
+    }
   }
 
   private update(job: Job): Job {
@@ -234,23 +248,33 @@ export class JobRunner {
     return { ...job };
   }
 
+  /** Starts each lane's next job, unless one of its kind is running in the other lane. */
   private pump(): void {
-    if (this.running !== null) return;
-    const id = this.shuttingDown ? undefined : this.queue.shift();
-    if (id === undefined) {
+    for (const lane of Object.values(this.lanes)) {
+      const next = this.shuttingDown || lane.running !== null ? undefined : lane.queue[0];
+      if (next === undefined) continue;
+      const kind = this.store.get(next)?.kind;
+      const running = Object.values(this.lanes).map((l) => l.running);
+      if (running.some((id) => id !== null && this.store.get(id)?.kind === kind)) continue;
+      lane.queue.shift();
+      lane.running = next; // before run() awaits, so that the other lane sees it
+      void this.run(next);
+    }
+    if (this.isIdle()) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const resolve of waiters) resolve();
-      return;
     }
-    void this.run(id);
   }
 
   private async run(id: number): Promise<void> {
     const entry = this.entries.get(id);
     const initial = this.store.get(id);
-    if (!entry || !initial) return this.pump();
-    this.running = id;
+    const lane = Object.values(this.lanes).find((l) => l.running === id)!;
+    if (!entry || !initial) {
+      lane.running = null;
+      return this.pump();
+    }
     entry.controller = new AbortController();
     entry.stopAs = null;
     let job = this.update({ ...initial, state: 'running', startedAt: initial.startedAt ?? new Date().toISOString(), error: null });
@@ -259,7 +283,7 @@ export class JobRunner {
     };
     let release: (() => void) | null = null;
     try {
-      if (this.gate) {
+      if (this.gate && entry.lane === 'queue') {
         const message = job.message;
         release = await this.gate({ ...job }, { signal: entry.controller.signal, say: (m) => (job = this.update({ ...job, message: m })) });
         if (job.message !== message) job = this.update({ ...job, message });
@@ -292,7 +316,7 @@ export class JobRunner {
     } finally {
       release?.();
       entry.controller = null;
-      this.running = null;
+      lane.running = null;
       this.pump();
     }
   }
