@@ -10,6 +10,7 @@ import type { ScanSummary } from '../../src/main/library/scan';
 import { indexFolders } from '../../src/main/library/scan';
 import { syncPaths } from '../../src/main/library/sync';
 import { libraryCounts, photoIdByPath } from '../../src/main/store/photos';
+import { CancelledError } from '../../src/main/util/progress';
 import { tempDir, writePicture } from '../helpers/images';
 
 const tmp = tempDir('watch');
@@ -71,6 +72,31 @@ test('syncing paths of a deleted folder removes its photos; an unreachable libra
     assert.equal(libraryCounts(core.db).photos, 1);
     renameSync(away, folder);
     mkdirSync(join(folder, 'c'));
+  } finally {
+    closeCore(core);
+  }
+});
+
+test('a sync reports its progress, and a cancelled one keeps what it read', async () => {
+  const folder = join(tmp.path, 'card');
+  const files = Array.from({ length: 6 }, (_, i) => join(folder, `IMG_${i}.jpg`));
+  await writePicture(join(folder, 'first.jpg'), 30);
+  const core = openCore(join(tmp.path, 'data-card'));
+  try {
+    await indexFolders(core, [folder]);
+    for (const [i, file] of files.entries()) await writePicture(file, 31 + i);
+    const stop = new AbortController();
+    const seen: number[] = [];
+    const onProgress = (p: { done: number; total: number }) => {
+      seen.push(p.done);
+      assert.equal(p.total, files.length);
+      if (p.done === 1) stop.abort(new CancelledError());
+    };
+    await assert.rejects(syncPaths(core, files, { onProgress, signal: stop.signal, concurrency: 1 }), CancelledError);
+    assert.equal(libraryCounts(core.db).photos, 1 + 1, 'the photo read before the cancel stays');
+    const rest = await syncPaths(core, files, { onProgress: (p) => seen.push(p.done) });
+    assert.deepEqual([rest.added, rest.unchanged], [5, 1]);
+    assert.equal(seen.at(-1), files.length);
   } finally {
     closeCore(core);
   }

@@ -70,3 +70,22 @@ test('an indexing job interrupted by quitting runs again on the next start; a pa
   assert.deepEqual(third.interrupted, [], 'nothing left to start again');
   closeCore(third.core);
 });
+
+test("a watcher's batch cut short by quitting is left to the catch-up scan", async () => {
+  const first = start();
+  const batch = first.service.work.run({ kind: 'scan', paths: [], files: [join(photos, 'p0.jpg')] });
+  first.service.jobs.pause(batch.id);
+  await first.service.jobs.shutdown();
+  closeCore(first.core);
+
+  const next = start();
+  assert.deepEqual(
+    next.interrupted.map((j) => j.id),
+    [batch.id],
+  );
+  assert.deepEqual(next.service.work.resumeInterrupted(next.interrupted), []);
+  assert.equal(next.service.work.catchUp()?.message, 'Rescanning the library');
+  await next.service.jobs.idle();
+  await next.service.jobs.shutdown();
+  closeCore(next.core);
+});

@@ -2,7 +2,7 @@
 // errors as ApiErrors, adding a folder queues an indexing job whose progress and results arrive as
 // events, removing a folder waits for indexing and never touches the files.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { ApiEvent, Job } from '../../src/shared/api';
@@ -30,6 +30,12 @@ after(() => {
 });
 
 const call = (method: unknown, payload: unknown) => dispatch(service, method, payload);
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  // Not a time limit on the product: the loop just stops waiting eventually so that a missing event fails.
+  for (let i = 0; i < 600 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(check(), what);
+}
 
 test('requests are validated; failures come back as ApiErrors, never thrown', async () => {
   assert.deepEqual((await call('nope', {})).ok, false);
@@ -106,5 +112,31 @@ test('while watching, a photo copied into a library folder appears without a res
   const listed = await call('listPhotos', { sort: 'name', order: 'asc' });
   assert.ok(listed.ok);
   assert.ok((listed.result as { photos: { name: string }[] }).photos.some((p) => p.name === 'new-arrival.jpg'));
+  await service.work.stopWatching();
+});
+
+test('while watching, a card copied into a library folder is read by a job that shows progress', async () => {
+  await service.work.startWatching();
+  const card = join(tmp.path, 'card', 'DCIM');
+  for (let i = 0; i < 24; i++) await writePicture(join(card, `IMG_${i}.jpg`), 200 + i);
+  await new Promise((r) => setTimeout(r, 1000)); // the copy is complete before it arrives
+  const seen = events.length;
+  renameSync(card, join(photos, 'DCIM'));
+  const jobEvents = () => events.slice(seen).flatMap((e) => (e.type === 'job' ? [e.job] : []));
+  const started = () => jobEvents().find((j) => j.message === 'Updating the library with 24 changes in your folders');
+  await until(() => started() !== undefined, 'a job reads the batch');
+  const { id, kind } = started()!;
+  assert.equal(kind, 'scan');
+  const ofJob = () => jobEvents().filter((j) => j.id === id);
+  await until(() => ofJob().some((j) => j.state === 'done'), 'the job ends');
+  assert.ok(
+    ofJob().some((j) => j.state === 'running' && j.total === 24),
+    'the job says how many files it reads',
+  );
+  assert.equal(ofJob().at(-1)!.message, 'Library updated: 24 added');
+  const listed = await call('listPhotos', { limit: 1000 });
+  assert.ok(listed.ok);
+  const names = (listed.result as { photos: { name: string }[] }).photos.map((p) => p.name);
+  assert.equal(names.filter((n) => n.startsWith('IMG_')).length, 24);
   await service.work.stopWatching();
 });

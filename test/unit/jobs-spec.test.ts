@@ -20,6 +20,7 @@ test("today's params of every kind are read as they are", () => {
   const specs: HeavySpec[] = [
     { kind: 'scan', paths: ['/photos', '/more'] },
     { kind: 'scan', paths: [] },
+    { kind: 'scan', paths: [], files: ['/photos/new.jpg', '/photos/gone'] },
     { kind: 'embed' },
     { kind: 'embed', modelId: 3, backend: 'wasm' },
     { kind: 'train', mode: 'retrain', message: 'Overnight retraining', options: { epochs: 10 }, deadline: '2026-11-27T05:00:00.000Z' },

@@ -16,6 +16,13 @@ import { activeModel } from '../store/models';
 import { libraryCounts } from '../store/photos';
 import type { EventHub } from './events';
 
+/**
+ * A batch of changes the watcher sees at once (a card or a phone copied into a library folder) of
+ * at least this many files is read by a job, with progress and Cancel, beside the heavy work (a
+ * model may be training); a few new photos are read at once.
+ */
+const WATCHER_JOB_MIN_FILES = 20;
+
 /** How often a running scan tells clients that the library grew, so the grid fills in as it goes. */
 const LIBRARY_CHANGED_INTERVAL_MS = 1500;
 
@@ -29,9 +36,9 @@ export class LibraryJobs {
     private readonly events: EventHub,
   ) {}
 
-  /** Queues the work a spec describes. */
+  /** Queues the work a spec describes; the watcher's batches run beside the heavy work. */
   run(spec: HeavySpec): Job {
-    return this.jobs.enqueue(spec.kind, heavyMessage(spec), this.work(spec), spec);
+    return this.jobs.enqueue(spec.kind, heavyMessage(spec), this.work(spec), spec, spec.kind === 'scan' && spec.files ? 'beside' : 'queue');
   }
 
   /** Queues a scan of these folders (none: every library folder); when it ends, new photos are embedded with the active model. */
@@ -101,7 +108,8 @@ export class LibraryJobs {
   private restart(spec: HeavySpec): Job | null {
     switch (spec.kind) {
       case 'scan':
-        return this.run(spec);
+        // A batch of the watcher's is covered by the catch-up scan at start-up.
+        return spec.files ? null : this.run(spec);
       case 'train': {
         // A `likeness train` handed over by the CLI is that command's to finish; a first-model run
         // is queued again by its flow (api/firstModel.ts) once the catch-up scan ends.
@@ -130,8 +138,8 @@ export class LibraryJobs {
   /** The spec's work with the running app's side: watcher, events, the jobs that follow. */
   private work<S extends HeavySpec>(spec: S, keep?: (result: HeavyResult<S>) => void): JobWork {
     return async (ctx) => {
-      const watching = spec.kind === 'scan' && this.watcher !== null;
-      // A full scan sees every change anyway; the watcher would only race it over the same files.
+      const watching = spec.kind === 'scan' && !spec.files && this.watcher !== null;
+      // A scan of folders sees every change anyway; the watcher would only race it over the same files.
       if (watching) await this.watcher?.stop();
       let done;
       try {
@@ -177,6 +185,7 @@ export class LibraryJobs {
    */
   async startWatching(): Promise<void> {
     this.watcher ??= new LibraryWatcher(this.core, {
+      handOver: { minFiles: WATCHER_JOB_MIN_FILES, run: (files) => this.run({ kind: 'scan', paths: [], files }) },
       onSynced: (summary) => {
         if (summary.added + summary.updated + summary.moved + summary.removed + summary.failed === 0) return;
         this.events.publish({ type: 'library-changed' });
@@ -193,9 +202,10 @@ export class LibraryJobs {
     await watcher?.stop();
   }
 
-  /** Resolves once every change the watcher has seen is in the library (tests). */
+  /** Resolves once every change the watcher has seen is in the library, and its jobs have run (tests). */
   async watcherIdle(): Promise<void> {
     await this.watcher?.idle();
+    await this.jobs.idle();
   }
 
   /** Picks up the library's folders again (after one was removed, or a scan paused the watcher). */

@@ -45,6 +45,7 @@ export interface HeavyOptions {
 export function heavyMessage(spec: HeavySpec): string {
   switch (spec.kind) {
     case 'scan':
+      if (spec.files) return `Updating the library with ${spec.files.length.toLocaleString()} changes in your folders`;
       return spec.paths.length === 0
         ? 'Rescanning the library'
         : `Indexing ${spec.paths.length === 1 ? spec.paths[0] : `${spec.paths.length} folders`}`;
@@ -75,9 +76,10 @@ export async function heavyWork<S extends HeavySpec>(core: Core, spec: S, ctx: J
   const { onProgress, signal } = ctx;
   switch (spec.kind) {
     case 'scan': {
-      const { indexFolders } = await import('../library/scan');
-      const s = await indexFolders(core, spec.paths, { onProgress, signal });
-      return done(`Indexing finished: ${scanCounts(s)}`, s);
+      const s = spec.files
+        ? await (await import('../library/sync')).syncPaths(core, spec.files, { onProgress, signal })
+        : await (await import('../library/scan')).indexFolders(core, spec.paths, { onProgress, signal });
+      return done(`${spec.files ? 'Library updated' : 'Indexing finished'}: ${scanCounts(s)}`, s);
     }
     case 'embed': {
       const { embedLibrary } = await import('../model/embed');

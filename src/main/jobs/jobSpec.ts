@@ -17,6 +17,11 @@ const scan = z.object({
   kind: z.literal('scan'),
   /** Folders to scan; none: every library folder. */
   paths: z.array(z.string().min(1)),
+  /**
+   * A large batch of the folder watcher's: only these files and folders are brought in line with
+   * the disk (library/sync.ts), and `paths` is empty.
+   */
+  files: z.array(z.string().min(1)).optional(),
 });
 
 const embed = z.object({

@@ -15,7 +15,7 @@ import { isLinkLoop, realPathOr } from '../library/places';
 import { isWithin } from '../util/paths';
 import { libraryRefusal, type ScanSummary } from '../library/scan';
 import { walkPhotos, type Refusal } from '../library/walk';
-import { syncPaths } from '../library/sync';
+import { changedPaths, syncPaths } from '../library/sync';
 import { folderRows } from '../store/library';
 
 /** A file must stop changing for this long before it is read (copies from a card or a phone). */
@@ -30,7 +30,12 @@ export interface WatcherOptions {
    * then the photo keeps its id.
    */
   removalGraceMs?: number;
-  /** Called after each synced batch (new photos can then be embedded). */
+  /**
+   * Takes over a batch of at least `minFiles` paths (the app queues it as a job, which shows its
+   * progress and can be cancelled); smaller batches are synced here at once.
+   */
+  handOver?: { minFiles: number; run: (paths: string[]) => void };
+  /** Called after each batch synced here (new photos can then be embedded). */
   onSynced?: (summary: ScanSummary) => void;
   onError?: (error: Error) => void;
   /** Poll instead of using OS notifications (network shares that do not deliver events). */
@@ -158,8 +163,12 @@ export class LibraryWatcher {
     if (batch.length === 0 && folders.length === 0) return;
     this.syncing = this.syncing.then(async () => {
       try {
-        const summary = await syncPaths(this.core, [...batch, ...(await this.listNewFolders(folders))]);
-        this.options.onSynced?.(summary);
+        // A new folder's files are announced again once stable: those already read are left out.
+        const paths = await changedPaths(this.core, [...batch, ...(await this.listNewFolders(folders))]);
+        const { handOver } = this.options;
+        if (paths.length === 0) return;
+        if (handOver && paths.length >= handOver.minFiles) return handOver.run(paths);
+        this.options.onSynced?.(await syncPaths(this.core, paths));
       } catch (error) {
         this.options.onError?.(error as Error);
       }

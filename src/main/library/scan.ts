@@ -87,6 +87,11 @@ export function libraryRefusal(core: Core): Refusal {
 }
 
 /** Adds the given folders (if new) and scans them; with no folders, re-scans every library folder. */
+/** How many photos a scan or sync reads at once. */
+export function readConcurrency(options: ScanOptions): number {
+  return options.concurrency ?? Math.max(2, availableParallelism() * 2);
+}
+
 export async function indexFolders(core: Core, paths: string[], options: ScanOptions = {}): Promise<ScanSummary> {
   const folders = paths.length > 0 ? await Promise.all(paths.map((p) => addFolder(core, p))) : folderRows(core.db);
   const unique = [...new Map(folders.map((f) => [f.id, f])).values()];
@@ -143,7 +148,7 @@ export async function scanFolders(core: Core, folders: FolderRow[], options: Sca
   progress.total = work.reduce((n, w) => n + w.found.length, 0);
 
   const inputSizes = modelInputSizes(core.db);
-  const concurrency = options.concurrency ?? Math.max(2, availableParallelism() * 2);
+  const concurrency = readConcurrency(options);
   let done = 0;
   for (const { folder, found, known, problems, vanished } of work) {
     const queue = found.filter((file) => {

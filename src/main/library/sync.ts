@@ -9,37 +9,39 @@ import { looksLikePhoto } from './formats';
 import { removeRenditions } from './thumbnails';
 import { modelInputSizes } from './inputSizes';
 import { regroupAfterScan } from './stacks';
-import { ingestOne, isReachable, type ScanSummary } from './scan';
+import { ingestOne, isReachable, readConcurrency, type Outcome, type ScanOptions, type ScanSummary } from './scan';
 import { isWithin } from '../util/paths';
+import { ProgressTracker, throwIfCancelled } from '../util/progress';
 
 function folderOf(folders: FolderRow[], path: string): FolderRow | undefined {
   return folders.find((f) => isWithin(path, f.path, sep));
 }
 
-export async function syncPaths(core: Core, paths: readonly string[]): Promise<ScanSummary> {
+/**
+ * Brings these paths in line with the disk: each file is read as a scan reads it (several at once),
+ * with progress; cancelled, what was read so far stays and the rest waits for the next scan.
+ */
+export async function syncPaths(core: Core, paths: readonly string[], options: ScanOptions = {}): Promise<ScanSummary> {
   const summary: ScanSummary = { added: 0, updated: 0, moved: 0, removed: 0, unchanged: 0, failed: 0, offline: [] };
+  const { signal } = options;
   const folders = folderRows(core.db);
   const inputSizes = modelInputSizes(core.db);
+  const unique = [...new Set(paths)];
+  const progress = new ProgressTracker(options.onProgress ?? (() => {}), unique.length);
   const gone: string[] = [];
-  for (const path of new Set(paths)) {
-    const folder = folderOf(folders, path);
-    if (!folder) continue;
-    const info = await lstat(path).catch(() => null);
-    if (!info) {
-      gone.push(path);
-      continue;
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < unique.length && !signal?.aborted) {
+      const path = unique[next++];
+      const outcome = await syncOne(core, folderOf(folders, path), path, inputSizes);
+      if (outcome === 'vanished') gone.push(path);
+      else if (outcome) summary[outcome]++;
+      progress.update(++done);
     }
-    if (!info.isFile() && !info.isSymbolicLink()) continue;
-    if (!looksLikePhoto(basename(path))) continue;
-    const known = knownFile(core.db, path);
-    if (known && known.bytes === info.size && known.mtimeMs === Math.trunc(info.mtimeMs)) {
-      summary.unchanged++;
-      continue;
-    }
-    const outcome = await ingestOne(core, folder, { path, bytes: info.size, mtimeMs: Math.trunc(info.mtimeMs) }, known?.photoId, inputSizes);
-    if (outcome === 'vanished') gone.push(path);
-    else summary[outcome]++;
-  }
+  };
+  await Promise.all(Array.from({ length: readConcurrency(options) }, worker));
+  throwIfCancelled(signal);
   // Deletions only count while the folder itself is still there: an unplugged drive deletes nothing.
   const removable: string[] = [];
   for (const path of gone) {
@@ -57,5 +59,28 @@ export async function syncPaths(core: Core, paths: readonly string[]): Promise<S
     await removeRenditions(core, removedHashes);
   }
   regroupAfterScan(core.db, summary.added + summary.updated + summary.moved + summary.removed);
+  progress.update(done, 'done', true);
   return summary;
+}
+
+/** The paths a sync would act on: those gone, and photos not yet read as they are now. */
+export async function changedPaths(core: Core, paths: readonly string[]): Promise<string[]> {
+  const changed: string[] = [];
+  for (const path of new Set(paths)) {
+    const info = await lstat(path).catch(() => null);
+    const known = info && knownFile(core.db, path);
+    if (!known || known.bytes !== info.size || known.mtimeMs !== Math.trunc(info.mtimeMs)) changed.push(path);
+  }
+  return changed;
+}
+
+/** One path: read if new or changed; 'vanished' if it is gone; null if it is not a library photo. */
+async function syncOne(core: Core, folder: FolderRow | undefined, path: string, inputSizes: readonly number[]): Promise<Outcome | null> {
+  if (!folder) return null;
+  const info = await lstat(path).catch(() => null);
+  if (!info) return 'vanished';
+  if ((!info.isFile() && !info.isSymbolicLink()) || !looksLikePhoto(basename(path))) return null;
+  const known = knownFile(core.db, path);
+  if (known && known.bytes === info.size && known.mtimeMs === Math.trunc(info.mtimeMs)) return 'unchanged';
+  return ingestOne(core, folder, { path, bytes: info.size, mtimeMs: Math.trunc(info.mtimeMs) }, known?.photoId, inputSizes);
 }
