@@ -74,6 +74,8 @@ export interface ModelVersion {
   photosSeen: number;
   steps: number;
   durationMs: number;
+  /** How it was trained, in a few words: "fast · continued from #1 · weight decay 1". */
+  recipe: string;
   /** Why the version is not active, when a quality gate refused it. */
   note: string | null;
 }

@@ -54,6 +54,8 @@ test('the gate refuses a broken model and accepts a working one against it; roll
   assert.equal(activeModel(core.db)?.id, good.id);
   await embedLibrary(core, { modelId: good.id });
   const broken = brokenCopyOf(good.id);
+  assert.equal(getModel(core.db, good.id)!.recipe, 'tiny · from scratch');
+  assert.equal(getModel(core.db, broken)!.recipe, `tiny · continued from #${good.id}`);
   await embedLibrary(core, { modelId: broken });
 
   const refused = await qualityGate(core, broken, good.id, { sample: 8 });
@@ -84,6 +86,8 @@ test('a full retrain trains, embeds, gates and activates, and says so in one lin
   assert.notEqual(model.id, before.id);
   const stored = getModelRecord(core.db, model.id)!.config as { model: { weightDecay?: number } };
   assert.equal(stored.model.weightDecay, RETRAIN_WEIGHT_DECAY, 'retrains decay the weights');
+  // The versions before were 'tiny' ones, another architecture: this one started from scratch.
+  assert.equal(model.recipe, `fast · from scratch · weight decay ${RETRAIN_WEIGHT_DECAY}`, 'the version says how it was trained');
   assert.ok(model.note && model.note.length > 0, 'the gate result is recorded on the version');
   if (outcome.activated) {
     assert.equal(activeModel(core.db)?.id, outcome.modelId);

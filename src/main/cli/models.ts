@@ -22,7 +22,7 @@ export const modelsCommand: CommandRun = {
       if (!models.length) ctx.out('no model versions yet: likeness train');
       for (const m of models) {
         ctx.out(
-          `${String(m.id).padStart(4)}  ${m.status.padEnd(8)}  ${m.inputSize}px  z ${m.embeddingDim}  ${m.steps} steps  ${m.photosSeen} images  ${(m.durationMs / 60000).toFixed(1)} min  ${m.backend ?? '?'} on ${m.device ?? '?'}  ${m.createdAt}${m.note ? `  (${m.note})` : ''}`,
+          `${String(m.id).padStart(4)}  ${m.status.padEnd(8)}  ${m.inputSize}px  z ${m.embeddingDim}  ${m.steps} steps  ${m.photosSeen} images  ${(m.durationMs / 60000).toFixed(1)} min  ${m.backend ?? '?'} on ${m.device ?? '?'}  ${m.createdAt}  ${m.recipe}${m.note ? `  (${m.note})` : ''}`,
         );
       }
       return 0;

@@ -33,8 +33,22 @@ function toModel(r: ModelRow): ModelVersion {
     photosSeen: r.photos_seen,
     steps: r.steps,
     durationMs: r.duration_ms,
+    recipe: recipeOf(r),
     note: r.note,
   };
+}
+
+/** The recipe in a few words, from the stored config: preset, where training started, what it added. */
+function recipeOf(r: ModelRow): string {
+  let stored: { model?: { weightDecay?: number }; plan?: { preset?: string } } = {};
+  try {
+    stored = JSON.parse(r.config) as typeof stored;
+  } catch {
+    // A config that cannot be read says nothing more than the columns do.
+  }
+  const parts = [stored.plan?.preset ?? 'custom', r.parent_id === null ? 'from scratch' : `continued from #${r.parent_id}`];
+  if (stored.model?.weightDecay) parts.push(`weight decay ${stored.model.weightDecay}`);
+  return parts.join(' · ');
 }
 
 export function listModels(db: Db): ModelVersion[] {
