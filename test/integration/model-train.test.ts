@@ -147,3 +147,24 @@ test('an interrupted run checkpoints, and the next call resumes it where it stop
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('a run cancelled while it is being prepared stops before its first steps', async () => {
+  const { core, root } = libraryWith(16);
+  try {
+    const abort = new AbortController();
+    let steps = 0;
+    await assert.rejects(
+      trainModel(
+        core,
+        { ...options, maxSteps: 1000 },
+        // The backend is chosen after the inputs are ready and before the workers start.
+        { signal: abort.signal, onBackendPlan: () => abort.abort(), onEvent: (m) => void (m.type === 'step' && steps++) },
+      ),
+      CancelledError,
+    );
+    assert.ok(steps <= 1, `${steps} steps after the cancel`);
+  } finally {
+    closeCore(core);
+    rmSync(root, { recursive: true, force: true });
+  }
+});

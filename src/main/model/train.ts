@@ -226,6 +226,8 @@ export async function trainModel(core: Core, options: TrainOptions = {}, hooks: 
     const channels: MessageChannel[] = [];
     const onAbort = () => requestStop(shared.control);
     hooks.signal?.addEventListener('abort', onAbort);
+    // Cancelled while the run was being prepared (inputs, backend): the listener came too late to hear it.
+    if (hooks.signal?.aborted) onAbort();
     try {
       return await new Promise<RunResult>((resolve, reject) => {
         let settled = false;
