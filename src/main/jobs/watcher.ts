@@ -165,8 +165,8 @@ export class LibraryWatcher {
       try {
         // A new folder's files are announced again once stable: those already read are left out.
         const paths = await changedPaths(this.core, [...batch, ...(await this.listNewFolders(folders))]);
-        const { handOver } = this.options;
         if (paths.length === 0) return;
+        const { handOver } = this.options;
         if (handOver && paths.length >= handOver.minFiles) return handOver.run(paths);
         this.options.onSynced?.(await syncPaths(this.core, paths));
       } catch (error) {

@@ -86,12 +86,12 @@ export function libraryRefusal(core: Core): Refusal {
   return (realPath) => placeRefusal(realPath, dataDir, sep);
 }
 
-/** Adds the given folders (if new) and scans them; with no folders, re-scans every library folder. */
 /** How many photos a scan or sync reads at once. */
 export function readConcurrency(options: ScanOptions): number {
   return options.concurrency ?? Math.max(2, availableParallelism() * 2);
 }
 
+/** Adds the given folders (if new) and scans them; with no folders, re-scans every library folder. */
 export async function indexFolders(core: Core, paths: string[], options: ScanOptions = {}): Promise<ScanSummary> {
   const folders = paths.length > 0 ? await Promise.all(paths.map((p) => addFolder(core, p))) : folderRows(core.db);
   const unique = [...new Map(folders.map((f) => [f.id, f])).values()];
