@@ -168,7 +168,9 @@ export class LibraryWatcher {
         if (paths.length === 0) return;
         const { handOver } = this.options;
         if (handOver && paths.length >= handOver.minFiles) return handOver.run(paths);
-        this.options.onSynced?.(await syncPaths(this.core, paths));
+        // Not inside onSynced?.(…): with no listener, the argument (the sync itself) would not run.
+        const summary = await syncPaths(this.core, paths);
+        this.options.onSynced?.(summary);
       } catch (error) {
         this.options.onError?.(error as Error);
       }
