@@ -11,6 +11,7 @@ import { WORKING_SIZE } from '../library/decode';
 import { DEFAULT_INPUT_SIZE } from '../library/inputSizes';
 import { indexFolders } from '../library/scan';
 import { walkPhotos } from '../library/walk';
+import { eachConcurrently } from '../util/concurrently';
 import { EvalInputError } from './common';
 
 /** Wall time, CPU time of the whole process (all threads) and peak RSS of one run. */
@@ -28,29 +29,24 @@ function measure<T>(run: () => Promise<T>): Promise<{ result: T; seconds: number
 }
 
 async function barePipeline(paths: string[], concurrency: number): Promise<number> {
-  let next = 0;
   let ok = 0;
-  const worker = async () => {
-    while (next < paths.length) {
-      const path = paths[next++];
-      try {
-        const { data, info } = await sharp(await readFile(path), { autoOrient: true })
-          .resize(WORKING_SIZE, WORKING_SIZE, { fit: 'inside', withoutEnlargement: true })
-          .removeAlpha()
-          .raw()
-          .toBuffer({ resolveWithObject: true });
-        const raw = { raw: { width: info.width, height: info.height, channels: info.channels } } as const;
-        await Promise.all([
-          sharp(data, raw).webp({ quality: 78, effort: 2 }).toBuffer(),
-          sharp(data, raw).resize(DEFAULT_INPUT_SIZE, DEFAULT_INPUT_SIZE, { fit: 'fill' }).raw().toBuffer(),
-        ]);
-        ok++;
-      } catch {
-        // Files sharp cannot read count for neither pipeline's rate.
-      }
+  await eachConcurrently(paths, concurrency, async (path) => {
+    try {
+      const { data, info } = await sharp(await readFile(path), { autoOrient: true })
+        .resize(WORKING_SIZE, WORKING_SIZE, { fit: 'inside', withoutEnlargement: true })
+        .removeAlpha()
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      const raw = { raw: { width: info.width, height: info.height, channels: info.channels } } as const;
+      await Promise.all([
+        sharp(data, raw).webp({ quality: 78, effort: 2 }).toBuffer(),
+        sharp(data, raw).resize(DEFAULT_INPUT_SIZE, DEFAULT_INPUT_SIZE, { fit: 'fill' }).raw().toBuffer(),
+      ]);
+      ok++;
+    } catch {
+      // Files sharp cannot read count for neither pipeline's rate.
     }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  });
   return ok;
 }
 

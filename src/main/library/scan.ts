@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import type { Core } from '../core';
+import { eachConcurrently } from '../util/concurrently';
 import { ProgressTracker, throwIfCancelled, type ProgressSink } from '../util/progress';
 import {
   folderByPath,
@@ -165,17 +166,17 @@ export async function scanFolders(core: Core, folders: FolderRow[], options: Sca
       return false;
     });
     progress.update(done);
-    let next = 0;
-    const worker = async () => {
-      while (next < queue.length && !signal?.aborted) {
-        const file = queue[next++];
+    await eachConcurrently(
+      queue,
+      concurrency,
+      async (file) => {
         const outcome = await ingestOne(core, folder, file, known.get(file.path)?.photoId, inputSizes);
         if (outcome === 'vanished') vanished.add(file.path);
         else summary[outcome]++;
         progress.update(++done);
-      }
-    };
-    await Promise.all(Array.from({ length: concurrency }, worker));
+      },
+      signal,
+    );
     throwIfCancelled(signal);
   }
 

@@ -1,16 +1,18 @@
 // Bringing individual paths in line with the disk, for the folder watcher: new or changed files
 // are ingested, deleted files and folders leave the library. Same rules as a full scan: content
 // identity, per-file problems, and nothing removed while its folder is out of reach.
+import type { Stats } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import { basename, sep } from 'node:path';
 import type { Core } from '../core';
-import { filesAtOrUnder, folderRows, knownFile, removeMissing, setFolderStatus, type FolderRow } from '../store/library';
+import { filesAtOrUnder, folderRows, knownFile, removeMissing, setFolderStatus, type FolderRow, type KnownFile } from '../store/library';
 import { looksLikePhoto } from './formats';
 import { removeRenditions } from './thumbnails';
 import { modelInputSizes } from './inputSizes';
 import { regroupAfterScan } from './stacks';
 import { ingestOne, isReachable, readConcurrency, type Outcome, type ScanOptions, type ScanSummary } from './scan';
 import { isWithin } from '../util/paths';
+import { eachConcurrently } from '../util/concurrently';
 import { ProgressTracker, throwIfCancelled } from '../util/progress';
 
 function folderOf(folders: FolderRow[], path: string): FolderRow | undefined {
@@ -29,18 +31,18 @@ export async function syncPaths(core: Core, paths: readonly string[], options: S
   const unique = [...new Set(paths)];
   const progress = new ProgressTracker(options.onProgress ?? (() => {}), unique.length);
   const gone: string[] = [];
-  let next = 0;
   let done = 0;
-  const worker = async () => {
-    while (next < unique.length && !signal?.aborted) {
-      const path = unique[next++];
+  await eachConcurrently(
+    unique,
+    readConcurrency(options),
+    async (path) => {
       const outcome = await syncOne(core, folderOf(folders, path), path, inputSizes);
       if (outcome === 'vanished') gone.push(path);
       else if (outcome) summary[outcome]++;
       progress.update(++done);
-    }
-  };
-  await Promise.all(Array.from({ length: readConcurrency(options) }, worker));
+    },
+    signal,
+  );
   throwIfCancelled(signal);
   // Deletions only count while the folder itself is still there: an unplugged drive deletes nothing.
   const removable: string[] = [];
@@ -68,8 +70,7 @@ export async function changedPaths(core: Core, paths: readonly string[]): Promis
   const changed: string[] = [];
   for (const path of new Set(paths)) {
     const info = await lstat(path).catch(() => null);
-    const known = info && knownFile(core.db, path);
-    if (!known || known.bytes !== info.size || known.mtimeMs !== Math.trunc(info.mtimeMs)) changed.push(path);
+    if (!info || !readAsIs(knownFile(core.db, path), info)) changed.push(path);
   }
   return changed;
 }
@@ -81,6 +82,11 @@ async function syncOne(core: Core, folder: FolderRow | undefined, path: string, 
   if (!info) return 'vanished';
   if ((!info.isFile() && !info.isSymbolicLink()) || !looksLikePhoto(basename(path))) return null;
   const known = knownFile(core.db, path);
-  if (known && known.bytes === info.size && known.mtimeMs === Math.trunc(info.mtimeMs)) return 'unchanged';
+  if (readAsIs(known, info)) return 'unchanged';
   return ingestOne(core, folder, { path, bytes: info.size, mtimeMs: Math.trunc(info.mtimeMs) }, known?.photoId, inputSizes);
+}
+
+/** True when the library read this file as it is now: the same size and modification time. */
+function readAsIs(known: KnownFile | undefined, info: Stats): boolean {
+  return known !== undefined && known.bytes === info.size && known.mtimeMs === Math.trunc(info.mtimeMs);
 }
