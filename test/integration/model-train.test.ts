@@ -44,11 +44,21 @@ function libraryWith(count: number): { core: Core; root: string; inputs: Map<num
   return { core, root, inputs };
 }
 
+/** Runs `body` on a fresh library of `count` pictures, then closes and removes it. */
+async function withLibrary(count: number, body: (library: ReturnType<typeof libraryWith>) => Promise<void>): Promise<void> {
+  const library = libraryWith(count);
+  try {
+    await body(library);
+  } finally {
+    closeCore(library.core);
+    rmSync(library.root, { recursive: true, force: true });
+  }
+}
+
 const options = { preset: 'tiny' as const, inputSize: SIZE, workers: 2, seed: 5, overrides: { batchSize: 8 } };
 
-test('train with two workers, save a version, embed the library and a query image', async () => {
-  const { core, root, inputs } = libraryWith(20);
-  try {
+test('train with two workers, save a version, embed the library and a query image', () =>
+  withLibrary(20, async ({ core, root, inputs }) => {
     const events: string[] = [];
     let lastProgress = 0;
     const model = await trainModel(
@@ -100,15 +110,10 @@ test('train with two workers, save a version, embed the library and a query imag
     const [query] = await embedImages(core, model.id, [inputs.get(photoIds[3])!], SIZE);
     const stored = vectors.subarray(3 * dim, 4 * dim);
     assert.ok(query.every((v, k) => Math.abs(v - stored[k]) < 1e-5));
-  } finally {
-    closeCore(core);
-    rmSync(root, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('an interrupted run checkpoints, and the next call resumes it where it stopped', async () => {
-  const { core, root } = libraryWith(16);
-  try {
+test('an interrupted run checkpoints, and the next call resumes it where it stopped', () =>
+  withLibrary(16, async ({ core }) => {
     const abort = new AbortController();
     let steps = 0;
     await assert.rejects(
@@ -142,15 +147,10 @@ test('an interrupted run checkpoints, and the next call resumes it where it stop
     );
     assert.equal(activeModel(core.db)?.id, resumed.id);
     assert.equal(listModels(core.db).length, 1);
-  } finally {
-    closeCore(core);
-    rmSync(root, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('a run cancelled while it is being prepared stops before its first steps', async () => {
-  const { core, root } = libraryWith(16);
-  try {
+test('a run cancelled while it is being prepared stops before its first steps', () =>
+  withLibrary(16, async ({ core }) => {
     const abort = new AbortController();
     let steps = 0;
     await assert.rejects(
@@ -163,8 +163,4 @@ test('a run cancelled while it is being prepared stops before its first steps', 
       CancelledError,
     );
     assert.ok(steps <= 1, `${steps} steps after the cancel`);
-  } finally {
-    closeCore(core);
-    rmSync(root, { recursive: true, force: true });
-  }
-});
+  }));
