@@ -134,6 +134,8 @@ export interface Automation {
     /** ISO time the next window opens (null when off); inside a window, the current one's start. */
     nextWindowStartsAt: string | null;
     inWindow: boolean;
+    /** Why this running Likeness will not retrain although the setting is on, e.g. "it was started with …" (null when it will). */
+    heldBack: string | null;
   };
 }
 

@@ -50,6 +50,7 @@ test('a folder added to a library with no model: first model, embeddings, learne
     assert.equal(automation.firstModel.enabled, true);
     assert.equal(automation.overnight.enabled, true);
     assert.ok(automation.overnight.nextWindowStartsAt);
+    assert.equal(automation.overnight.heldBack, null, 'this process retrains overnight');
 
     await service.addFolder({ path: join(tmp.path, 'photos') });
     const page = () => service.listPhotos({ offset: 0, limit: 1, sort: 'name', order: 'asc' });
@@ -92,7 +93,10 @@ test('with the first model turned off, indexing queues no training', async () =>
   const started = await startLikeness(core, { probe, watch: false, retrainOvernight: false });
   try {
     assert.equal(started.retrainer, null);
-    await started.service.automation({ set: { firstModel: false } });
+    // The library's setting stays on, and the screen is told why this process will not retrain.
+    const automation = await started.service.automation({ set: { firstModel: false } });
+    assert.equal(automation.overnight.enabled, true);
+    assert.match(automation.overnight.heldBack ?? '', /--no-retrain-overnight/);
     await started.service.addFolder({ path: join(tmp.path, 'off') });
     await settle(started, () => false);
     assert.deepEqual(

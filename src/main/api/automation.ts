@@ -6,7 +6,8 @@ import { firstModelSetting, saveFirstModelSetting } from '../jobs/firstModel';
 import { retrainSchedule, saveRetrainSchedule } from '../jobs/retrain';
 import { windowAround } from '../jobs/schedule';
 
-export function automation(core: Core, set: ApiRequest<'automation'>['set'], now = new Date()): Automation {
+/** `heldBack`: why this process does not run the overnight schedule (a flag at start), or null. */
+export function automation(core: Core, set: ApiRequest<'automation'>['set'], heldBack: string | null = null, now = new Date()): Automation {
   if (set?.firstModel !== undefined) saveFirstModelSetting(core, { enabled: set.firstModel });
   if (set?.overnight !== undefined) saveRetrainSchedule(core, { enabled: set.overnight });
   const first = firstModelSetting(core);
@@ -20,6 +21,7 @@ export function automation(core: Core, set: ApiRequest<'automation'>['set'], now
       endHour: schedule.endHour,
       nextWindowStartsAt: schedule.enabled ? window.start.toISOString() : null,
       inWindow: schedule.enabled && window.inside,
+      heldBack: schedule.enabled ? heldBack : null,
     },
   };
 }

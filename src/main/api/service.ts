@@ -33,6 +33,8 @@ export class LikenessService implements ServiceHandlers {
   readonly events = new EventHub();
   /** The heavy jobs, the folder watcher and what follows each job. */
   readonly work: LibraryJobs;
+  /** Why this process does not retrain overnight although the library's setting may be on (startup.ts), or null. */
+  overnightHeldBack: string | null = null;
 
   constructor(
     readonly core: Core,
@@ -255,7 +257,7 @@ export class LikenessService implements ServiceHandlers {
   }
 
   async automation({ set }: ParsedRequest<'automation'>): Promise<ApiResponses['automation']> {
-    return automation(this.core, set);
+    return automation(this.core, set, this.overnightHeldBack);
   }
 
   /** Settles a resolve that a kill interrupted (library/resolve.ts); call once at start. */
