@@ -58,8 +58,9 @@ export async function startLikeness(core: Core, options: StartOptions): Promise<
   // After queueing the catch-up scan (so a first model waits for it; its end is still heard: jobs run later).
   const firstModel = owner ? new FirstModelFlow(service) : null;
   firstModel?.start();
-  if (options.retrainOvernight === false) service.overnightHeldBack = 'it was started with --no-retrain-overnight';
-  const retrainer = owner && options.retrainOvernight !== false ? new RetrainScheduler(service, options.probe) : null;
+  const retrainsHere = options.retrainOvernight !== false;
+  if (!retrainsHere) service.overnightHeldBack = 'it was started with --no-retrain-overnight';
+  const retrainer = owner && retrainsHere ? new RetrainScheduler(service, options.probe) : null;
   retrainer?.start();
   return {
     service,
