@@ -7,7 +7,7 @@ import { retrainSchedule, saveRetrainSchedule } from '../jobs/retrain';
 import { windowAround } from '../jobs/schedule';
 
 /** `heldBack`: why this process does not run the overnight schedule (a flag at start), or null. */
-export function automation(core: Core, set: ApiRequest<'automation'>['set'], heldBack: string | null = null, now = new Date()): Automation {
+export function automation(core: Core, set: ApiRequest<'automation'>['set'], heldBack: string | null, now = new Date()): Automation {
   if (set?.firstModel !== undefined) saveFirstModelSetting(core, { enabled: set.firstModel });
   if (set?.overnight !== undefined) saveRetrainSchedule(core, { enabled: set.overnight });
   const first = firstModelSetting(core);
